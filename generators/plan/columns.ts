@@ -1,0 +1,214 @@
+/** Field spec → column: SQL type and constraints, API schema, TypeScript type, example values. */
+import type { FieldSpec } from '../spec/schema.js';
+import { quoteIdent } from '../spec/sql-names.js';
+import { camelCase } from '../spec/words.js';
+import type { ColumnPlan } from './types.js';
+
+const DEFAULT_STRING_MAX = 255;
+const EMAIL_MAX = 320;
+
+export interface FieldContext {
+  /** Soft-deleted tables enforce uniqueness with a partial unique index instead (deleted rows do not count). */
+  softDelete: boolean;
+  /** The referenced table as printed in SQL, for a foreign key. */
+  referencedTable?: string;
+}
+
+export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): ColumnPlan {
+  const col = quoteIdent(name);
+  const checks: string[] = [];
+  let sqlType: string;
+  let typebox: string;
+  let tsType = 'string';
+  let exampleExpr: string | null;
+  let seedSql: string | null;
+  const opts: string[] = [];
+
+  switch (field.type) {
+    case 'string':
+    case 'email': {
+      const max = field.max ?? (field.type === 'email' ? EMAIL_MAX : DEFAULT_STRING_MAX);
+      const min = field.min ?? 1;
+      sqlType = `varchar(${max})`;
+      checks.push(`char_length(${col}) >= ${min}`);
+      opts.push(`minLength: ${min}`, `maxLength: ${max}`);
+      if (field.type === 'email') {
+        opts.push(`format: 'email'`);
+        checks.push(`${col} LIKE '%_@_%'`);
+        exampleExpr = `\`user\${n}@example.com\``;
+        seedSql = `'user' || g || '@example.com'`;
+      } else {
+        exampleExpr = stringExample(name, min, max);
+        seedSql = `left(${sqlString(`${name}-`)} || g, ${max})`;
+      }
+      typebox = `Type.String({ ${opts.join(', ')} })`;
+      break;
+    }
+    case 'text':
+      sqlType = 'text';
+      typebox = 'Type.String({ maxLength: 100000 })';
+      exampleExpr = `\`${name} \${n}\``;
+      seedSql = `'${name} ' || g`;
+      break;
+    case 'integer':
+    case 'bigint': {
+      sqlType = field.type;
+      const lo = field.min ?? (field.max !== undefined && field.max < 0 ? field.max - 1000 : 0);
+      const hi = field.max ?? lo + 1_000_000;
+      if (field.min !== undefined) checks.push(`${col} >= ${field.min}`);
+      if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
+      if (field.type === 'integer') {
+        const range = [field.min !== undefined ? `minimum: ${field.min}` : '', field.max !== undefined ? `maximum: ${field.max}` : ''].filter(Boolean);
+        typebox = `Type.Integer(${range.length ? `{ ${range.join(', ')} }` : ''})`;
+        tsType = 'number';
+        exampleExpr = `${lo} + (n % ${hi - lo + 1})`;
+      } else {
+        // int8 does not fit a JS number: the API carries it as a decimal string.
+        typebox = `Type.String({ pattern: '^-?[0-9]{1,19}$' })`;
+        exampleExpr = `String(${lo} + (n % ${hi - lo + 1}))`;
+      }
+      seedSql = `${lo} + (g % ${hi - lo + 1})`;
+      break;
+    }
+    case 'decimal': {
+      const precision = field.precision ?? 12;
+      const scale = field.scale ?? 2;
+      sqlType = `numeric(${precision}, ${scale})`;
+      if (field.min !== undefined) checks.push(`${col} >= ${field.min}`);
+      if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
+      // numeric is carried as a string so no precision is lost on the way through JSON.
+      typebox = `Type.String({ pattern: '^-?[0-9]+(\\\\.[0-9]+)?$' })`;
+      const lo = field.min ?? 0;
+      exampleExpr = `(${lo} + (n % 100) / 4).toFixed(${scale})`;
+      seedSql = `${lo} + (g % 100) / 4.0`;
+      break;
+    }
+    case 'boolean':
+      sqlType = 'boolean';
+      typebox = 'Type.Boolean()';
+      tsType = 'boolean';
+      exampleExpr = 'n % 2 === 0';
+      seedSql = 'g % 2 = 0';
+      break;
+    case 'uuid':
+      sqlType = 'uuid';
+      typebox = `Type.String({ format: 'uuid' })`;
+      exampleExpr = field.references ? null : 'crypto.randomUUID()';
+      seedSql = field.references ? null : 'gen_random_uuid()';
+      break;
+    case 'timestamp':
+      sqlType = 'timestamptz';
+      typebox = `Type.String({ format: 'date-time' })`;
+      exampleExpr = 'new Date(Date.UTC(2026, 0, 1 + (n % 28))).toISOString()';
+      seedSql = `timestamptz '2026-01-01' + (g % 365) * interval '1 day'`;
+      break;
+    case 'date':
+      sqlType = 'date';
+      typebox = `Type.String({ format: 'date' })`;
+      exampleExpr = "`2026-01-${String(1 + (n % 28)).padStart(2, '0')}`";
+      seedSql = `date '2026-01-01' + (g % 365)`;
+      break;
+    case 'enum': {
+      const values = field.values ?? [];
+      sqlType = 'text';
+      checks.push(`${col} IN (${values.map(sqlString).join(', ')})`);
+      typebox = `Type.Union([${values.map((v) => `Type.Literal(${JSON.stringify(v)})`).join(', ')}])`;
+      tsType = values.map((v) => `'${v}'`).join(' | ');
+      exampleExpr = `(${JSON.stringify(values)} as const)[n % ${values.length}]!`;
+      seedSql = `(ARRAY[${values.map(sqlString).join(', ')}])[1 + g % ${values.length}]`;
+      break;
+    }
+    case 'json':
+      sqlType = 'jsonb';
+      typebox = 'Type.Unknown()';
+      tsType = 'unknown';
+      exampleExpr = '{ n }';
+      seedSql = `jsonb_build_object('n', g)`;
+      break;
+  }
+
+  const sqlDefault = field.default === undefined ? null : defaultSql(field);
+  const parts = [col, sqlType];
+  if (!field.optional) parts.push('NOT NULL');
+  if (sqlDefault) parts.push(`DEFAULT ${sqlDefault}`);
+  if (field.unique && !ctx.softDelete) parts.push('UNIQUE');
+  if (ctx.referencedTable) parts.push(`REFERENCES ${ctx.referencedTable} (id) ON DELETE ${onDeleteSql(field)}`);
+  for (const check of checks) parts.push(`CHECK (${check})`);
+
+  return {
+    name,
+    sql: col,
+    camel: camelCase(name),
+    fieldType: field.type,
+    ddl: parts.join(' '),
+    sqlType,
+    nullable: field.optional,
+    unique: field.unique,
+    required: !field.optional && field.default === undefined,
+    generated: false,
+    typebox,
+    tsType,
+    references: field.references ?? null,
+    exampleExpr,
+    seedSql,
+    description: field.description ?? '',
+  };
+}
+
+function stringExample(name: string, min: number, max: number): string {
+  // Unique per n, within [min, max] characters.
+  const prefix = name.slice(0, Math.max(0, max - 8));
+  const expr = `\`${prefix}\${n}\``;
+  return min > prefix.length + 1 ? `${expr}.padEnd(${min}, 'x').slice(0, ${max})` : `${expr}.slice(0, ${max})`;
+}
+
+function defaultSql(field: FieldSpec): string {
+  const value = field.default!;
+  if ((field.type === 'timestamp' || field.type === 'date') && value === 'now') return field.type === 'date' ? 'CURRENT_DATE' : 'now()';
+  if (typeof value === 'string') return sqlString(value);
+  return String(value);
+}
+
+export function onDeleteSql(field: FieldSpec): 'RESTRICT' | 'CASCADE' | 'SET NULL' {
+  return field.onDelete === 'cascade' ? 'CASCADE' : field.onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT';
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Columns the generator adds to every table. */
+export function idColumn(): ColumnPlan {
+  return generatedColumn('id', 'uuid', 'id uuid PRIMARY KEY DEFAULT gen_random_uuid()', `Type.String({ format: 'uuid' })`, false, 'Primary key.');
+}
+
+export function auditColumns(softDelete: boolean): ColumnPlan[] {
+  const cols = [
+    generatedColumn('created_at', 'timestamptz', 'created_at timestamptz NOT NULL DEFAULT now()', `Type.String({ format: 'date-time' })`, false, 'When the row was created (audit column).'),
+    generatedColumn('updated_at', 'timestamptz', 'updated_at timestamptz NOT NULL DEFAULT now()', `Type.String({ format: 'date-time' })`, false, 'Last modification, maintained by a trigger (audit column).'),
+  ];
+  if (softDelete)
+    cols.push(generatedColumn('deleted_at', 'timestamptz', 'deleted_at timestamptz', `Type.String({ format: 'date-time' })`, true, 'Set when the row is soft-deleted; reads skip such rows.'));
+  return cols;
+}
+
+function generatedColumn(name: string, sqlType: string, ddl: string, typebox: string, nullable: boolean, description: string): ColumnPlan {
+  return {
+    name,
+    sql: name,
+    camel: camelCase(name),
+    fieldType: name === 'id' ? 'id' : 'audit',
+    ddl,
+    sqlType,
+    nullable,
+    unique: name === 'id',
+    required: false,
+    generated: true,
+    typebox,
+    tsType: 'string',
+    references: null,
+    exampleExpr: null,
+    seedSql: null,
+    description,
+  };
+}

@@ -1,0 +1,25 @@
+/** Read a spec file (YAML or JSON) → a validated Spec, or an InvalidInputError naming file, path and line. */
+import { InvalidInputError } from '../core/errors.js';
+import { parseLocated, parseWith, readLocated, type LocatedDocument } from './located.js';
+import { specSchema, type Spec } from './schema.js';
+import { validateSpecMeaning } from './validate.js';
+
+export async function loadSpecFile(file: string): Promise<Spec> {
+  return validateSpecDocument(await readLocated(file, 'spec'));
+}
+
+export function parseSpecText(text: string, file: string): Spec {
+  return validateSpecDocument(parseLocated(text, file, 'spec'));
+}
+
+export function validateSpecDocument(doc: LocatedDocument): Spec {
+  const spec = parseWith(specSchema, doc, 'spec');
+  const issues = validateSpecMeaning(spec, doc);
+  if (issues.length > 0) throw new InvalidInputError('spec', issues);
+  return spec;
+}
+
+/** Validate an in-memory spec (the built-in example, or one read back from a manifest). */
+export function validateSpecValue(value: unknown, file: string): Spec {
+  return validateSpecDocument({ file, value, locate: () => undefined });
+}

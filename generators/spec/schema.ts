@@ -1,0 +1,115 @@
+/**
+ * The domain spec: what a user declares (entities, fields, relations, access patterns, jobs).
+ * Shape only; meaning (references resolve, columns exist, no duplicates) is checked in validate.ts.
+ */
+import { z } from 'zod';
+import { BLUEPRINT_IDS } from '../blueprints/registry.js';
+import { IDENTIFIER } from './sql-names.js';
+
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'email',
+  'integer',
+  'bigint',
+  'decimal',
+  'boolean',
+  'uuid',
+  'timestamp',
+  'date',
+  'enum',
+  'json',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const identifier = z
+  .string()
+  .regex(IDENTIFIER, { error: 'expected a snake_case name: a lower-case letter, then letters, digits or _, at most 40 characters' });
+
+const jobName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case job name: a lower-case letter, then letters, digits or -, at most 40 characters' });
+
+const enumValue = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'expected a lower-case enum value (letters, digits, _)' });
+
+export const fieldSchema = z.strictObject({
+  type: z.enum(FIELD_TYPES),
+  /** Nullable column; omitted from required create input. */
+  optional: z.boolean().default(false),
+  unique: z.boolean().default(false),
+  /** string/email: maximum length (default 255). integer/decimal: maximum value. */
+  max: z.number().optional(),
+  /** string: minimum length. integer/decimal: minimum value. */
+  min: z.number().optional(),
+  /** decimal only */
+  precision: z.number().int().min(1).max(38).optional(),
+  scale: z.number().int().min(0).max(38).optional(),
+  /** enum only */
+  values: z.array(enumValue).min(1).optional(),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  /** uuid only: foreign key to another entity's id. */
+  references: identifier.optional(),
+  onDelete: z.enum(['restrict', 'cascade', 'set-null']).optional(),
+  description: z.string().max(200).optional(),
+});
+export type FieldSpec = z.output<typeof fieldSchema>;
+
+export const accessPatternSchema = z.strictObject({
+  /** Equality filters, in the order the index should use them. */
+  where: z.array(identifier).default([]),
+  /** One sort column and direction, e.g. "created_at desc". */
+  order: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}( (asc|desc))?$/, { error: 'expected "<column>" or "<column> asc|desc", e.g. "created_at desc"' })
+    .optional(),
+  description: z.string().max(200).optional(),
+});
+export type AccessPatternSpec = z.output<typeof accessPatternSchema>;
+
+export const entitySchema = z.strictObject({
+  description: z.string().max(200).optional(),
+  /** DELETE sets deleted_at; reads and indexes skip deleted rows. */
+  softDelete: z.boolean().default(false),
+  fields: z.record(identifier, fieldSchema).refine((f) => Object.keys(f).length > 0, { error: 'an entity needs at least one field' }),
+  access: z.array(accessPatternSchema).default([]),
+  permissions: z
+    .strictObject({
+      read: z.array(z.enum(ROLES)).min(1).default(['viewer', 'editor', 'admin']),
+      write: z.array(z.enum(ROLES)).min(1).default(['editor', 'admin']),
+      delete: z.array(z.enum(ROLES)).min(1).default(['admin']),
+    })
+    .default({ read: ['viewer', 'editor', 'admin'], write: ['editor', 'admin'], delete: ['admin'] }),
+  /** Seconds a read-by-id stays in the Redis cache. */
+  cacheTtl: z.number().int().min(1).max(86_400).default(60),
+});
+export type EntitySpec = z.output<typeof entitySchema>;
+
+export const jobSchema = z.strictObject({
+  entity: identifier,
+  description: z.string().max(200).optional(),
+  retries: z.number().int().min(0).max(20).default(3),
+  /** First retry delay; doubles on every attempt (exponential backoff). */
+  backoffMs: z.number().int().min(10).max(3_600_000).default(1000),
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+});
+export type JobSpec = z.output<typeof jobSchema>;
+
+export const specSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,213}$/, { error: 'expected an npm-style package name: lower-case letters, digits and -' })
+    .optional(),
+  description: z.string().max(300).optional(),
+  blueprint: z.enum(BLUEPRINT_IDS).optional(),
+  entities: z.record(identifier, entitySchema).refine((e) => Object.keys(e).length > 0, { error: 'declare at least one entity' }),
+  jobs: z.record(jobName, jobSchema).default({}),
+});
+/** A spec as written (defaults not yet applied). */
+export type SpecInput = z.input<typeof specSchema>;
+/** A spec after validation, defaults applied. */
+export type Spec = z.output<typeof specSchema>;

@@ -1,0 +1,156 @@
+/**
+ * Meaning checks on a spec that already has the right shape: relations resolve, access patterns name
+ * real columns, names do not collide with what the generator adds. Returns every issue, not the first.
+ */
+import type { InputIssue } from '../core/errors.js';
+import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
+import type { Spec } from './schema.js';
+import { pluralize } from './words.js';
+
+/** Columns every table gets; a field may not redeclare them. */
+export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
+export const SOFT_DELETE_COLUMN = 'deleted_at';
+/** Tables the generator itself creates. */
+export const BUILT_IN_TABLES = ['audit_log', 'auth_users', 'job_runs', 'pgmigrations'] as const;
+/** First path segments the generated API already uses. */
+export const BUILT_IN_ROUTES = ['auth', 'jobs', 'health', 'metrics', 'docs'] as const;
+
+const LENGTH_TYPES = new Set(['string', 'email']);
+const NUMERIC_TYPES = new Set(['integer', 'bigint', 'decimal']);
+
+export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 'spec'): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (path: PathSegment[], message: string) =>
+    issues.push(doc ? issueAt(doc, path, message) : { file, path: path.join('.'), message });
+  const entityNames = Object.keys(spec.entities);
+  const routeOwners = new Map<string, string>();
+
+  for (const [entityName, entity] of Object.entries(spec.entities)) {
+    const base: PathSegment[] = ['entities', entityName];
+    if ((BUILT_IN_TABLES as readonly string[]).includes(entityName))
+      at(base, `"${entityName}" is a table the generator creates itself; choose another entity name`);
+    const route = pluralize(entityName);
+    if ((BUILT_IN_ROUTES as readonly string[]).includes(entityName) || (BUILT_IN_ROUTES as readonly string[]).includes(route))
+      at(base, `"${entityName}" would collide with the built-in /${route} routes; choose another entity name`);
+    const owner = routeOwners.get(route);
+    if (owner) at(base, `"${entityName}" and "${owner}" would both be served at /${route}; rename one`);
+    routeOwners.set(route, entityName);
+
+    const columns = new Set<string>([...AUDIT_COLUMNS, ...Object.keys(entity.fields)]);
+    if (entity.softDelete) columns.add(SOFT_DELETE_COLUMN);
+
+    for (const [fieldName, field] of Object.entries(entity.fields)) {
+      const fp = [...base, 'fields', fieldName];
+      if ((AUDIT_COLUMNS as readonly string[]).includes(fieldName) || fieldName === SOFT_DELETE_COLUMN)
+        at(fp, `"${fieldName}" is added by the generator to every table${fieldName === SOFT_DELETE_COLUMN ? ' with softDelete: true' : ''}; remove this field`);
+      if (field.references !== undefined) {
+        if (field.type !== 'uuid') at([...fp, 'type'], `a field with "references" must have type uuid (ids are uuids), got ${field.type}`);
+        if (!entityNames.includes(field.references))
+          at([...fp, 'references'], `unknown entity "${field.references}"; declared entities: ${entityNames.join(', ')}`);
+      } else if (field.onDelete !== undefined) {
+        at([...fp, 'onDelete'], 'onDelete only applies to a field with "references"');
+      }
+      if (field.onDelete === 'set-null' && !field.optional)
+        at([...fp, 'onDelete'], 'onDelete: set-null needs optional: true (the column must accept NULL)');
+      if (field.type === 'enum') {
+        if (!field.values) at(fp, 'an enum field needs "values", e.g. values: [active, archived]');
+        else if (new Set(field.values).size !== field.values.length) at([...fp, 'values'], 'enum values must be unique');
+      } else if (field.values) at([...fp, 'values'], `"values" only applies to type enum, not ${field.type}`);
+      if ((field.max !== undefined || field.min !== undefined) && !LENGTH_TYPES.has(field.type) && !NUMERIC_TYPES.has(field.type))
+        at(fp, `"min"/"max" apply to string, email, integer, bigint and decimal fields, not ${field.type}`);
+      if (field.min !== undefined && field.max !== undefined && field.min > field.max) at([...fp, 'min'], `min (${field.min}) is greater than max (${field.max})`);
+      if (LENGTH_TYPES.has(field.type) && field.max !== undefined && (!Number.isInteger(field.max) || field.max < 1 || field.max > 10_485_760))
+        at([...fp, 'max'], 'a string length must be an integer between 1 and 10485760');
+      if ((field.precision !== undefined || field.scale !== undefined) && field.type !== 'decimal')
+        at(fp, `"precision"/"scale" only apply to type decimal, not ${field.type}`);
+      if (field.scale !== undefined && (field.precision ?? 12) < field.scale) at([...fp, 'scale'], 'scale must not exceed precision');
+      if (field.default !== undefined) {
+        const problem = defaultProblem(field.type, field.default, field.values);
+        if (problem) at([...fp, 'default'], problem);
+      }
+      if (field.unique && (field.type === 'json' || field.type === 'text'))
+        at([...fp, 'unique'], `unique is not supported on ${field.type} fields (unbounded values make a poor btree key)`);
+    }
+
+    const seenPatterns = new Set<string>();
+    entity.access.forEach((pattern, i) => {
+      const ap: PathSegment[] = [...base, 'access', i];
+      if (pattern.where.length === 0 && !pattern.order) at(ap, 'an access pattern needs "where" columns, an "order", or both');
+      pattern.where.forEach((col, j) => {
+        if (!columns.has(col)) at([...ap, 'where', j], `unknown column "${col}" on ${entityName}; columns: ${[...columns].join(', ')}`);
+        else if (entity.fields[col]?.type === 'json') at([...ap, 'where', j], `"${col}" is a json field; equality filters on json are not indexable with btree`);
+      });
+      if (new Set(pattern.where).size !== pattern.where.length) at([...ap, 'where'], 'a column appears twice in "where"');
+      if (pattern.order) {
+        const [col = ''] = pattern.order.split(' ');
+        if (!columns.has(col)) at([...ap, 'order'], `unknown column "${col}" on ${entityName}; columns: ${[...columns].join(', ')}`);
+        else if (pattern.where.includes(col)) at([...ap, 'order'], `"${col}" is already an equality filter; sorting by it does nothing`);
+        else if (entity.fields[col]?.optional)
+          at([...ap, 'order'], `"${col}" is optional (nullable); keyset pagination needs a NOT NULL sort column: make the field required or give it a default`);
+        else if (entity.fields[col]?.type === 'json') at([...ap, 'order'], `"${col}" is a json field and cannot be sorted on`);
+      }
+      const key = `${pattern.where.join(',')}|${pattern.order ?? ''}`;
+      if (seenPatterns.has(key)) at(ap, 'duplicate access pattern (same where and order as an earlier one)');
+      seenPatterns.add(key);
+    });
+  }
+
+  for (const [jobName, job] of Object.entries(spec.jobs)) {
+    if (!entityNames.includes(job.entity))
+      at(['jobs', jobName, 'entity'], `unknown entity "${job.entity}"; declared entities: ${entityNames.join(', ')}`);
+  }
+  const cycle = findReferenceCycle(spec);
+  if (cycle) at(['entities', cycle[0] ?? ''], `references form a cycle (${cycle.join(' → ')}); break it by making one side a plain uuid field`);
+  return issues;
+}
+
+function defaultProblem(type: string, value: string | number | boolean, values?: string[]): string | undefined {
+  switch (type) {
+    case 'integer':
+    case 'bigint':
+      return Number.isInteger(value) ? undefined : `expected an integer default for type ${type}, got ${JSON.stringify(value)}`;
+    case 'decimal':
+      return typeof value === 'number' ? undefined : `expected a number default for type decimal, got ${JSON.stringify(value)}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`;
+    case 'enum':
+      return values && !values.includes(String(value)) ? `default "${value}" is not one of the values: ${values.join(', ')}` : undefined;
+    case 'string':
+    case 'text':
+    case 'email':
+      return typeof value === 'string' ? undefined : `expected a string default, got ${JSON.stringify(value)}`;
+    case 'timestamp':
+    case 'date':
+      return value === 'now' ? undefined : `the only supported default for ${type} is "now"`;
+    default:
+      return `defaults are not supported on ${type} fields`;
+  }
+}
+
+/** References between distinct entities must form a DAG so tables can be created in order. */
+function findReferenceCycle(spec: Spec): string[] | undefined {
+  const edges = (name: string) =>
+    Object.values(spec.entities[name]?.fields ?? {})
+      .map((f) => f.references)
+      .filter((r): r is string => r !== undefined && r !== name && r in spec.entities);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const next of edges(name)) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(spec.entities)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
