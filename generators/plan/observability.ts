@@ -69,7 +69,7 @@ export const ALERTS: AlertPlan[] = [
   },
 ];
 
-export const ENV: EnvVarPlan[] = [
+const ENV_DECLARED: Omit<EnvVarPlan, 'zod'>[] = [
   { name: 'NODE_ENV', description: 'Runtime mode', kind: 'enum', values: ['development', 'test', 'production'], required: false, default: 'development', example: 'development', secret: false },
   { name: 'HOST', description: 'Interface the API listens on', kind: 'string', required: false, default: '0.0.0.0', example: '0.0.0.0', secret: false },
   { name: 'PORT', description: 'API port', kind: 'int', required: false, default: '3000', example: '3000', secret: false, min: 0 },
@@ -78,6 +78,7 @@ export const ENV: EnvVarPlan[] = [
   { name: 'DATABASE_POOL_MAX', description: 'PostgreSQL pool size per process', kind: 'int', required: false, default: '10', example: '10', secret: false, min: 1 },
   { name: 'DATABASE_STATEMENT_TIMEOUT_MS', description: 'Server-side timeout for every query', kind: 'int', required: false, default: '5000', example: '5000', secret: false, min: 100 },
   { name: 'REDIS_URL', description: 'Redis connection string (cache, rate limits, job queue)', kind: 'url', required: true, default: null, example: 'redis://localhost:6379', secret: true },
+  { name: 'REDIS_KEY_PREFIX', description: 'Prefix of every Redis key (cache, idempotency, rate limits, queues), so apps and test runs can share one Redis', kind: 'string', required: false, default: 'app', example: 'app', secret: false, min: 1 },
   { name: 'JWT_SECRET', description: 'HMAC secret for access tokens (at least 32 characters)', kind: 'string', required: true, default: null, example: 'change-me-to-a-long-random-string-of-32+-chars', secret: true, min: 32 },
   { name: 'JWT_EXPIRES_IN', description: 'Access token lifetime', kind: 'string', required: false, default: '15m', example: '15m', secret: false },
   { name: 'CORS_ORIGINS', description: 'Comma-separated origins allowed by CORS (never *)', kind: 'list', required: false, default: 'http://localhost:5173', example: 'http://localhost:5173', secret: false },
@@ -88,3 +89,26 @@ export const ENV: EnvVarPlan[] = [
   { name: 'WORKER_METRICS_PORT', description: 'Port of the worker /metrics endpoint', kind: 'int', required: false, default: '9464', example: '9464', secret: false, min: 0 },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'Grace period for in-flight work on SIGTERM', kind: 'int', required: false, default: '10000', example: '10000', secret: false, min: 100 },
 ];
+
+/**
+ * The zod schema expression the generated src/config.ts prints for one variable; it uses the small
+ * helpers that file defines (str, url, int, bool, list) so each line stays readable.
+ */
+function zodFor(v: Omit<EnvVarPlan, 'zod'>): string {
+  switch (v.kind) {
+    case 'enum':
+      return `z.enum([${(v.values ?? []).map((x) => `'${x}'`).join(', ')}])`;
+    case 'int':
+      return `int(${v.min ?? 0})`;
+    case 'string':
+      return v.min === undefined ? 'str()' : `str(${v.min})`;
+    case 'url':
+      return 'url()';
+    case 'bool':
+      return 'bool()';
+    case 'list':
+      return 'list()';
+  }
+}
+
+export const ENV: EnvVarPlan[] = ENV_DECLARED.map((v) => ({ ...v, zod: zodFor(v) }));

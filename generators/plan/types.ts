@@ -202,4 +202,6 @@ export interface EnvVarPlan {
   secret: boolean;
   min?: number;
   values?: string[];
+  /** zod schema expression printed in the generated src/config.ts (uses its helpers str/url/int/bool/list). */
+  zod: string;
 }

@@ -4,8 +4,8 @@ import { parseLocated, parseWith, readLocated, type LocatedDocument } from './lo
 import { specSchema, type Spec } from './schema.js';
 import { validateSpecMeaning } from './validate.js';
 
-export async function loadSpecFile(file: string): Promise<Spec> {
-  return validateSpecDocument(await readLocated(file, 'spec'));
+export async function loadSpecFile(file: string, display = file): Promise<Spec> {
+  return validateSpecDocument(await readLocated(file, 'spec', display));
 }
 
 export function parseSpecText(text: string, file: string): Spec {

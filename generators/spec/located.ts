@@ -54,15 +54,16 @@ export function parseLocated(text: string, file: string, what: string): LocatedD
   };
 }
 
-export async function readLocated(file: string, what: string): Promise<LocatedDocument> {
+/** @param display how the file is named in messages (defaults to the path as given). */
+export async function readLocated(file: string, what: string, display = file): Promise<LocatedDocument> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`Cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`);
+    throw new UserError(`Cannot read ${what} ${display}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? err)}`);
   }
-  return parseLocated(text, file, what);
+  return parseLocated(text, display, what);
 }
 
 export function issueAt(doc: LocatedDocument, path: readonly PathSegment[], message: string): InputIssue {

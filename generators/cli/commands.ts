@@ -1,0 +1,12 @@
+/** Commands beyond `new`, registered on the same program; each lives in its own module. */
+import type { Command } from 'commander';
+import { registerAddCommand } from '../commands/add.js';
+import { registerUpdateCommand } from '../commands/update.js';
+import { registerVerifyCommand } from '../commands/verify.js';
+import type { Io } from './main.js';
+
+export function registerLaterCommands(program: Command, io: Io): void {
+  registerVerifyCommand(program, io);
+  registerAddCommand(program, io);
+  registerUpdateCommand(program, io);
+}

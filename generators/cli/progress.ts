@@ -1,0 +1,33 @@
+/**
+ * Live progress for long steps (render, format, write, install, verify): a spinner line per task on a
+ * TTY, nothing at all with --json or when output is not a terminal (CI logs stay clean).
+ */
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+export interface Progress {
+  task<T>(title: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export function createProgress(options: { enabled: boolean; stream?: NodeJS.WriteStream }): Progress {
+  const stream = options.stream ?? process.stderr;
+  if (!options.enabled) return { task: (_title, fn) => fn() };
+  return {
+    async task(title, fn) {
+      const started = Date.now();
+      let frame = 0;
+      const draw = () => stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${title}`);
+      draw();
+      const timer = setInterval(draw, 80);
+      try {
+        const result = await fn();
+        stream.write(`\r\x1b[2K\x1b[32m✓\x1b[0m ${title} \x1b[2m(${Date.now() - started} ms)\x1b[0m\n`);
+        return result;
+      } catch (err) {
+        stream.write(`\r\x1b[2K\x1b[31m✗\x1b[0m ${title}\n`);
+        throw err;
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  };
+}

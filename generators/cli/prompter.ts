@@ -1,0 +1,26 @@
+/**
+ * Prompts behind an interface, so tests drive them with scripted answers (Yeoman's TestAdapter idea)
+ * and never need a terminal. The real implementation is @inquirer/prompts.
+ */
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+  disabled?: boolean | string;
+  checked?: boolean;
+}
+
+export interface Prompter {
+  input(question: { message: string; default?: string; validate?: (value: string) => true | string | Promise<true | string> }): Promise<string>;
+  select<T>(question: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
+  checkbox<T>(question: { message: string; choices: Choice<T>[] }): Promise<T[]>;
+}
+
+export async function inquirerPrompter(): Promise<Prompter> {
+  const { input, select, checkbox } = await import('@inquirer/prompts');
+  return {
+    input: (q) => input(q),
+    select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) => select<T>(q),
+    checkbox: <T>(q: { message: string; choices: Choice<T>[] }) => checkbox<T>(q),
+  };
+}

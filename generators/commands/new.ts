@@ -1,0 +1,67 @@
+/**
+ * `create-backend-arch [dir]` / `backend-arch new [dir]`: answers → generate (in memory) → commit
+ * atomically → install → verify.
+ */
+import path from 'node:path';
+import { isMissingOrEmpty, commitTree } from '../core/commit.js';
+import { UserError } from '../core/errors.js';
+import { resolveAnswers, type NewFlags } from '../cli/answers.js';
+import type { Progress } from '../cli/progress.js';
+import type { Prompter } from '../cli/prompter.js';
+import { generateProject } from '../pipeline/generate.js';
+import { installDependencies } from '../pipeline/install.js';
+import type { FileChange } from '../core/tree.js';
+
+export interface NewOptions extends NewFlags {
+  install: boolean;
+  verify: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export interface NewResult {
+  dir: string;
+  dryRun: boolean;
+  files: { path: string; status: 'create' | 'overwrite' | 'unchanged' }[];
+  installed: boolean;
+  verified: boolean;
+}
+
+export interface CommandContext {
+  cwd: string;
+  prompter: Prompter | undefined;
+  progress: Progress;
+  /** Runs the checklist after generation (injected: verify lives in its own module). */
+  verify?: (dir: string) => Promise<void>;
+}
+
+export async function runNew(dir: string | undefined, options: NewOptions, ctx: CommandContext): Promise<NewResult> {
+  const { answers, spec } = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd });
+  const targetDir = path.resolve(ctx.cwd, dir ?? answers.name);
+
+  // Refuse a non-empty target before doing any work (and long before writing anything).
+  if (!options.dryRun && !options.force && !(await isMissingOrEmpty(targetDir)))
+    throw new UserError(`${targetDir} is not empty. Choose another directory, or pass --force to write into it (existing files that the generator also writes are replaced).`);
+
+  const { tree } = await ctx.progress.task('Render templates and format', () => generateProject({ targetDir, answers, spec }));
+  const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
+
+  if (options.dryRun) return { dir: targetDir, dryRun: true, files, installed: false, verified: false };
+
+  await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
+  let installed = false;
+  if (options.install) {
+    await ctx.progress.task(`Install dependencies (${answers.packageManager} install)`, () => installDependencies(targetDir, answers.packageManager));
+    installed = true;
+  }
+  let verified = false;
+  if (options.verify && ctx.verify) {
+    await ctx.verify(targetDir);
+    verified = true;
+  }
+  return { dir: targetDir, dryRun: false, files, installed, verified };
+}
+
+function statusOf(change: FileChange): 'create' | 'overwrite' | 'unchanged' {
+  return change.type === 'create' ? 'create' : change.type === 'unchanged' ? 'unchanged' : 'overwrite';
+}

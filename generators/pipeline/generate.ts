@@ -1,0 +1,95 @@
+/**
+ * The pipeline, in one direction: plan → render templates into the in-memory tree (a node-plop
+ * generator whose custom action renders EJS into the tree) → prettier on the tree → the manifest.
+ * Nothing here touches the disk; the command layer commits the returned tree.
+ */
+import nodePlop, { type NodePlopAPI } from 'node-plop';
+import { MANIFEST_PATH, fileHashes, serializeManifest, type Answers, type Manifest } from '../core/manifest.js';
+import { Tree } from '../core/tree.js';
+import { GENERATOR_VERSION, blueprintDir } from '../core/version.js';
+import { planProject } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import type { Spec } from '../spec/schema.js';
+import { renderBlueprint } from '../render/templates.js';
+import { formatTree } from './format.js';
+
+/** What a plop action receives as "answers": the derived plan and the tree to write into. */
+interface RenderContext {
+  plan: Plan;
+  tree: Tree;
+}
+
+let plopPromise: Promise<NodePlopAPI> | undefined;
+
+/** The plop instance with our action types and generators registered once. */
+export function getPlop(): Promise<NodePlopAPI> {
+  plopPromise ??= (async () => {
+    const plop = await nodePlop(undefined, { force: false, destBasePath: undefined });
+    plop.setActionType('render-blueprint', async (answers) => {
+      const { plan, tree } = answers as RenderContext;
+      const files = await renderBlueprint(blueprintDir(plan.blueprint.id), plan);
+      for (const [file, content] of files) tree.write(file, content);
+      return `rendered ${files.size} files`;
+    });
+    plop.setGenerator('project', {
+      description: 'A whole backend from a blueprint',
+      prompts: [],
+      actions: [{ type: 'render-blueprint', abortOnFail: true }],
+    });
+    return plop;
+  })();
+  return plopPromise;
+}
+
+export async function runGenerator(name: string, context: RenderContext): Promise<void> {
+  const plop = await getPlop();
+  // node-plop records a thrown error as a failure message; keep the original to rethrow it intact.
+  let thrown: unknown;
+  const generator = plop.getGenerator(name);
+  const { failures } = await generator.runActions(context, {
+    onFailure: () => undefined,
+  }).catch((err: unknown) => {
+    thrown = err;
+    return { failures: [{ error: String(err) }] };
+  });
+  if (thrown) throw thrown;
+  if (failures.length > 0) throw new Error(`generator "${name}" failed: ${failures.map((f) => f.error).join('; ')}`);
+}
+
+export interface GenerateInput {
+  targetDir: string;
+  answers: Answers;
+  spec: Spec;
+}
+
+export interface Generated {
+  plan: Plan;
+  tree: Tree;
+  manifest: Manifest;
+}
+
+export async function generateProject(input: GenerateInput): Promise<Generated> {
+  const { answers, spec } = input;
+  const plan = planProject({
+    spec,
+    name: answers.name,
+    blueprint: answers.blueprint,
+    packageManager: answers.packageManager,
+    features: answers.features,
+    generatorVersion: GENERATOR_VERSION,
+  });
+  const tree = new Tree(input.targetDir);
+  await runGenerator('project', { plan, tree });
+  await formatTree(tree);
+  const manifest: Manifest = {
+    schemaVersion: 1,
+    generator: { name: plan.generator.name, version: plan.generator.version },
+    blueprint: answers.blueprint,
+    answers,
+    spec,
+    migrations: plan.migrations.map((m) => m.fileName),
+    files: fileHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!])),
+  };
+  tree.write(MANIFEST_PATH, serializeManifest(manifest));
+  return { plan, tree, manifest };
+}
