@@ -4,7 +4,7 @@
  * which also rejects duplicate keys instead of silently keeping the last one.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, UserError, type InputIssue } from '../core/errors.js';
 
@@ -42,8 +42,15 @@ export function parseLocated(text: string, file: string, what: string): LocatedD
     value: doc.toJS(),
     locate(path) {
       // Walk up to the deepest node that exists (a missing key is reported where its parent is).
+      // Point at the key of a mapping entry (the line a reader looks for), or at a sequence item.
       for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n).map(String), true);
+        const keyPath = path.slice(0, n);
+        const parent = n === 0 ? undefined : doc.getIn(keyPath.slice(0, -1), true);
+        const last = keyPath[keyPath.length - 1];
+        let node: unknown;
+        if (isMap(parent)) node = parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(last))?.key;
+        else if (isSeq(parent) && typeof last === 'number') node = parent.items[last];
+        else node = n === 0 ? doc.contents : undefined;
         if (isNode(node) && node.range) {
           const pos = lineCounter.linePos(node.range[0]);
           return { line: pos.line, column: pos.col };
@@ -77,7 +84,10 @@ export function parseWith<S extends z.ZodType>(schema: S, doc: LocatedDocument, 
   const issues = result.error.issues.map((issue) => {
     let path: PathSegment[] = [...issue.path];
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
+    if (issue.code === 'invalid_key') {
+      // A record key (entity, field or job name) that is not a valid name: say why, not just "invalid key".
+      message = `invalid name: ${issue.issues.map((i) => i.message).join('; ')}`;
+    } else if (issue.code === 'unrecognized_keys') {
       // Point at the first unknown key itself, not at its parent object.
       path = [...path, issue.keys[0] ?? ''];
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
