@@ -26,6 +26,7 @@ export interface MainOptions {
 
 export interface Io {
   cwd: string;
+  stderr: NodeJS.WritableStream;
   out: (text: string) => void;
   err: (text: string) => void;
   interactive: boolean;
@@ -38,6 +39,7 @@ export async function main(argv: string[], options: MainOptions): Promise<number
   const interactive = options.interactive ?? (Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI);
   const io: Io = {
     cwd: options.cwd ?? process.cwd(),
+    stderr,
     out: (text) => void stdout.write(`${text}\n`),
     err: (text) => void stderr.write(`${text}\n`),
     interactive,
@@ -94,7 +96,7 @@ function buildProgram(io: Io, asCreate: boolean): Command {
     .option('--force', 'allow a non-empty target directory (files the generator writes are replaced)')
     .option('--json', 'print a machine-readable result; no progress output')
     .action(async (dir: string | undefined, opts: NewOptions & { json?: boolean }) => {
-      const progress = createProgress({ enabled: io.interactive && !opts.json });
+      const progress = createProgress({ enabled: io.interactive && !opts.json, stream: io.stderr });
       const prompter = await io.prompter();
       const verify = opts.verify ? await verifyAfterNew(io, opts.json === true) : undefined;
       const result = await runNew(dir, opts, { cwd: io.cwd, prompter, progress, ...(verify ? { verify } : {}) });

@@ -8,8 +8,8 @@ export interface Progress {
   task<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createProgress(options: { enabled: boolean; stream?: NodeJS.WriteStream }): Progress {
-  const stream = options.stream ?? process.stderr;
+export function createProgress(options: { enabled: boolean; stream: { write(text: string): unknown } }): Progress {
+  const { stream } = options;
   if (!options.enabled) return { task: (_title, fn) => fn() };
   return {
     async task(title, fn) {
