@@ -1,8 +1,9 @@
 /** Post-task: install the generated project's dependencies with the chosen package manager. */
-import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 
 export async function installDependencies(dir: string, packageManager: 'npm' | 'pnpm' | 'yarn'): Promise<void> {
+  // Loaded on demand: generation (and --version, --help, dry runs) should not pay for it.
+  const { execa } = await import('execa');
   const args = packageManager === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'];
   const result = await execa(packageManager, args, { cwd: dir, reject: false, all: true, env: { CI: process.env.CI ?? '' } });
   if (result.failed) {

@@ -1,0 +1,90 @@
+/**
+ * End to end, as a user runs it: the real CLI binary (no terminal, CI=true) generates a backend and
+ * installs it; the generated project then type-checks, lints, applies its migrations and passes its own
+ * test suite against real PostgreSQL and Redis. Two specs with different shapes.
+ */
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, redisDatabase, requireServers } from '../support/servers.js';
+
+const BIN = path.resolve('bin/cli.js');
+const TEN_MINUTES = 600_000;
+
+async function createBackend(args: string[], cwd: string) {
+  return execa('node', [BIN, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
+}
+
+const cases = [
+  { name: 'acme-api', args: ['--yes'], redisDb: 1 },
+  { name: 'shop-api', args: ['--yes', '--spec', path.resolve('test/fixtures/specs/shop.yaml')], redisDb: 2 },
+];
+
+describe.each(cases)('generated backend: $name', ({ name, args, redisDb }) => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    requireServers();
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-e2e-'));
+    dir = path.join(cwd, name);
+    const result = await createBackend([name, ...args, '--no-verify'], cwd);
+    expect(result.all).not.toContain('error:');
+    expect(result.exitCode, result.all).toBe(0);
+    env = {
+      DATABASE_URL: await freshDatabase(name.replace('-', '_')),
+      REDIS_URL: redisDatabase(redisDb),
+      JWT_SECRET: 'e2e-secret-that-is-at-least-32-characters-long',
+      NODE_ENV: 'test',
+    };
+  }, TEN_MINUTES);
+
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env, reject: false, all: true });
+
+  it('installed its dependencies', async () => {
+    expect((await readdir(dir)).includes('node_modules')).toBe(true);
+  });
+
+  it('type-checks', async () => {
+    const result = await run('typecheck');
+    expect(result.exitCode, result.all).toBe(0);
+  }, TEN_MINUTES);
+
+  it('lints clean', async () => {
+    const result = await run('lint');
+    expect(result.exitCode, result.all).toBe(0);
+  }, TEN_MINUTES);
+
+  it('applies its migrations to a fresh database (and again as a no-op)', async () => {
+    const first = await run('migrate');
+    expect(first.exitCode, first.all).toBe(0);
+    const second = await run('migrate');
+    expect(second.exitCode, second.all).toBe(0);
+  }, TEN_MINUTES);
+
+  it('passes its own test suite against real PostgreSQL and Redis', async () => {
+    const result = await run('test');
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Tests\s+\d+ passed/);
+    expect(result.all).not.toMatch(/skipped|todo/);
+  }, TEN_MINUTES);
+
+  it('builds for production', async () => {
+    const result = await run('build');
+    expect(result.exitCode, result.all).toBe(0);
+  }, TEN_MINUTES);
+});
+
+describe('the real binary on bad input', () => {
+  it('exits non-zero with a message naming the field, no stack trace, nothing on disk', async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-e2e-bad-'));
+    const result = await createBackend(['x', '--yes', '--spec', path.resolve('test/fixtures/specs/invalid-reference.yaml')], cwd);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain('invalid-reference.yaml:6:');
+    expect(result.all).toContain('entities.invoice.fields.customer_id.references: unknown entity "customer"');
+    expect(result.all).not.toMatch(/\n\s+at /);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
