@@ -8,9 +8,11 @@ export interface Progress {
   task<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
+export const silentProgress: Progress = { task: (_title, fn) => fn() };
+
 export function createProgress(options: { enabled: boolean; stream: { write(text: string): unknown } }): Progress {
   const { stream } = options;
-  if (!options.enabled) return { task: (_title, fn) => fn() };
+  if (!options.enabled) return silentProgress;
   return {
     async task(title, fn) {
       const started = Date.now();

@@ -43,7 +43,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
   if (!options.dryRun && !options.force && !(await isMissingOrEmpty(targetDir)))
     throw new UserError(`${targetDir} is not empty. Choose another directory, or pass --force to write into it (existing files that the generator also writes are replaced).`);
 
-  const { tree } = await ctx.progress.task('Render templates and format', () => generateProject({ targetDir, answers, spec }));
+  const { tree } = await generateProject({ targetDir, answers, spec, progress: ctx.progress });
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
 
   if (options.dryRun) return { dir: targetDir, dryRun: true, files, installed: false, verified: false };

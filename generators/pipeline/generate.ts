@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { Spec } from '../spec/schema.js';
 import { renderBlueprint } from '../render/templates.js';
 import { formatTree } from './format.js';
+import { silentProgress, type Progress } from '../cli/progress.js';
 
 /** What a plop action receives as "answers": the derived plan and the tree to write into. */
 interface RenderContext {
@@ -60,6 +61,8 @@ export interface GenerateInput {
   targetDir: string;
   answers: Answers;
   spec: Spec;
+  /** Reports each step (render, format) as it runs; silent when omitted. */
+  progress?: Progress;
 }
 
 export interface Generated {
@@ -79,8 +82,11 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
     generatorVersion: GENERATOR_VERSION,
   });
   const tree = new Tree(input.targetDir);
-  await runGenerator('project', { plan, tree });
-  await formatTree(tree);
+  const progress = input.progress ?? silentProgress;
+  await progress.task(`Render the ${plan.blueprint.id} blueprint (${count(plan.entities.length, 'entity', 'entities')}, ${count(plan.jobs.length, 'job', 'jobs')})`, () =>
+    runGenerator('project', { plan, tree }),
+  );
+  await progress.task(`Format ${tree.writtenPaths().length} files with prettier`, () => formatTree(tree));
   const manifest: Manifest = {
     schemaVersion: 1,
     generator: { name: plan.generator.name, version: plan.generator.version },
@@ -92,4 +98,8 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
   };
   tree.write(MANIFEST_PATH, serializeManifest(manifest));
   return { plan, tree, manifest };
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
