@@ -76,8 +76,9 @@ export async function resolveAnswers(
       blueprint = await prompter.select<BlueprintId>({
         message: 'Architecture blueprint',
         choices: BLUEPRINTS.map((b) => ({
-          name: `${b.title} — ${b.summary}`,
+          name: `${b.title} (${b.id})`,
           value: b.id,
+          description: b.summary,
           ...(b.available ? {} : { disabled: '(not available yet)' }),
         })),
         default: 'monolith-cache',
