@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { Spec } from '../spec/schema.js';
 import { renderBlueprint } from '../render/templates.js';
 import { formatTree } from './format.js';
+import { encodeSnapshot, rawHashes, snapshotFiles, SNAPSHOT_PATH } from '../regen/snapshot.js';
 import { silentProgress, type Progress } from '../cli/progress.js';
 
 /** What a plop action receives as "answers": the derived plan and the tree to write into. */
@@ -86,6 +87,7 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
   await progress.task(`Render the ${plan.blueprint.id} blueprint (${count(plan.entities.length, 'entity', 'entities')}, ${count(plan.jobs.length, 'job', 'jobs')})`, () =>
     runGenerator('project', { plan, tree }),
   );
+  const raw = rawHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!]));
   await progress.task(`Format ${tree.writtenPaths().length} files with prettier`, () => formatTree(tree));
   const manifest: Manifest = {
     schemaVersion: 1,
@@ -96,7 +98,10 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
     migrations: plan.migrations.map((m) => m.fileName),
     files: fileHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!])),
   };
+  // The base for later 3-way merges (add/update), also after a generator upgrade: see regen/snapshot.ts.
+  const base = snapshotFiles(tree.writtenPaths().map((p) => [p, tree.read(p)!]), manifest.migrations);
   tree.write(MANIFEST_PATH, serializeManifest(manifest));
+  tree.write(SNAPSHOT_PATH, encodeSnapshot({ generatorVersion: plan.generator.version, spec, migrations: plan.migrations.map(({ fileName, title }) => ({ fileName, title })), files: base, raw }));
   return { plan, tree, manifest };
 }
 

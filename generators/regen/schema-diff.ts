@@ -1,0 +1,238 @@
+/**
+ * Migration diffing: the schema the recorded migrations built (derived from the spec the project was
+ * last generated from) versus the schema the new spec wants → the statements of ONE new migration.
+ * Applied migrations are never edited: a change is always a new numbered file.
+ *
+ * Changes are classified:
+ *  - additive (always generated): new table (with its trigger and indexes), new column that is
+ *    nullable or has a default, new/changed/removed index, making a column nullable;
+ *  - destructive or unsafe (refused unless allowDestructive): drop table, drop column, type change,
+ *    NOT NULL on an existing column, a NOT NULL column without a default on an existing table (fails
+ *    on any existing row), a changed default/CHECK/UNIQUE/foreign key (may reject existing rows).
+ */
+import { entityDown, entityUp } from '../plan/migrations.js';
+import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement } from '../plan/types.js';
+
+export interface SchemaChange {
+  up: SqlStatement[];
+  down: SqlStatement[];
+  /** One line per change, for the report and the migration's title. */
+  summary: string[];
+  /** Destructive or unsafe changes: each says what would happen and what to do instead. */
+  destructive: string[];
+  /** A short file-name slug, e.g. "add_invoice" or "add_index_task". */
+  slug: string;
+}
+
+interface ColumnDdl {
+  type: string;
+  notNull: boolean;
+  default: string | null;
+  unique: boolean;
+  references: string | null;
+  checks: string[];
+}
+
+/** Splits a ColumnPlan.ddl ("name type NOT NULL DEFAULT x UNIQUE REFERENCES t (id) ON DELETE … CHECK (…)…"). */
+export function parseColumnDdl(column: ColumnPlan): ColumnDdl {
+  let rest = column.ddl.slice(column.sql.length + 1 + column.sqlType.length).trim();
+  const out: ColumnDdl = { type: column.sqlType, notNull: false, default: null, unique: false, references: null, checks: [] };
+  while (rest.length > 0) {
+    let m: RegExpMatchArray | null;
+    if ((m = rest.match(/^NOT NULL\b/))) out.notNull = true;
+    else if ((m = rest.match(/^PRIMARY KEY\b/))) out.notNull = true;
+    else if ((m = rest.match(/^DEFAULT ('(?:[^']|'')*'|[^\s]+)/))) out.default = m[1]!;
+    else if ((m = rest.match(/^UNIQUE\b/))) out.unique = true;
+    else if ((m = rest.match(/^REFERENCES .+? \(id\) ON DELETE (?:RESTRICT|CASCADE|SET NULL)/))) out.references = m[0];
+    else if (rest.startsWith('CHECK (')) {
+      let depth = 0;
+      let i = 'CHECK '.length;
+      let inString = false;
+      for (; i < rest.length; i++) {
+        const ch = rest[i];
+        if (ch === "'") inString = !inString;
+        else if (!inString && ch === '(') depth++;
+        else if (!inString && ch === ')' && --depth === 0) break;
+      }
+      const check = rest.slice('CHECK '.length, i + 1);
+      out.checks.push(check);
+      m = [`CHECK ${check}`] as unknown as RegExpMatchArray;
+    } else throw new Error(`internal: cannot read column definition "${column.ddl}" at "${rest}"`);
+    rest = rest.slice(m[0].length).trim();
+  }
+  return out;
+}
+
+/** Drops the constraints of one kind that involve exactly this column (their names are PostgreSQL's choice). */
+function dropColumnConstraints(table: string, tableName: string, column: ColumnPlan, kind: 'c' | 'u' | 'f'): SqlStatement {
+  const what = { c: 'CHECK', u: 'UNIQUE', f: 'FOREIGN KEY' }[kind];
+  return {
+    comment: `Drops the ${what} constraint(s) on ${tableName}.${column.name} (PostgreSQL named them).`,
+    sql: `DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT conname FROM pg_constraint
+    WHERE conrelid = '${table.replace(/'/g, "''")}'::regclass AND contype = '${kind}'
+      AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = '${table.replace(/'/g, "''")}'::regclass AND attname = '${column.name}')]::int2[]
+  LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', '${table.replace(/'/g, "''")}', r.conname);
+  END LOOP;
+END
+$$;`,
+  };
+}
+
+/** Statements that turn column `from` into column `to` (same name, same table). */
+function alterColumn(entity: EntityPlan, from: ColumnPlan, to: ColumnPlan): { sql: SqlStatement[]; changes: string[] } {
+  const a = parseColumnDdl(from);
+  const b = parseColumnDdl(to);
+  const t = entity.table;
+  const c = to.sql;
+  const sql: SqlStatement[] = [];
+  const changes: string[] = [];
+  const alter = (what: string) => `ALTER TABLE ${t} ALTER COLUMN ${c} ${what};`;
+  if (a.type !== b.type) {
+    changes.push(`type ${a.type} → ${b.type}`);
+    sql.push({ comment: `${entity.tableName}.${to.name}: type ${a.type} → ${b.type} (rewrites the table; fails if a value does not convert).`, sql: alter(`TYPE ${b.type} USING ${c}::${b.type}`) });
+  }
+  if (a.default !== b.default) {
+    changes.push(`default ${a.default ?? 'none'} → ${b.default ?? 'none'}`);
+    sql.push({ comment: '', sql: alter(b.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${b.default}`) });
+  }
+  if (a.notNull !== b.notNull) {
+    changes.push(b.notNull ? 'NOT NULL' : 'nullable');
+    sql.push({ comment: '', sql: alter(b.notNull ? 'SET NOT NULL' : 'DROP NOT NULL') });
+  }
+  if (a.checks.join('\n') !== b.checks.join('\n')) {
+    changes.push('CHECK constraints');
+    sql.push(dropColumnConstraints(t, entity.tableName, to, 'c'));
+    for (const check of b.checks) sql.push({ comment: '', sql: `ALTER TABLE ${t} ADD CHECK ${check};` });
+  }
+  if (a.unique !== b.unique) {
+    changes.push(b.unique ? 'UNIQUE' : 'not unique');
+    if (b.unique) sql.push({ comment: '', sql: `ALTER TABLE ${t} ADD UNIQUE (${c});` });
+    else sql.push(dropColumnConstraints(t, entity.tableName, to, 'u'));
+  }
+  if (a.references !== b.references) {
+    changes.push(`foreign key ${b.references ?? 'removed'}`);
+    sql.push(dropColumnConstraints(t, entity.tableName, to, 'f'));
+    if (b.references) sql.push({ comment: '', sql: `ALTER TABLE ${t} ADD FOREIGN KEY (${c}) ${b.references};` });
+  }
+  return { sql, changes };
+}
+
+function createIndex(index: IndexPlan): SqlStatement {
+  return { comment: `Serves ${index.serves}.`, sql: index.sql };
+}
+
+function dropIndex(index: IndexPlan): SqlStatement {
+  return { comment: '', sql: `DROP INDEX IF EXISTS ${index.name};` };
+}
+
+/** @param before entities as last generated; @param after entities wanted now, in creation order. */
+export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaChange {
+  const up: SqlStatement[] = [];
+  const down: SqlStatement[] = [];
+  const summary: string[] = [];
+  const destructive: string[] = [];
+  const slugParts: string[] = [];
+  const old = new Map(before.map((e) => [e.name, e]));
+  const now = new Map(after.map((e) => [e.name, e]));
+
+  const createdTables: EntityPlan[] = [];
+  const addColumns: SqlStatement[] = [];
+  const alterColumns: SqlStatement[] = [];
+  const createIndexes: SqlStatement[] = [];
+  const dropIndexes: SqlStatement[] = [];
+  /** Same name, new definition: dropped right before it is created again. */
+  const replacedIndexes: SqlStatement[] = [];
+  const dropColumns: SqlStatement[] = [];
+  /** Undo steps, one block per change (a block keeps its own order; blocks are undone last-first). */
+  const downBlocks: SqlStatement[][] = [];
+
+  for (const entity of after) {
+    const prev = old.get(entity.name);
+    if (!prev) {
+      createdTables.push(entity);
+      summary.push(`create table ${entity.tableName} (${entity.columns.length} columns, ${entity.indexes.length} indexes)`);
+      slugParts.push(`add_${entity.tableName}`);
+      continue;
+    }
+    const prevColumns = new Map(prev.columns.map((c) => [c.name, c]));
+    const nextColumns = new Map(entity.columns.map((c) => [c.name, c]));
+    let touched = false;
+    for (const column of entity.columns) {
+      const was = prevColumns.get(column.name);
+      if (!was) {
+        touched = true;
+        const ddl = parseColumnDdl(column);
+        if (ddl.notNull && ddl.default === null)
+          destructive.push(
+            `${entity.name}.${column.name}: a NOT NULL column without a default cannot be added to a table that has rows (every existing row would violate it). Make the field optional, or give it a default.`,
+          );
+        addColumns.push({ comment: column.description || `New column ${entity.tableName}.${column.name}.`, sql: `ALTER TABLE ${entity.table} ADD COLUMN ${column.ddl};` });
+        downBlocks.push([{ comment: '', sql: `ALTER TABLE ${entity.table} DROP COLUMN ${column.sql};` }]);
+        summary.push(`add column ${entity.tableName}.${column.name}`);
+      } else if (was.ddl !== column.ddl) {
+        touched = true;
+        const change = alterColumn(entity, was, column);
+        const back = alterColumn(entity, column, was);
+        const onlyRelaxing = change.changes.every((c) => c === 'nullable' || c === 'not unique' || c.startsWith('default'));
+        if (!onlyRelaxing)
+          destructive.push(
+            `${entity.name}.${column.name}: ${change.changes.join(', ')} changes an existing column; existing rows may not convert or may violate the new definition.`,
+          );
+        alterColumns.push(...change.sql);
+        downBlocks.push(back.sql);
+        summary.push(`change column ${entity.tableName}.${column.name}: ${change.changes.join(', ')}`);
+      }
+    }
+    for (const was of prev.columns) {
+      if (nextColumns.has(was.name)) continue;
+      touched = true;
+      destructive.push(`${entity.name}.${was.name}: dropping a column deletes its data in every row. Keep the field (optional: true) if in doubt.`);
+      dropColumns.push({ comment: `Drops ${entity.tableName}.${was.name} and its data.`, sql: `ALTER TABLE ${entity.table} DROP COLUMN ${was.sql};` });
+      downBlocks.push([{ comment: `Restores the column ${entity.tableName}.${was.name} (not its data).`, sql: `ALTER TABLE ${entity.table} ADD COLUMN ${was.ddl};` }]);
+      summary.push(`drop column ${entity.tableName}.${was.name}`);
+    }
+    const prevIndexes = new Map(prev.indexes.map((i) => [i.name, i]));
+    const nextIndexes = new Map(entity.indexes.map((i) => [i.name, i]));
+    let indexed = false;
+    for (const index of entity.indexes) {
+      const was = prevIndexes.get(index.name);
+      if (was && was.sql === index.sql) continue;
+      indexed = true;
+      if (was) replacedIndexes.push(dropIndex(was));
+      createIndexes.push(createIndex(index));
+      downBlocks.push(was ? [dropIndex(index), createIndex(was)] : [dropIndex(index)]);
+      summary.push(`${was ? 'recreate' : 'add'} index ${index.name}`);
+    }
+    for (const was of prev.indexes) {
+      if (nextIndexes.has(was.name)) continue;
+      indexed = true;
+      dropIndexes.push(dropIndex(was));
+      downBlocks.push([createIndex(was)]);
+      summary.push(`drop index ${was.name} (no declared query needs it any more)`);
+    }
+    if (touched) slugParts.push(`change_${entity.tableName}`);
+    else if (indexed) slugParts.push(`index_${entity.tableName}`);
+  }
+
+  const droppedTables = before.filter((e) => !now.has(e.name));
+  for (const entity of droppedTables) {
+    destructive.push(`${entity.name}: dropping the table deletes all its rows.`);
+    summary.push(`drop table ${entity.tableName}`);
+    slugParts.push(`drop_${entity.tableName}`);
+  }
+
+  up.push(...createdTables.flatMap(entityUp), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...dropColumns);
+  up.push(...[...droppedTables].reverse().flatMap((e) => entityDown(e).map((s) => ({ comment: `Drops ${e.tableName} and all its rows.`, sql: s.sql }))));
+  // Down: undo in reverse order.
+  down.push(...droppedTables.flatMap(entityUp));
+  down.push(...downBlocks.reverse().flat());
+  down.push(...[...createdTables].reverse().flatMap(entityDown));
+
+  let slug = slugParts.join('_') || 'schema';
+  if (slug.length > 60) slug = `${slugParts[0]}_and_more`.slice(0, 60);
+  return { up, down, summary, destructive, slug };
+}
