@@ -1,19 +1,73 @@
-/** `backend-arch verify` (not implemented yet). */
+/**
+ * `backend-arch verify [dir]`: the architect's checklist against a generated project, static and
+ * dynamic, with a report on the terminal (or JSON with --json) and in docs/verification.md.
+ * Exit code 1 when a check fails.
+ */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { Io } from '../cli/main.js';
+import { runVerify } from '../verify/run.js';
+import { formatText, writeMarkdownReport, REPORT_PATH } from '../verify/report.js';
+import type { VerifyReport } from '../verify/types.js';
 
-export function registerVerifyCommand(program: Command, _io: Io): void {
+interface VerifyFlags {
+  static?: boolean;
+  json?: boolean;
+  only?: string;
+  report?: boolean;
+}
+
+export function registerVerifyCommand(program: Command, io: Io): void {
   program
     .command('verify')
-    .description('(coming soon)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('`backend-arch verify` is not available yet.');
+    .description("Check a generated project against the architect's checklist (schema, API, code, jobs, observability, security; then live against PostgreSQL and Redis)")
+    .argument('[dir]', 'project directory', '.')
+    .option('--static', 'run only the static checks (no servers, no processes)')
+    .option('--json', 'print the full result as JSON (for CI)')
+    .option('--only <ids>', 'run only these checks: comma-separated ids, or prefixes ending in "." (e.g. schema.,dynamic.explain)')
+    .option('--no-report', `do not write ${REPORT_PATH}`)
+    .action(async (dir: string, flags: VerifyFlags) => {
+      const report = await verifyProject(io, path.resolve(io.cwd, dir), flags);
+      if (report.totals.fail > 0) process.exitCode = 1;
     });
 }
 
-/** Called by `new` after install unless --no-verify; undefined while verify is not available. */
-export async function verifyAfterNew(_io: Io, _json: boolean): Promise<((dir: string) => Promise<void>) | undefined> {
-  return undefined;
+async function verifyProject(io: Io, dir: string, flags: VerifyFlags): Promise<VerifyReport> {
+  const live = io.interactive && !flags.json;
+  const report = await runVerify({
+    dir,
+    staticOnly: flags.static === true,
+    ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    onProgress: ({ type, check, result }) => {
+      if (flags.json) return;
+      // Live progress: dynamic checks take seconds each, so say which one is running.
+      if (type === 'start' && check.kind === 'dynamic') io.err(`… ${check.id}: ${check.title}`);
+      if (type === 'end' && result && live && check.kind === 'dynamic') io.err(`  ${result.status} (${result.durationMs} ms)`);
+    },
+  });
+  let written: string | undefined;
+  if (flags.report !== false) written = await writeMarkdownReport(report);
+  if (flags.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    io.out(formatText(report, { color: io.interactive }));
+    if (written) io.out(`Report written to ${path.relative(io.cwd, written) || written}`);
+  }
+  return report;
+}
+
+/** Called by `new` after install unless --no-verify: prints the report; a failed check fails `new`. */
+export async function verifyAfterNew(io: Io, json: boolean): Promise<(dir: string) => Promise<void>> {
+  return async (dir: string) => {
+    // With --json, `new` prints its own JSON result on stdout; the checklist goes to the report file
+    // and failures to the error below.
+    const report = await verifyProject(json ? { ...io, out: io.err } : io, dir, { json: false });
+    if (report.totals.fail > 0) {
+      const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.id);
+      throw new UserError(`The generated project fails ${failed.length} verification check(s): ${failed.join(', ')}.`, {
+        exitCode: 1,
+        hint: `See ${path.join(dir, REPORT_PATH)}; this is a bug in the blueprint, please report it.`,
+      });
+    }
+  };
 }

@@ -1,0 +1,298 @@
+/**
+ * The schema as the migrations on disk make it: every `migrations/*.sql` file, in the order the runner
+ * applies them, parsed with the real PostgreSQL parser (libpg-query), replayed into a model of tables,
+ * columns, constraints and indexes. Only the "Up" part of a node-pg-migrate SQL file is applied.
+ */
+import { parse } from 'libpg-query';
+
+export interface Located {
+  file: string;
+  line: number;
+  /** The statement as written. */
+  sql: string;
+}
+
+export interface ColumnModel extends Located {
+  name: string;
+  type: string;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export interface ForeignKeyModel extends Located {
+  columns: string[];
+  refTable: string;
+}
+
+export interface TableModel extends Located {
+  name: string;
+  columns: Map<string, ColumnModel>;
+  primaryKey: string[] | null;
+  foreignKeys: ForeignKeyModel[];
+  /** Unique constraints (they are backed by an index too). */
+  uniques: string[][];
+  partitionedBy: string | null;
+  partitionOf: string | null;
+}
+
+export interface IndexModel extends Located {
+  name: string;
+  table: string;
+  /** Column per key part; null for an expression. */
+  columns: (string | null)[];
+  directions: ('asc' | 'desc')[];
+  unique: boolean;
+  /** Partial predicate as a parse tree (null for a full index). */
+  where: unknown | null;
+  /** Implicit: created by a PRIMARY KEY or UNIQUE constraint. */
+  implicit: boolean;
+}
+
+export interface SchemaModel {
+  tables: Map<string, TableModel>;
+  indexes: Map<string, IndexModel>;
+  files: string[];
+  /** Parse errors, per file (the check reporting them fails; others see what did parse). */
+  errors: { file: string; line: number; message: string }[];
+}
+
+export interface MigrationFile {
+  file: string;
+  text: string;
+}
+
+/** Sort as node-pg-migrate does: by the numeric prefix, then by name. */
+export function migrationOrder(a: string, b: string): number {
+  const na = Number(/^(\d+)/.exec(a.split('/').pop()!)?.[1] ?? NaN);
+  const nb = Number(/^(\d+)/.exec(b.split('/').pop()!)?.[1] ?? NaN);
+  if (!Number.isNaN(na) && !Number.isNaN(nb) && na !== nb) return na - nb;
+  return a.localeCompare(b);
+}
+
+/** The Up part of a node-pg-migrate SQL migration; later lines are blanked so line numbers hold. */
+export function upSection(text: string): string {
+  const lines = text.split('\n');
+  const down = lines.findIndex((l) => /^\s*--\s*down migration\b/i.test(l));
+  if (down < 0) return text;
+  return lines.map((l, i) => (i < down ? l : '')).join('\n');
+}
+
+type Node = Record<string, any>;
+
+const str = (n: Node | undefined): string => n?.String?.sval ?? '';
+const names = (list: Node[] | undefined): string[] => (list ?? []).map(str);
+
+function typeName(t: Node | undefined): string {
+  const parts = names(t?.names).filter((p) => p !== 'pg_catalog');
+  return parts.join('.');
+}
+
+export async function buildSchema(files: MigrationFile[]): Promise<SchemaModel> {
+  const model: SchemaModel = { tables: new Map(), indexes: new Map(), files: files.map((f) => f.file), errors: [] };
+  for (const { file, text } of [...files].sort((a, b) => migrationOrder(a.file, b.file))) {
+    const sql = upSection(text);
+    const bytes = Buffer.from(sql, 'utf8');
+    const lineAt = (byteOffset: number) => bytes.subarray(0, byteOffset).toString('utf8').split('\n').length;
+    let tree: { stmts?: { stmt: Node; stmt_location?: number; stmt_len?: number }[] };
+    try {
+      tree = await parse(sql);
+    } catch (err) {
+      const pos = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
+      model.errors.push({ file, line: pos !== undefined ? lineAt(pos) : 1, message: (err as Error).message });
+      continue;
+    }
+    for (const raw of tree.stmts ?? []) {
+      const start = raw.stmt_location ?? 0;
+      const len = raw.stmt_len ?? bytes.length - start;
+      let text = bytes.subarray(start, start + len).toString('utf8');
+      // The statement slice starts after the previous `;`: skip leading comments and blank lines.
+      const lead = /^(\s*(--[^\n]*\n)?)*/.exec(text)?.[0] ?? '';
+      const line = lineAt(start + Buffer.byteLength(lead));
+      text = text.slice(lead.length).trim();
+      apply(model, raw.stmt, { file, line, sql: text });
+    }
+  }
+  return model;
+}
+
+function apply(model: SchemaModel, stmt: Node, at: Located): void {
+  const [kind, node] = Object.entries(stmt)[0] as [string, Node];
+  switch (kind) {
+    case 'CreateStmt':
+      return createTable(model, node, at);
+    case 'IndexStmt': {
+      const table = node.relation.relname as string;
+      const name = (node.idxname as string | undefined) ?? `${table}_${Object.keys(model.indexes).length}_idx`;
+      model.indexes.set(name, {
+        ...at,
+        name,
+        table,
+        columns: (node.indexParams ?? []).map((p: Node) => (p.IndexElem?.name as string | undefined) ?? null),
+        directions: (node.indexParams ?? []).map((p: Node) => (p.IndexElem?.ordering === 'SORTBY_DESC' ? 'desc' : 'asc')),
+        unique: node.unique === true || node.primary === true,
+        where: node.whereClause ?? null,
+        implicit: false,
+      });
+      return;
+    }
+    case 'AlterTableStmt': {
+      const table = model.tables.get(node.relation?.relname);
+      if (!table) return;
+      for (const c of node.cmds ?? []) {
+        const cmd = c.AlterTableCmd as Node;
+        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) addColumn(model, table, cmd.def.ColumnDef, at);
+        else if (cmd.subtype === 'AT_DropColumn') dropColumn(model, table, cmd.name);
+        else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) addConstraint(model, table, cmd.def.Constraint, at, []);
+        else if (cmd.subtype === 'AT_DropConstraint') {
+          table.foreignKeys = table.foreignKeys.filter((fk) => !fk.sql.includes(cmd.name));
+          const implicit = model.indexes.get(cmd.name);
+          if (implicit?.implicit) model.indexes.delete(cmd.name);
+        } else if (cmd.subtype === 'AT_SetNotNull') {
+          const col = table.columns.get(cmd.name);
+          if (col) col.notNull = true;
+        } else if (cmd.subtype === 'AT_DropNotNull') {
+          const col = table.columns.get(cmd.name);
+          if (col) col.notNull = false;
+        } else if (cmd.subtype === 'AT_ColumnDefault') {
+          const col = table.columns.get(cmd.name);
+          if (col) col.hasDefault = cmd.def !== undefined;
+        }
+      }
+      return;
+    }
+    case 'DropStmt': {
+      for (const obj of node.objects ?? []) {
+        const parts = names(obj.List?.items);
+        const name = parts[parts.length - 1];
+        if (!name) continue;
+        if (node.removeType === 'OBJECT_TABLE') {
+          model.tables.delete(name);
+          for (const [n, idx] of model.indexes) if (idx.table === name) model.indexes.delete(n);
+        } else if (node.removeType === 'OBJECT_INDEX') model.indexes.delete(name);
+      }
+      return;
+    }
+    case 'RenameStmt': {
+      if (node.renameType === 'OBJECT_TABLE') {
+        const t = model.tables.get(node.relation?.relname);
+        if (!t) return;
+        model.tables.delete(t.name);
+        t.name = node.newname;
+        model.tables.set(t.name, t);
+        for (const idx of model.indexes.values()) if (idx.table === node.relation.relname) idx.table = node.newname;
+      } else if (node.renameType === 'OBJECT_COLUMN') {
+        const t = model.tables.get(node.relation?.relname);
+        const col = t?.columns.get(node.subname);
+        if (!t || !col) return;
+        t.columns.delete(col.name);
+        col.name = node.newname;
+        t.columns.set(col.name, col);
+        for (const idx of model.indexes.values()) if (idx.table === t.name) idx.columns = idx.columns.map((c) => (c === node.subname ? node.newname : c));
+        if (t.primaryKey) t.primaryKey = t.primaryKey.map((c) => (c === node.subname ? node.newname : c));
+        for (const fk of t.foreignKeys) fk.columns = fk.columns.map((c) => (c === node.subname ? node.newname : c));
+      } else if (node.renameType === 'OBJECT_INDEX') {
+        const parts = [node.relation?.relname].filter(Boolean) as string[];
+        const idx = model.indexes.get(parts[0] ?? '');
+        if (!idx) return;
+        model.indexes.delete(idx.name);
+        idx.name = node.newname;
+        model.indexes.set(idx.name, idx);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function createTable(model: SchemaModel, node: Node, at: Located): void {
+  const name = node.relation.relname as string;
+  const table: TableModel = {
+    ...at,
+    name,
+    columns: new Map(),
+    primaryKey: null,
+    foreignKeys: [],
+    uniques: [],
+    partitionedBy: node.partspec ? node.partspec.strategy ?? 'partitioned' : null,
+    partitionOf: node.partbound ? ((node.inhRelations?.[0]?.RangeVar?.relname as string | undefined) ?? null) : null,
+  };
+  model.tables.set(name, table);
+  for (const elt of node.tableElts ?? []) {
+    if (elt.ColumnDef) addColumn(model, table, elt.ColumnDef, at);
+    else if (elt.Constraint) addConstraint(model, table, elt.Constraint, at, []);
+  }
+}
+
+function addColumn(model: SchemaModel, table: TableModel, def: Node, at: Located): void {
+  const col: ColumnModel = { ...at, name: def.colname, type: typeName(def.typeName), notNull: false, hasDefault: false };
+  // serial types and identity columns are NOT NULL with a default.
+  if (/^(small|big)?serial$/.test(col.type)) col.notNull = col.hasDefault = true;
+  table.columns.set(col.name, col);
+  for (const c of def.constraints ?? []) addConstraint(model, table, c.Constraint, at, [col.name]);
+}
+
+function addConstraint(model: SchemaModel, table: TableModel, c: Node, at: Located, columnScope: string[]): void {
+  const cols = c.keys ? names(c.keys) : columnScope;
+  switch (c.contype) {
+    case 'CONSTR_NOTNULL':
+      for (const n of columnScope) table.columns.get(n)!.notNull = true;
+      return;
+    case 'CONSTR_DEFAULT':
+    case 'CONSTR_IDENTITY':
+    case 'CONSTR_GENERATED':
+      for (const n of columnScope) {
+        table.columns.get(n)!.hasDefault = true;
+        if (c.contype === 'CONSTR_IDENTITY') table.columns.get(n)!.notNull = true;
+      }
+      return;
+    case 'CONSTR_PRIMARY':
+      table.primaryKey = cols;
+      for (const n of cols) {
+        const col = table.columns.get(n);
+        if (col) col.notNull = true;
+      }
+      implicitIndex(model, table, (c.conname as string | undefined) ?? `${table.name}_pkey`, cols, at);
+      return;
+    case 'CONSTR_UNIQUE':
+      table.uniques.push(cols);
+      implicitIndex(model, table, (c.conname as string | undefined) ?? `${table.name}_${cols.join('_')}_key`, cols, at);
+      return;
+    case 'CONSTR_FOREIGN':
+      table.foreignKeys.push({ ...at, columns: c.fk_attrs ? names(c.fk_attrs) : columnScope, refTable: c.pktable?.relname });
+      return;
+    default:
+      return;
+  }
+}
+
+function implicitIndex(model: SchemaModel, table: TableModel, name: string, columns: string[], at: Located): void {
+  model.indexes.set(name, { ...at, name, table: table.name, columns, directions: columns.map(() => 'asc'), unique: true, where: null, implicit: true });
+}
+
+/** True if a partial predicate is `deleted_at IS NULL` (alone, or ANDed with other conditions). */
+export function predicateSkipsDeleted(where: unknown, column = 'deleted_at'): boolean {
+  const node = where as Node | null;
+  if (!node) return false;
+  if (node.NullTest) return node.NullTest.nulltesttype === 'IS_NULL' && names(node.NullTest.arg?.ColumnRef?.fields).pop() === column;
+  if (node.BoolExpr?.boolop === 'AND_EXPR') return (node.BoolExpr.args as Node[]).some((a) => predicateSkipsDeleted(a, column));
+  return false;
+}
+
+/** Indexes of a table, explicit and implicit. */
+export function indexesOf(model: SchemaModel, table: string): IndexModel[] {
+  return [...model.indexes.values()].filter((i) => i.table === table);
+}
+
+/** Is `table` a partition of another table (its indexes and keys come from the parent)? */
+export function isPartition(model: SchemaModel, table: TableModel): boolean {
+  return table.partitionOf !== null && model.tables.has(table.partitionOf);
+}
+
+function dropColumn(model: SchemaModel, table: TableModel, name: string): void {
+  table.columns.delete(name);
+  // PostgreSQL drops the indexes (and constraints) that use a dropped column.
+  for (const [n, idx] of model.indexes) if (idx.table === table.name && idx.columns.includes(name)) model.indexes.delete(n);
+  table.foreignKeys = table.foreignKeys.filter((fk) => !fk.columns.includes(name));
+  if (table.primaryKey?.includes(name)) table.primaryKey = null;
+}

@@ -1,0 +1,35 @@
+import ts from 'typescript';
+import { findAll } from '../../analysis/source.js';
+import { evaluate } from '../../analysis/evaluate.js';
+import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
+
+/** Each job has a POST route answering 202 (with a status URL), and the worker process runs BullMQ workers. */
+export const enqueue202: Check = {
+  id: 'async.enqueue-202',
+  title: 'Job routes answer 202 at once; a worker process consumes the queues',
+  seed: seed('s002', 'The Async Job Pattern: API immediately returns job ID → background worker'),
+  kind: 'static',
+  async run({ project }) {
+    if (project.plan.jobs.length === 0) return skip('The spec declares no jobs');
+    const sources = await project.sources();
+    const routes = await project.routes();
+    const problems: Evidence[] = [];
+    const ok: Evidence[] = [];
+    for (const job of project.plan.jobs) {
+      const r = routes.find((x) => x.method === 'POST' && x.path === job.routePath);
+      if (!r) {
+        problems.push({ text: `POST ${job.routePath} (enqueues ${job.name}) not found in src/` });
+        continue;
+      }
+      const codes = r.handler ? findAll(r.handler, ts.isCallExpression).filter((c) => ts.isPropertyAccessExpression(c.expression) && /^(code|status)$/.test(c.expression.name.text)).map((c) => evaluate(sources, c.arguments[0])) : [];
+      if (!codes.includes(202)) problems.push({ file: r.file, line: r.line, text: `POST ${r.path}: the handler never answers 202 (status codes set: ${codes.map(String).join(', ') || 'none'})` });
+      else ok.push({ file: r.file, line: r.line, text: `POST ${r.path} → 202` });
+    }
+    const workerEntry = await project.entryOf('start:worker', 'src/worker.ts');
+    const workerFiles = sources.reachableFrom([workerEntry]);
+    const workers = [...workerFiles].flatMap((f) => findAll(sources.byFile.get(f)!.sf, ts.isNewExpression).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === 'Worker'));
+    if (workers.length === 0) problems.push({ text: `no \`new Worker(…)\` reachable from ${workerEntry}: nothing consumes the queues` });
+    else ok.push({ ...sources.at(workers[0]!, `new Worker(…) in the worker process (${workerEntry})`) });
+    return verdict(problems, { summary: `${project.plan.jobs.length} job route(s) answer 202; the worker process consumes the queues`, evidence: ok }, { summary: `${problems.length} async-pattern problem(s)`, fix: 'Enqueue and answer `reply.code(202)` with the job id and status URL; run the BullMQ Worker in src/worker.ts.' });
+  },
+};

@@ -1,0 +1,73 @@
+/** HTTP helpers for the dynamic checks: every exchange is kept as a one-line transcript for evidence. */
+import ts from 'typescript';
+import type { EntityPlan } from '../../../plan/types.js';
+
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  /** "POST /projects {…} → 201 {…}" */
+  transcript: string;
+}
+
+export async function http(base: string, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Exchange> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const payload = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  const r = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), signal: AbortSignal.timeout(15_000) });
+  const text = await r.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  const short = (s: string) => (s.length > 160 ? `${s.slice(0, 159)}…` : s);
+  return {
+    status: r.status,
+    headers: r.headers,
+    body,
+    transcript: `${method} ${path}${options.token ? ' (bearer)' : ''}${payload ? ` ${short(payload)}` : ''} → ${r.status} ${short(text.replace(/\s+/g, ' '))}`,
+  };
+}
+
+const compiled = new Map<string, (n: number) => unknown>();
+
+/** A valid create body for an entity: each field's example expression (from the plan), FKs from `parents`. */
+export function createBody(entity: EntityPlan, n: number, parents: Record<string, string>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of entity.fields) {
+    if (f.references) {
+      const id = parents[f.references];
+      if (id) body[f.name] = id;
+      continue;
+    }
+    if (!f.exampleExpr) continue;
+    let fn = compiled.get(f.exampleExpr);
+    if (!fn) {
+      // The plan's examples are TypeScript expressions: strip the types, then evaluate with `n`.
+      const js = ts.transpileModule(`export default (n: number) => (${f.exampleExpr});`, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
+      const mod: { exports: { default?: (n: number) => unknown } } = { exports: {} };
+      new Function('module', 'exports', 'crypto', js)(mod, mod.exports, globalThis.crypto);
+      fn = mod.exports.default!;
+      compiled.set(f.exampleExpr, fn);
+    }
+    body[f.name] = fn(n);
+  }
+  return body;
+}
+
+/** Loose equality of an API value and a database value (timestamps, numerics, json). */
+export function sameValue(api: unknown, db: unknown): boolean {
+  if (api === db) return true;
+  if (api === null || db === null || api === undefined || db === undefined) return (api ?? null) === (db ?? null);
+  if (typeof api === 'object' || typeof db === 'object') return JSON.stringify(api) === JSON.stringify(db);
+  const a = String(api);
+  const b = String(db);
+  if (a === b) return true;
+  if (!Number.isNaN(Number(a)) && !Number.isNaN(Number(b)) && a.trim() !== '' && b.trim() !== '') return Number(a) === Number(b);
+  const da = Date.parse(a);
+  const dbt = Date.parse(b);
+  return !Number.isNaN(da) && !Number.isNaN(dbt) && da === dbt;
+}

@@ -1,0 +1,38 @@
+import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
+import { withRuntime } from './guard.js';
+import { ensureRows } from './ensure.js';
+import { http } from './http.js';
+
+/** After real traffic, /metrics (API) and the worker's /metrics show a sample of every declared series. */
+export const metricsSeries: Check = {
+  id: 'dynamic.metrics-series',
+  title: '/metrics shows the expected series after traffic (API and worker)',
+  seed: seed('s000', 'Monitoring Setup: metrics'),
+  kind: 'dynamic',
+  run: (ctx) =>
+    withRuntime(ctx, async (rt) => {
+      const api = await rt.sharedApi();
+      const tokens = await rt.tokens();
+      const ids = await ensureRows(rt, ctx.project);
+      const e = ctx.project.plan.entities[0]!;
+      // Read twice: a miss, then a hit.
+      for (let i = 0; i < 2; i++) await http(api.url, 'GET', `${e.routePrefix}/${ids[e.name]}`, { token: tokens.admin });
+      const problems: Evidence[] = [];
+      const ok: Evidence[] = [];
+      const scrape = async (url: string) => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+      const bodies: Record<string, string> = { api: await scrape(api.url) };
+      if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).url);
+      for (const m of ctx.project.plan.metrics) {
+        const body = bodies[m.process] ?? '';
+        const sample = body.split('\n').find((l) => new RegExp(`^${m.name}(_bucket|_count|_sum)?(\\{| )`).test(l));
+        if (sample) ok.push({ text: `${m.process}: ${sample.slice(0, 140)}` });
+        else if (/fail|error/.test(m.name) && body.includes(`# TYPE ${m.name} `)) ok.push({ text: `${m.process}: ${m.name} declared (no failure happened, so no sample yet)` });
+        else if (m.process === 'worker' && ctx.project.plan.jobs.length === 0) ok.push({ text: `${m.process}: ${m.name} (no jobs declared, no samples expected)` });
+        else problems.push({ text: `${m.process} /metrics has no sample of ${m.name}${body.includes(`# TYPE ${m.name} `) ? ' (declared, never observed)' : ''}` });
+      }
+      const routeSample = bodies.api!.split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));
+      if (!routeSample) problems.push({ text: `http_requests_total has no sample for route ${e.routePrefix}/:id after requests to it` });
+      if (problems.length) return fail(`${problems.length} series missing from /metrics`, problems, 'Register the metric on the process registry and observe it (src/observability/metrics.ts); the alert rules and the dashboard read these names.');
+      return pass(`${ctx.project.plan.metrics.length} series present after traffic`, ok);
+    }),
+};

@@ -1,0 +1,132 @@
+/**
+ * What the checks read: the project AS IT IS ON DISK (files, migrations, sources), plus the plan
+ * re-derived from the manifest (what SHOULD exist: entities, access patterns, jobs, metrics). Every
+ * derived model is computed once, on first use, and shared by the checks that run in parallel.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument, LineCounter } from 'yaml';
+import { readManifest, type Manifest } from '../core/manifest.js';
+import { planProject } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { buildSchema, migrationOrder, type SchemaModel } from './analysis/schema.js';
+import { Sources } from './analysis/source.js';
+import { extractRoutes, type RouteModel } from './analysis/routes.js';
+
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'coverage', '.backend-arch']);
+
+export class ProjectContext {
+  private memo = new Map<string, Promise<unknown>>();
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    readonly plan: Plan,
+    /** Every project file (relative, `/`), excluding node_modules, dist, .git. */
+    readonly files: string[],
+  ) {}
+
+  static async load(dir: string): Promise<ProjectContext> {
+    const root = path.resolve(dir);
+    const manifest = await readManifest(root);
+    const plan = planProject({
+      spec: manifest.spec,
+      name: manifest.answers.name,
+      blueprint: manifest.blueprint,
+      packageManager: manifest.answers.packageManager,
+      features: manifest.answers.features,
+      generatorVersion: manifest.generator.version,
+    });
+    return new ProjectContext(root, manifest, plan, await listFiles(root));
+  }
+
+  private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  has(file: string): boolean {
+    return this.files.includes(file);
+  }
+
+  abs(file: string): string {
+    return path.join(this.dir, file);
+  }
+
+  read(file: string): Promise<string | undefined> {
+    return this.once(`file:${file}`, async () => (existsSync(this.abs(file)) ? readFile(this.abs(file), 'utf8') : undefined));
+  }
+
+  /** Migration files on disk, in the order the runner applies them. */
+  get migrationFiles(): string[] {
+    return this.files.filter((f) => /^migrations\/[^/]+\.sql$/.test(f)).sort(migrationOrder);
+  }
+
+  schema(): Promise<SchemaModel> {
+    return this.once('schema', async () => buildSchema(await Promise.all(this.migrationFiles.map(async (file) => ({ file, text: (await this.read(file))! })))));
+  }
+
+  sources(): Promise<Sources> {
+    return this.once('sources', async () => {
+      const tsFiles = this.files.filter((f) => /^(src|scripts)\/.*\.(m?ts)$/.test(f) && !f.endsWith('.d.ts'));
+      return new Sources(await Promise.all(tsFiles.map(async (file) => ({ file, text: (await this.read(file))! }))));
+    });
+  }
+
+  routes(): Promise<RouteModel[]> {
+    return this.once('routes', async () => extractRoutes(await this.sources()));
+  }
+
+  /** A YAML file parsed, with a function giving the line of a node (by its range). */
+  yaml(file: string): Promise<{ data: unknown; lineOf: (offset: number) => number } | undefined> {
+    return this.once(`yaml:${file}`, async () => {
+      const text = await this.read(file);
+      if (text === undefined) return undefined;
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, { lineCounter });
+      return { data: doc.toJS() as unknown, lineOf: (offset: number) => lineCounter.linePos(offset).line };
+    });
+  }
+
+  /** package.json of the project. */
+  packageJson(): Promise<{ scripts?: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined> {
+    return this.once('package.json', async () => {
+      const text = await this.read('package.json');
+      return text ? (JSON.parse(text) as { scripts?: Record<string, string> }) : undefined;
+    });
+  }
+
+  /** Entry source file of a script ("start": "node dist/server.js" → src/server.ts). */
+  async entryOf(script: string, fallback: string): Promise<string> {
+    const cmd = (await this.packageJson())?.scripts?.[script] ?? '';
+    const m = /\bdist\/(\S+)\.js\b/.exec(cmd) ?? /\bsrc\/(\S+)\.ts\b/.exec(cmd);
+    return m ? `src/${m[1]}.ts` : fallback;
+  }
+
+  featureOn(feature: keyof Plan['features']): boolean {
+    return this.plan.features[feature];
+  }
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(path.join(root, dir), { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (e) => {
+        const rel = dir ? `${dir}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name)) await walk(rel);
+        } else if (e.isFile()) out.push(rel);
+      }),
+    );
+  };
+  await walk('');
+  return out.sort();
+}
+

@@ -1,0 +1,105 @@
+/**
+ * The checklist as data. A check is one small module: an id, a title, the seed item it enforces, its
+ * kind, and a run() that returns pass / fail / skip with evidence (file:line, SQL, HTTP exchange, a
+ * figure) and, on failure, how to fix it. Checks never throw for a finding; a thrown error is reported
+ * as a failure of that check (the checklist keeps going).
+ */
+import type { ProjectContext } from './context.js';
+import type { Runtime } from './dynamic/runtime.js';
+
+export type CheckKind = 'static' | 'dynamic';
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+/** The seed document and section a check enforces, e.g. 003 — Before Claiming Completion. */
+export interface SeedRef {
+  file: string;
+  section: string;
+}
+
+export interface Evidence {
+  /** Project-relative path, when the evidence is a place in a file. */
+  file?: string;
+  line?: number;
+  /** What was found there (or what was sent and received). */
+  text: string;
+}
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One line: what holds, what does not, or why the check could not run. */
+  summary: string;
+  evidence: Evidence[];
+  /** How to fix a failure (or what to install/set for a skip). */
+  fix?: string;
+  /** Measured numbers (ms, rows, requests/s), reported as they are. */
+  figures?: Record<string, number | string>;
+}
+
+export interface CheckContext {
+  project: ProjectContext;
+  /** Shared servers and processes for dynamic checks; undefined during a static-only run. */
+  runtime?: Runtime;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  seed: SeedRef;
+  kind: CheckKind;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+export interface CheckResult extends CheckOutcome {
+  id: string;
+  title: string;
+  seed: SeedRef;
+  kind: CheckKind;
+  durationMs: number;
+}
+
+export interface VerifyReport {
+  project: string;
+  blueprint: string;
+  generatorVersion: string;
+  mode: 'static' | 'full';
+  startedAt: string;
+  durationMs: number;
+  totals: { pass: number; fail: number; skip: number };
+  results: CheckResult[];
+}
+
+// --- small constructors, so checks read as data ------------------------------------------------
+
+export const pass = (summary: string, evidence: Evidence[] = [], figures?: CheckOutcome['figures']): CheckOutcome => ({
+  status: 'pass',
+  summary,
+  evidence,
+  ...(figures ? { figures } : {}),
+});
+
+export const fail = (summary: string, evidence: Evidence[], fix: string, figures?: CheckOutcome['figures']): CheckOutcome => ({
+  status: 'fail',
+  summary,
+  evidence,
+  fix,
+  ...(figures ? { figures } : {}),
+});
+
+export const skip = (summary: string, fix?: string): CheckOutcome => ({ status: 'skip', summary, evidence: [], ...(fix ? { fix } : {}) });
+
+/** pass when there are no problems, fail listing every problem otherwise. */
+export function verdict(problems: Evidence[], ok: { summary: string; evidence?: Evidence[] }, bad: { summary: string; fix: string }): CheckOutcome {
+  return problems.length === 0 ? pass(ok.summary, ok.evidence ?? []) : fail(bad.summary, problems, bad.fix);
+}
+
+export const SEEDS = {
+  s000: '000_edbdee17610928a9.txt',
+  s001: '001_fa9df796ca934c55.txt',
+  s002: '002_6826c65448800824.txt',
+  s003: '003_b0ab1a6ac988f798.txt',
+  s004: '004_468a66019b96a491.txt',
+} as const;
+
+export function seed(file: keyof typeof SEEDS, section: string): SeedRef {
+  return { file: SEEDS[file], section };
+}

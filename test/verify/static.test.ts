@@ -1,0 +1,161 @@
+/**
+ * Every static check passes on freshly generated projects (two shapes) and fails — naming the right
+ * evidence — on a copy broken on purpose. No install needed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerify } from '../../generators/verify/run.js';
+import { STATIC_CHECKS } from '../../generators/verify/checks/static.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { main } from '../../generators/cli/main.js';
+import { verifyAfterNew } from '../../generators/commands/verify.js';
+import { addFile, breakFile, copyProject, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+
+let acme: string;
+let shop: string;
+
+beforeAll(async () => {
+  [acme, shop] = await Promise.all([generate('acme'), generate('shop', ['--spec', 'test/fixtures/specs/shop.yaml'])]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([acme, shop].filter(Boolean).map(removeProject));
+});
+
+describe('a freshly generated project passes every static check', () => {
+  for (const name of ['acme', 'shop']) {
+    it(name, async () => {
+      const report = await runVerify({ dir: name === 'acme' ? acme : shop, staticOnly: true });
+      const notPassed = report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.summary}\n${evidenceText(r)}`);
+      expect(notPassed).toEqual([]);
+      expect(report.results.map((r) => r.id).sort()).toEqual(STATIC_CHECKS.map((c) => c.id).sort());
+    });
+  }
+});
+
+type Break = (dir: string) => Promise<void>;
+const MIG = 'migrations/0001_initial.sql';
+const PROJECT_ROUTES = 'src/modules/project/routes.ts';
+const UP2 = (sql: string) => `-- Up Migration\n${sql}\n\n-- Down Migration\n`;
+
+/** [check id, what is broken, the breakage, evidence that must be named] */
+const CASES: [string, string, Break, RegExp][] = [
+  ['schema.migrations-parse', 'a syntax error in a migration', (d) => addFile(d, 'migrations/0002_broken.sql', UP2('CREATE TABLE broken (;')), /migrations\/0002_broken\.sql:2 .*syntax error/],
+  ['schema.primary-keys', 'the primary key of team removed', (d) => breakFile(d, MIG, /CREATE TABLE team \(\n  id uuid PRIMARY KEY/, 'CREATE TABLE team (\n  id uuid NOT NULL'), /0001_initial\.sql:\d+ table team has no PRIMARY KEY/],
+  ['schema.fk-indexed', 'the FK index on project.team_id removed', (d) => breakFile(d, MIG, 'CREATE INDEX project_team_id_fk_idx ON project (team_id);', ''), /project\(team_id\) → team has no index .*partial index project_team_id_created_at_desc_idx/],
+  ['schema.fk-indexed', 'the FK index dropped by a later migration', (d) => addFile(d, 'migrations/0002_drop_fk_index.sql', UP2('DROP INDEX project_team_id_fk_idx;')), /project\(team_id\) → team has no index/],
+  ['schema.access-pattern-indexes', 'the task access-pattern index removed', (d) => breakFile(d, MIG, /CREATE INDEX task_project_id_done_priority_desc_idx[^\n]*\n/, ''), /task: GET \/tasks\?project_id=…&done=…&sort=priority:desc .*no index leading with \(project_id, done, priority\)/],
+  ['schema.access-pattern-indexes', 'a partial predicate that does not fit soft delete', (d) => breakFile(d, MIG, 'ON project (status, updated_at DESC, id DESC) WHERE deleted_at IS NULL', 'ON project (status, updated_at DESC, id DESC) WHERE deleted_at IS NOT NULL'), /project: GET \/projects\?status=…&sort=updated_at:desc .*no index/],
+  ['schema.audit-columns', 'updated_at dropped from team', (d) => addFile(d, 'migrations/0002_drop_updated_at.sql', UP2('ALTER TABLE team DROP COLUMN updated_at;')), /team\.updated_at is missing/],
+  ['schema.constraints', 'NOT NULL dropped from a required field', (d) => addFile(d, 'migrations/0002_nullable.sql', UP2('ALTER TABLE project ALTER COLUMN name DROP NOT NULL;')), /project\.name is nullable/],
+  ['schema.audit-log-partitioned', 'audit_log not partitioned', (d) => breakFile(d, MIG, ') PARTITION BY RANGE (created_at);', ');'), /0001_initial\.sql:\d+ CREATE TABLE audit_log/],
+  ['api.route-schemas', "the create route's body schema deleted", (d) => breakFile(d, PROJECT_ROUTES, 'body: CreateProjectBody,', ''), /routes\.ts:\d+ POST \/projects: schema has no body/],
+  ['api.auth-on-mutations', 'auth removed from a POST', (d) => breakFile(d, PROJECT_ROUTES, "preValidation: authorize(['editor', 'admin']),", ''), /routes\.ts:\d+ POST \/projects has no authentication/],
+  ['api.rate-limit', 'rate limiting unregistered', (d) => breakFile(d, 'src/app.ts', 'app.register(rateLimit,', 'app.register(async () => {},'), /no app\.register\(<import from "@fastify\/rate-limit">/],
+  ['api.rate-limit', 'a route opted out of rate limiting', (d) => breakFile(d, PROJECT_ROUTES, "preValidation: authorize(['viewer', 'editor', 'admin']),", "config: { rateLimit: false }, preValidation: authorize(['viewer', 'editor', 'admin']),"), /routes\.ts:\d+ GET \/projects\/:id is not rate limited/],
+  ['api.rate-limit', 'rate limiting not global', (d) => breakFile(d, 'src/app.ts', 'global: true,', 'global: false,'), /app\.ts:\d+ registered with global: false/],
+  ['api.list-pagination', 'the cursor removed from a list', (d) => breakFile(d, 'src/modules/project/schemas.ts', /    cursor: Type\.Optional\(\n[^\n]*\n    \),\n/, ''), /GET \/projects: querystring schema lacks cursor/],
+  ['api.error-format', 'the problem+json error handler removed', (d) => breakFile(d, 'src/app.ts', 'app.setErrorHandler(errorHandler);', ''), /no app\.setErrorHandler/],
+  ['code.sql-parameterized', 'a value concatenated into SQL', (d) => breakFile(d, 'src/modules/project/repository.ts', 'sql`SELECT ${COLUMNS} FROM project WHERE id = ${id} AND deleted_at IS NULL`', "{ text: \"SELECT * FROM project WHERE id = '\" + id + \"'\", values: [] } as never"), /repository\.ts:\d+ SQL built from string concatenation/],
+  ['code.sql-parameterized', 'a value interpolated into an untagged template', (d) => breakFile(d, 'src/modules/project/repository.ts', 'sql`SELECT ${COLUMNS} FROM project WHERE id = ${id} AND deleted_at IS NULL`', "{ text: `SELECT * FROM project WHERE id = '${id}'`, values: [] } as never"), /repository\.ts:\d+ SQL built from template interpolation/],
+  ['code.sql-parameterized', 'sql.raw with a value', (d) => breakFile(d, 'src/modules/project/repository.ts', 'sql`SELECT ${COLUMNS} FROM project WHERE id = ${id} AND deleted_at IS NULL`', 'sql`SELECT ${COLUMNS} FROM project WHERE id = ${sql.raw(id)}`'), /repository\.ts:\d+ sql\.raw\(\) with a non-literal argument/],
+  ['code.no-await-job', 'a handler awaiting a job', (d) => breakFile(d, 'src/jobs/routes.ts', 'const status: JobStatus =', 'await job.waitUntilFinished(new QueueEvents(name));\n  const status: JobStatus ='), /jobs\/routes\.ts:\d+ waitUntilFinished in the API process/],
+  ['code.no-secret-literals', 'the JWT secret hard-coded', (d) => breakFile(d, 'src/app.ts', 'secret: config.JWT_SECRET', "secret: 'hard-coded-jwt-secret-0123456789abcdef'"), /app\.ts:\d+ secret = hard…ef \(38 chars\) \(a literal\)/],
+  ['async.job-options', 'retries removed', (d) => breakFile(d, 'src/jobs/definitions.ts', 'attempts: 6,', 'attempts: 1,'), /export-project: attempts is 1, the spec declares 5 retries/],
+  ['async.job-options', 'backoff removed', (d) => breakFile(d, 'src/jobs/definitions.ts', "backoff: { type: 'exponential', delay: job.backoffMs },", ''), /export-project: backoff is null/],
+  ['async.job-options', 'failed jobs discarded', (d) => breakFile(d, 'src/jobs/definitions.ts', 'removeOnFail: false,', 'removeOnFail: true,'), /removeOnFail: true discards failed jobs/],
+  ['async.enqueue-202', 'the job route answering 200', (d) => breakFile(d, 'src/jobs/routes.ts', 'reply.code(202)', 'reply.code(200)'), /POST \/projects\/:id\/jobs\/export-project: the handler never answers 202/],
+  ['observability.alert-metrics', 'a metric used by an alert renamed', (d) => breakFile(d, 'src/observability/metrics.ts', "name: 'http_requests_total'", "name: 'http_requests_count'"), /alerts\.yml:\d+ alert HighErrorRate reads http_requests_total, which the app does not export/],
+  ['observability.alert-thresholds', 'the p95 threshold raised to 500 ms', (d) => breakFile(d, 'monitoring/alerts.yml', '[5m]))) > 0.2', '[5m]))) > 0.5'), /p95 latency > 200 ms for 10 minutes: SlowResponses has threshold 0\.5/],
+  ['observability.health-endpoints', 'readiness always 200', (d) => breakFile(d, 'src/http/health.ts', 'return sendProblem(reply, 503, `Not ready: ${down} unavailable`);', "return { status: 'ok' as const, down };"), /health\.ts:\d+ GET \/health\/ready has no path answering 503/],
+  ['observability.structured-logs', 'the request logger turned off', (d) => breakFile(d, 'src/app.ts', 'logger: logger ?? loggerOptions(config.LOG_LEVEL),', 'logger: false,'), /app\.ts:\d+ Fastify\(…\) without a logger/],
+  ['observability.structured-logs', 'console.log in a handler', (d) => breakFile(d, PROJECT_ROUTES, 'const row = await service.get(request.params.id);', "const row = await service.get(request.params.id);\n      console.log('read', row);"), /routes\.ts:\d+ console\.log\(…\) in a server process/],
+  ['security.helmet', 'helmet unregistered', (d) => breakFile(d, 'src/app.ts', 'await app.register(helmet);', ''), /no app\.register\(<import from "@fastify\/helmet">/],
+  ['security.cors', "CORS origin '*'", (d) => breakFile(d, 'src/app.ts', 'origin: config.CORS_ORIGINS', "origin: '*'"), /app\.ts:\d+ origin: '\*' allows every origin/],
+  ['security.password-hashing', 'passwords no longer hashed', (d) => breakFile(d, 'src/auth/passwords.ts', 'return hash(password, OPTIONS);', 'return Promise.resolve(password);'), /no hash\(\) call imported from @node-rs\/argon2/],
+  ['delivery.dockerfile-non-root', 'USER removed', (d) => breakFile(d, 'Dockerfile', 'USER node\n', ''), /Dockerfile:\d+ final stage .* has no USER instruction/],
+  ['delivery.ci-workflow', 'the test step removed', (d) => breakFile(d, '.github/workflows/ci.yml', '      - run: npm test\n', ''), /no step runs tests/],
+  ['delivery.readme', 'the architecture diagram removed', (d) => breakFile(d, 'README.md', '```mermaid', '```text'), /no architecture diagram/],
+  ['delivery.env-example', 'JWT_SECRET missing from .env.example', (d) => breakFile(d, '.env.example', /\nJWT_SECRET=[^\n]*/, ''), /config\.ts:\d+ JWT_SECRET is read here but not in \.env\.example/],
+];
+
+describe('each static check fails, naming the evidence, on a project broken on purpose', () => {
+  it('every static check has at least one break-case', () => {
+    const covered = new Set(CASES.map(([id]) => id));
+    expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  for (const [id, what, breakIt, evidence] of CASES) {
+    it(`${id}: ${what}`, async () => {
+      const dir = await copyProject(acme);
+      try {
+        await breakIt(dir);
+        const r = await runCheck(dir, id);
+        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+        expect(evidenceText(r)).toMatch(evidence);
+        expect(r.fix).toBeTruthy();
+      } finally {
+        await removeProject(dir);
+      }
+    });
+  }
+});
+
+describe('the command', () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const sink = { write: (t: string) => (out.push(t), true) } as unknown as NodeJS.WritableStream;
+    try {
+      const code = await main(args, { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
+      return { code, out: out.join('') };
+    } finally {
+      process.exitCode = undefined;
+    }
+  };
+
+  it('--static --json prints the result, writes docs/verification.md and exits 0 on a fresh project', async () => {
+    const dir = await copyProject(acme);
+    try {
+      const { code, out } = await run(['verify', dir, '--static', '--json']);
+      expect(code).toBe(0);
+      const report = JSON.parse(out) as { totals: { pass: number; fail: number }; mode: string };
+      expect(report.mode).toBe('static');
+      expect(report.totals.fail).toBe(0);
+      expect(report.totals.pass).toBe(STATIC_CHECKS.length);
+      expect(await readFile(path.join(dir, 'docs/verification.md'), 'utf8')).toMatch(/\*\*28 passed, 0 failed, 0 skipped\*\*/);
+    } finally {
+      await removeProject(dir);
+    }
+  });
+
+  it('exits 1 and names the failure with its evidence and fix when a check fails', async () => {
+    const dir = await copyProject(acme);
+    try {
+      await breakFile(dir, 'src/app.ts', 'await app.register(helmet);', '');
+      const { code, out } = await run(['verify', dir, '--static']);
+      expect(code).toBe(1);
+      expect(out).toMatch(/✗ security\.helmet — @fastify\/helmet is not registered/);
+      expect(out).toMatch(/fix: Register @fastify\/helmet/);
+      expect(out).toMatch(/27 passed, 1 failed, 0 skipped/);
+      expect(await readFile(path.join(dir, 'docs/verification.md'), 'utf8')).toMatch(/\| ✗ \| `security\.helmet` \|/);
+    } finally {
+      await removeProject(dir);
+    }
+  });
+
+  it('new fails (exit 1) when the checklist fails after generation', async () => {
+    const io = { cwd: '/', out: () => undefined, err: () => undefined, interactive: false, prompter: async () => undefined };
+    const verify = await verifyAfterNew(io, false);
+    const dir = await copyProject(acme);
+    try {
+      await breakFile(dir, 'Dockerfile', 'USER node\n', '');
+      await expect(verify(dir)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/delivery\.dockerfile-non-root/) });
+    } finally {
+      await removeProject(dir);
+    }
+  }, 120_000);
+
+  it('refuses a folder that is not a generated project', async () => {
+    await expect(runVerify({ dir: '/tmp', staticOnly: true })).rejects.toThrow(/not a project generated by create-backend-arch/);
+  });
+});
