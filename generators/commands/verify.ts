@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { Io } from '../cli/main.js';
-import { runVerify } from '../verify/run.js';
 import { formatText, writeMarkdownReport, REPORT_PATH } from '../verify/report.js';
 import type { VerifyReport } from '../verify/types.js';
 
@@ -34,6 +33,9 @@ export function registerVerifyCommand(program: Command, io: Io): void {
 }
 
 async function verifyProject(io: Io, dir: string, flags: VerifyFlags): Promise<VerifyReport> {
+  // Loaded on demand: the checks pull in the TypeScript compiler and libpg-query, which every other
+  // command (and --help) should not pay for at start-up.
+  const { runVerify } = await import('../verify/run.js');
   const live = io.interactive && !flags.json;
   const report = await runVerify({
     dir,

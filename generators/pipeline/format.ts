@@ -2,15 +2,16 @@
  * Prettier on the tree before anything is written (Nx's formatFiles), using the prettier config the
  * blueprint generated for the project. A file prettier cannot parse is a generator bug: fail loudly.
  */
-import prettier from 'prettier';
+import type { Options } from 'prettier';
 import type { Tree } from '../core/tree.js';
 
 const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|md|ya?ml)$/;
 const SKIPPED = new Set(['package-lock.json']);
 
 export async function formatTree(tree: Tree, files: string[] = tree.writtenPaths()): Promise<void> {
+  const { default: prettier } = await import('prettier');
   const configText = tree.read('.prettierrc.json');
-  const config: prettier.Options = configText ? (JSON.parse(configText) as prettier.Options) : {};
+  const config: Options = configText ? (JSON.parse(configText) as Options) : {};
   await Promise.all(
     files
       .filter((f) => FORMATTED.test(f) && !SKIPPED.has(f.split('/').pop()!))

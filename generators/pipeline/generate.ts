@@ -3,7 +3,7 @@
  * generator whose custom action renders EJS into the tree) → prettier on the tree → the manifest.
  * Nothing here touches the disk; the command layer commits the returned tree.
  */
-import nodePlop, { type NodePlopAPI } from 'node-plop';
+import type { NodePlopAPI } from 'node-plop';
 import { MANIFEST_PATH, fileHashes, serializeManifest, type Answers, type Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
 import { GENERATOR_VERSION, blueprintDir } from '../core/version.js';
@@ -26,6 +26,8 @@ let plopPromise: Promise<NodePlopAPI> | undefined;
 /** The plop instance with our action types and generators registered once. */
 export function getPlop(): Promise<NodePlopAPI> {
   plopPromise ??= (async () => {
+    // Loaded on first use, so commands that never render (--help, verify) start fast.
+    const { default: nodePlop } = await import('node-plop');
     const plop = await nodePlop(undefined, { force: false, destBasePath: undefined });
     plop.setActionType('render-blueprint', async (answers) => {
       const { plan, tree } = answers as RenderContext;

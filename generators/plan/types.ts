@@ -101,6 +101,8 @@ export interface ReferencePlan {
   column: string; // bare column name
   columnSql: string;
   entity: string; // referenced entity name
+  entityPascal: string; // referenced entity, PascalCase (factory/function names)
+  entityModuleDir: string; // referenced entity's folder under src/modules/ (and test/factories/)
   table: string; // referenced table as printed in SQL
   onDelete: 'RESTRICT' | 'CASCADE' | 'SET NULL';
   nullable: boolean;
@@ -145,6 +147,13 @@ export interface JobPlan {
   camel: string; // "exportProject"
   entity: string; // entity name
   entityPascal: string;
+  entityCamel: string;
+  /** The entity's folder under src/modules/ (the processor imports its repository). */
+  entityModuleDir: string;
+  /** The entity's table as printed in SQL. */
+  entityTable: string;
+  /** Rows referencing the entity (= the entity's referencedBy; table and column as printed in SQL): what an export job counts. */
+  children: { entity: string; table: string; column: string }[];
   description: string;
   /** POST path that enqueues the job, e.g. "/projects/:id/jobs/export-project". */
   routePath: string;

@@ -4,6 +4,7 @@
  */
 export const DEPENDENCIES = {
   fastify: '5.6.1',
+  'fastify-plugin': '5.1.0',
   '@fastify/cors': '11.1.0',
   '@fastify/helmet': '13.0.2',
   '@fastify/jwt': '10.0.0',

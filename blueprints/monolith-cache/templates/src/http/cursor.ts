@@ -1,0 +1,32 @@
+/**
+ * Opaque pagination cursors: base64url of the last row's sort value and id, plus the sort they
+ * belong to (a cursor from one sort order is rejected by another).
+ */
+export interface Cursor {
+  sort: string;
+  value: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id]), 'utf8').toString('base64url');
+}
+
+/** Returns null for anything that is not a cursor this API produced. */
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      parsed.every((part) => typeof part === 'string') &&
+      /^[0-9a-f-]{36}$/i.test(parsed[2] as string)
+    ) {
+      const [sort, value, id] = parsed as [string, string, string];
+      return { sort, value, id };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

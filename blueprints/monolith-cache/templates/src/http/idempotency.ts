@@ -1,0 +1,70 @@
+/**
+ * Idempotency-Key support for creates. The first request with a key runs and its response is stored
+ * in Redis (24 h); a repeat with the same key from the same user gets the stored response back
+ * (with `idempotent-replayed: true`) instead of creating a second row. A repeat that arrives while the
+ * first is still running gets 409. If Redis is unavailable the request runs without the guarantee.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from './problem.js';
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const PENDING_TTL_SECONDS = 60;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+
+export interface StoredResponse<T> {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+export async function idempotent<T>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  scope: string,
+  run: () => Promise<StoredResponse<T>>,
+): Promise<T> {
+  const header = request.headers['idempotency-key'];
+  const key = typeof header === 'string' && header.length > 0 ? header : null;
+  const redisKey = key ? `${app.config.REDIS_KEY_PREFIX}:idempotency:${scope}:${request.auth?.id ?? 'anonymous'}:${key}` : null;
+
+  let locked = false;
+  if (redisKey) {
+    try {
+      // Claim the key; if it is already taken, replay what it holds.
+      locked = (await app.redis.set(redisKey, 'pending', 'EX', PENDING_TTL_SECONDS, 'NX')) === 'OK';
+      if (!locked) {
+        const stored = await app.redis.get(redisKey);
+        if (stored === 'pending') throw new HttpError(409, 'A request with this Idempotency-Key is still in progress');
+        if (stored) {
+          const response = JSON.parse(stored) as StoredResponse<T>;
+          reply.code(response.statusCode).headers(response.headers).header('idempotent-replayed', 'true');
+          return response.body;
+        }
+      }
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      request.log.warn({ err }, 'idempotency store unavailable; running the request without it');
+    }
+  }
+
+  let response: StoredResponse<T>;
+  try {
+    response = await run();
+  } catch (err) {
+    // A failed request releases the key so the client can retry it.
+    if (redisKey && locked) await app.redis.del(redisKey).catch(() => undefined);
+    throw err;
+  }
+  if (redisKey && locked) {
+    await app.redis
+      .set(redisKey, JSON.stringify(response), 'EX', IDEMPOTENCY_TTL_SECONDS)
+      .catch((err: unknown) => request.log.warn({ err }, 'could not store the idempotent response'));
+  }
+  reply.code(response.statusCode).headers(response.headers);
+  return response.body;
+}

@@ -1,0 +1,131 @@
+/**
+ * RFC 9457 problem details: the one error body every route returns, with content-type
+ * application/problem+json, produced by the error handler registered in app.ts.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An error that maps to a problem response; throw it from handlers and services. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    detail?: string,
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(detail ?? TITLES[statusCode] ?? 'Error');
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+
+/** Response schemas for the error statuses a route can answer, for its `response` map (and OpenAPI). */
+export function problemResponses<const S extends number>(...statuses: S[]): Record<S, typeof ProblemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema])) as Record<S, typeof ProblemSchema>;
+}
+
+function problem(status: number, request: FastifyRequest, detail?: string, errors?: Problem['errors']): Problem {
+  return {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    ...(detail ? { detail } : {}),
+    instance: request.url,
+    requestId: request.id,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  detail?: string,
+  errors?: Problem['errors'],
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send(problem(status, reply.request, detail, errors));
+}
+
+interface PgError {
+  code?: unknown;
+  detail?: unknown;
+  constraint?: unknown;
+}
+
+/** PostgreSQL errors that are the client's fault, as problem statuses (everything else is a 500). */
+function fromPostgres(err: PgError): { status: number; detail: string } | null {
+  switch (err.code) {
+    case '23505':
+      return { status: 409, detail: `Already exists (${String(err.constraint ?? 'unique constraint')})` };
+    case '23503':
+      return { status: 409, detail: `Referenced row missing or still referenced (${String(err.constraint ?? 'foreign key')})` };
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return { status: 400, detail: 'A value is not valid for its column' };
+    case '57014':
+      return { status: 503, detail: 'The database did not answer in time' };
+    default:
+      return null;
+  }
+}
+
+/** The single error handler: every error becomes problem+json; 5xx details are logged, never sent. */
+export function errorHandler(error: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpError) {
+    if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, error.statusCode, error.message, error.errors);
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const errors = fastifyError.validation.map((v) => ({
+      path: `${fastifyError.validationContext ?? 'body'}${v.instancePath || ''}`,
+      message: v.message ?? 'is invalid',
+    }));
+    return sendProblem(reply, 400, 'The request is not valid', errors);
+  }
+  const pg = fromPostgres(error as PgError);
+  if (pg) {
+    if (pg.status >= 500) request.log.error({ err: error }, 'database error');
+    return sendProblem(reply, pg.status, pg.detail);
+  }
+  const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, status);
+  }
+  // Fastify's own 4xx errors (malformed JSON, body too large, unsupported media type…).
+  return sendProblem(reply, status, error.message);
+}

@@ -1,0 +1,34 @@
+/** API process: `npm start` (built) or `npm run dev`. */
+import { buildApp } from './app.js';
+import { loadConfigOrExit } from './config.js';
+
+const config = loadConfigOrExit();
+const app = await buildApp({ config });
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
+  const force = setTimeout(() => {
+    app.log.error('graceful shutdown timed out; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  try {
+    await app.close(); // stops listening, waits for in-flight requests, then closes the pool, Redis and queues
+    process.exit(0);
+  } catch (err) {
+    app.log.error({ err }, 'error during shutdown');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await app.listen({ host: config.HOST, port: config.PORT });
+} catch (err) {
+  app.log.fatal({ err }, 'could not start the API');
+  process.exit(1);
+}
