@@ -19,6 +19,8 @@ import { silentProgress, type Progress } from '../cli/progress.js';
 interface RenderContext {
   plan: Plan;
   tree: Tree;
+  /** Filled by render-blueprint: files copied from templates that are stored formatted already. */
+  preformatted?: Set<string>;
 }
 
 let plopPromise: Promise<NodePlopAPI> | undefined;
@@ -30,9 +32,10 @@ export function getPlop(): Promise<NodePlopAPI> {
     const { default: nodePlop } = await import('node-plop');
     const plop = await nodePlop(undefined, { force: false, destBasePath: undefined });
     plop.setActionType('render-blueprint', async (answers) => {
-      const { plan, tree } = answers as RenderContext;
-      const files = await renderBlueprint(blueprintDir(plan.blueprint.id), plan);
-      for (const [file, content] of files) tree.write(file, content);
+      const context = answers as RenderContext;
+      const { files, preformatted } = await renderBlueprint(blueprintDir(context.plan.blueprint.id), context.plan);
+      for (const [file, content] of files) context.tree.write(file, content);
+      for (const file of preformatted) context.preformatted?.add(file);
       return `rendered ${files.size} files`;
     });
     plop.setGenerator('project', {
@@ -86,11 +89,13 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
   });
   const tree = new Tree(input.targetDir);
   const progress = input.progress ?? silentProgress;
+  const preformatted = new Set<string>();
   await progress.task(`Render the ${plan.blueprint.id} blueprint (${count(plan.entities.length, 'entity', 'entities')}, ${count(plan.jobs.length, 'job', 'jobs')})`, () =>
-    runGenerator('project', { plan, tree }),
+    runGenerator('project', { plan, tree, preformatted }),
   );
   const raw = rawHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!]));
-  await progress.task(`Format ${tree.writtenPaths().length} files with prettier`, () => formatTree(tree));
+  const toFormat = tree.writtenPaths().filter((p) => !preformatted.has(p));
+  await progress.task(`Format ${toFormat.length} rendered files with prettier`, () => formatTree(tree, toFormat));
   const manifest: Manifest = {
     schemaVersion: 1,
     generator: { name: plan.generator.name, version: plan.generator.version },

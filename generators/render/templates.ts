@@ -94,6 +94,8 @@ function outputPath(source: string, replacements: Record<string, string>): strin
 
 interface RenderUnit {
   path: string;
+  /** Copied as is from a non-EJS template (kept prettier-formatted in the repository; see test/unit/templates.test.ts). */
+  verbatim: boolean;
   render(): string;
 }
 
@@ -106,6 +108,7 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
     const compiled = isEjs ? compile(template, blueprint.dir) : undefined;
     const make = (locals: Record<string, unknown>, replacements: Record<string, string>): RenderUnit => ({
       path: outputPath(template.source, replacements),
+      verbatim: !isEjs,
       render: () => (compiled ? compiled({ plan, ...locals }) : template.content),
     });
     if (template.source.includes('[entity]')) {
@@ -130,16 +133,25 @@ function compile(template: TemplateFile, dir: string): ejs.TemplateFunction {
   }
 }
 
-/** Render every file of a blueprint for a plan: path → content. */
-export async function renderBlueprint(dir: string, plan: Plan): Promise<Map<string, string>> {
+export interface RenderedBlueprint {
+  /** path → content */
+  files: Map<string, string>;
+  /** Paths copied verbatim from templates that are stored already formatted: prettier can skip them. */
+  preformatted: Set<string>;
+}
+
+/** Render every file of a blueprint for a plan. */
+export async function renderBlueprint(dir: string, plan: Plan): Promise<RenderedBlueprint> {
   const blueprint = await loadBlueprint(dir);
-  const out = new Map<string, string>();
+  const files = new Map<string, string>();
+  const preformatted = new Set<string>();
   for (const unit of renderUnits(blueprint, plan)) {
     try {
-      out.set(unit.path, unit.render());
+      files.set(unit.path, unit.render());
     } catch (err) {
       throw new Error(`Template for ${unit.path} failed to render: ${(err as Error).message}`);
     }
+    if (unit.verbatim) preformatted.add(unit.path);
   }
-  return out;
+  return { files, preformatted };
 }

@@ -121,7 +121,7 @@ describe('create-backend-arch (interactive, scripted prompts)', () => {
     expect(run.code).toBe(0);
     // On a terminal, progress is shown task by task.
     expect(run.stderr).toMatch(/✓.* Render the monolith-cache blueprint \(3 entities, 1 job\)/);
-    expect(run.stderr).toMatch(/✓.* Format \d+ files with prettier/);
+    expect(run.stderr).toMatch(/✓.* Format \d+ rendered files with prettier/);
     expect(run.stderr).toMatch(/✓.* Write \d+ files/);
     expect(prompter.asked).toEqual(['Project name', 'Domain', 'Path to the spec file', 'Architecture blueprint', 'Package manager', 'Optional parts to include']);
     const manifest = JSON.parse(await readFile(path.join(cwd, 'prompted-api/.backend-arch/manifest.json'), 'utf8'));

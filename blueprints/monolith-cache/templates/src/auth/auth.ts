@@ -36,7 +36,8 @@ export const authPlugin = fp<{ secret: string; expiresIn: string }>(
       if (!request.headers.authorization) return;
       try {
         const payload = await request.jwtVerify<{ sub?: unknown; role?: unknown }>();
-        if (typeof payload.sub === 'string' && isRole(payload.role)) request.auth = { id: payload.sub, role: payload.role };
+        if (typeof payload.sub === 'string' && isRole(payload.role))
+          request.auth = { id: payload.sub, role: payload.role };
       } catch {
         // Invalid or expired: stay anonymous; authorize() answers 401 where a token is required.
       }

@@ -29,7 +29,12 @@ export class Cache {
   }
 
   /** The cached value, or loader()'s (stored for ttlSeconds unless it is null). */
-  async getOrLoad<T>(entity: string, id: string, ttlSeconds: number, loader: () => Promise<T | null>): Promise<T | null> {
+  async getOrLoad<T>(
+    entity: string,
+    id: string,
+    ttlSeconds: number,
+    loader: () => Promise<T | null>,
+  ): Promise<T | null> {
     const key = this.key(entity, id);
     const cached = await this.attempt(() => this.redis.get(key), 'get');
     if (cached) {

@@ -38,7 +38,8 @@ export class CircuitBreaker {
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const state = this.state;
-    if (state === 'open' || (state === 'half-open' && this.trialInFlight)) throw new CircuitOpenError(this.options.name);
+    if (state === 'open' || (state === 'half-open' && this.trialInFlight))
+      throw new CircuitOpenError(this.options.name);
     const trial = state === 'half-open';
     if (trial) this.trialInFlight = true;
     try {

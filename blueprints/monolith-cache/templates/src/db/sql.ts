@@ -53,18 +53,21 @@ export interface SqlTag {
   empty: SqlFragment;
 }
 
-export const sql: SqlTag = Object.assign((strings: TemplateStringsArray, ...values: unknown[]) => build(strings, values), {
-  raw: (text: string) => new SqlFragment([text], []),
-  join: (fragments: readonly SqlFragment[], separator: SqlFragment = new SqlFragment([', '], [])) => {
-    const parts: SqlFragment[] = [];
-    fragments.forEach((fragment, i) => {
-      if (i > 0) parts.push(separator);
-      parts.push(fragment);
-    });
-    return build(['', ...parts.map(() => '')], parts);
+export const sql: SqlTag = Object.assign(
+  (strings: TemplateStringsArray, ...values: unknown[]) => build(strings, values),
+  {
+    raw: (text: string) => new SqlFragment([text], []),
+    join: (fragments: readonly SqlFragment[], separator: SqlFragment = new SqlFragment([', '], [])) => {
+      const parts: SqlFragment[] = [];
+      fragments.forEach((fragment, i) => {
+        if (i > 0) parts.push(separator);
+        parts.push(fragment);
+      });
+      return build(['', ...parts.map(() => '')], parts);
+    },
+    empty: new SqlFragment([''], []),
   },
-  empty: new SqlFragment([''], []),
-});
+);
 
 /** A JSON value as a jsonb parameter (use with `::jsonb`). pg would turn JS arrays into PostgreSQL arrays. */
 export function json(value: unknown): string | null {

@@ -18,7 +18,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/health/ready',
     {
       config: noRateLimit,
-      schema: { tags: ['health'], summary: 'Readiness: PostgreSQL and Redis reachable', response: { 200: Ok, 503: ProblemSchema } },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: PostgreSQL and Redis reachable',
+        response: { 200: Ok, 503: ProblemSchema },
+      },
     },
     async (request, reply) => {
       const [database, redis] = await Promise.all([

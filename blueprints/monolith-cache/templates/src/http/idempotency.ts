@@ -30,7 +30,9 @@ export async function idempotent<T>(
 ): Promise<T> {
   const header = request.headers['idempotency-key'];
   const key = typeof header === 'string' && header.length > 0 ? header : null;
-  const redisKey = key ? `${app.config.REDIS_KEY_PREFIX}:idempotency:${scope}:${request.auth?.id ?? 'anonymous'}:${key}` : null;
+  const redisKey = key
+    ? `${app.config.REDIS_KEY_PREFIX}:idempotency:${scope}:${request.auth?.id ?? 'anonymous'}:${key}`
+    : null;
 
   let locked = false;
   if (redisKey) {

@@ -87,7 +87,10 @@ function fromPostgres(err: PgError): { status: number; detail: string } | null {
     case '23505':
       return { status: 409, detail: `Already exists (${String(err.constraint ?? 'unique constraint')})` };
     case '23503':
-      return { status: 409, detail: `Referenced row missing or still referenced (${String(err.constraint ?? 'foreign key')})` };
+      return {
+        status: 409,
+        detail: `Referenced row missing or still referenced (${String(err.constraint ?? 'foreign key')})`,
+      };
     case '23514':
     case '23502':
     case '22P02':

@@ -29,7 +29,9 @@ export async function runOnce<T>(db: Queryable, job: Job<JobData>, work: () => P
     return result;
   } catch (err) {
     await db
-      .query(sql`UPDATE job_runs SET status = 'failed', error = ${(err as Error).message} WHERE queue = ${queue} AND job_id = ${jobId}`)
+      .query(
+        sql`UPDATE job_runs SET status = 'failed', error = ${(err as Error).message} WHERE queue = ${queue} AND job_id = ${jobId}`,
+      )
       .catch(() => undefined);
     throw err;
   }

@@ -39,7 +39,10 @@ export function uniqueN(): number {
 }
 
 /** A new account with `role`, and an access token obtained through POST /auth/token. */
-export async function createUser(app: FastifyInstance, role: Role): Promise<{ id: string; email: string; token: string }> {
+export async function createUser(
+  app: FastifyInstance,
+  role: Role,
+): Promise<{ id: string; email: string; token: string }> {
   const email = `${role}-${randomUUID()}@example.com`;
   const password = `password-${randomUUID()}`;
   const { rows } = await app.db.query<{ id: string }>(

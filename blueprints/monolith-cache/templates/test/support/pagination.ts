@@ -24,7 +24,11 @@ export async function collectPages(
   let pages = 0;
   do {
     const params: URLSearchParams = new URLSearchParams({ ...query, ...(cursor ? { cursor } : {}) });
-    const res: { statusCode: number; body: string; json<T>(): T } = await app.inject({ method: 'GET', url: `${path}?${params.toString()}`, headers });
+    const res: { statusCode: number; body: string; json<T>(): T } = await app.inject({
+      method: 'GET',
+      url: `${path}?${params.toString()}`,
+      headers,
+    });
     if (res.statusCode !== 200) throw new Error(`GET ${path} → ${res.statusCode}: ${res.body}`);
     const page: Page = res.json<Page>();
     for (const item of page.items) {

@@ -49,6 +49,8 @@ describe('config', () => {
   });
 
   it('validates only the variables asked for', () => {
-    expect(loadConfig({ DATABASE_URL: valid.DATABASE_URL }, ['DATABASE_URL'])).toEqual({ DATABASE_URL: valid.DATABASE_URL });
+    expect(loadConfig({ DATABASE_URL: valid.DATABASE_URL }, ['DATABASE_URL'])).toEqual({
+      DATABASE_URL: valid.DATABASE_URL,
+    });
   });
 });
