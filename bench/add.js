@@ -2,7 +2,7 @@
 // Times `backend-arch add resource` into a generated project (no install), the issue's target: < 0.5 s.
 //   npm run build && node bench/add.js [runs]
 // Prints three figures:
-//   - cli:  the whole command as a user runs it (`node bin/cli.js add resource …`), process start included;
+//   - cli:  the whole command as a user runs it (`node bin/backend-arch.js add resource …`), process start included;
 //   - cold: runRegen in a fresh process, first call (module loading, prettier warm-up included);
 //   - warm: runRegen again in the same process on a fresh copy of the project (median of the runs).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'bin', 'cli.js');
+const cli = path.join(root, 'bin', 'backend-arch.js');
 const runs = Number(process.argv[2] ?? 5);
 const work = mkdtempSync(path.join(tmpdir(), 'bench-add-'));
 const ARGS = ['resource', 'invoice', '--field', 'number:string', '--field', 'amount_cents:integer', '--field', 'project_id:uuid:ref=project', '--access', 'project_id:created_at-desc'];

@@ -24,7 +24,7 @@ let files = 0;
 for (let i = 0; i < runs; i++) {
   const dir = path.join(work, `cold-${i}`);
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [path.join(root, 'bin/cli.js'), 'new', dir, '--yes', '--no-install', '--no-verify', '--json'], { env: { ...process.env, CI: '1' } });
+  const out = execFileSync(process.execPath, [path.join(root, 'bin/backend-arch.js'), 'new', dir, '--yes', '--no-install', '--no-verify', '--json'], { env: { ...process.env, CI: '1' } });
   cold.push(performance.now() - t0);
   files = JSON.parse(out.toString()).files.length;
 }

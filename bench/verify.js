@@ -20,7 +20,7 @@ if (!dir) {
   temp = mkdtempSync(path.join(tmpdir(), 'cba-bench-verify-'));
   dir = path.join(temp, 'acme');
   const t0 = performance.now();
-  execFileSync(process.execPath, [path.join(root, 'bin/cli.js'), 'new', dir, '--yes', '--no-verify'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'bin/backend-arch.js'), 'new', dir, '--yes', '--no-verify'], { stdio: 'inherit' });
   console.log(`setup: generated and installed ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s (not part of the figures)`);
 }
 if (!existsSync(path.join(dir, 'node_modules'))) {

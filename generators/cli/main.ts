@@ -10,12 +10,14 @@ import { UserError } from '../core/errors.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 import { runNew, type NewOptions, type NewResult } from '../commands/new.js';
 import { createProgress } from './progress.js';
+import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 import { registerLaterCommands } from './commands.js';
 import { verifyAfterNew } from '../commands/verify.js';
 
 export interface MainOptions {
-  invokedAs: string;
+  /** Which bin ran: create-backend-arch means `new` is implied. */
+  invokedAs: 'create-backend-arch' | 'backend-arch';
   cwd?: string;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -45,7 +47,7 @@ export async function main(argv: string[], options: MainOptions): Promise<number
     interactive,
     prompter: async () => options.prompter ?? (interactive ? inquirerPrompter() : undefined),
   };
-  const asCreate = path.basename(options.invokedAs).replace(/\.(c|m)?js$/, '') === 'create-backend-arch';
+  const asCreate = options.invokedAs === 'create-backend-arch';
   const program = buildProgram(io, asCreate);
   try {
     await program.parseAsync(asCreate ? ['new', ...argv] : argv, { from: 'user' });
@@ -119,10 +121,11 @@ function printNewResult(result: NewResult, io: Io, json: boolean): void {
     for (const f of result.files) io.out(`  ${f.status.padEnd(9)} ${f.path}`);
     return;
   }
+  const pm = PACKAGE_MANAGER_COMMANDS[result.packageManager];
   io.out(`Created ${rel} (${result.files.length} files).`);
   io.out('Next steps:');
   io.out(`  cd ${rel}`);
-  if (!result.installed) io.out('  npm install');
+  if (!result.installed) io.out(`  ${pm.install}`);
   io.out('  cp .env.example .env   # then set DATABASE_URL, REDIS_URL, JWT_SECRET');
-  io.out('  npm run migrate && npm run dev   # and `npm run worker` in another terminal');
+  io.out(`  ${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`);
 }

@@ -11,6 +11,7 @@ import type { Prompter } from '../cli/prompter.js';
 import { generateProject } from '../pipeline/generate.js';
 import { installDependencies } from '../pipeline/install.js';
 import type { FileChange } from '../core/tree.js';
+import type { Answers } from '../core/manifest.js';
 
 export interface NewOptions extends NewFlags {
   install: boolean;
@@ -21,6 +22,7 @@ export interface NewOptions extends NewFlags {
 
 export interface NewResult {
   dir: string;
+  packageManager: Answers['packageManager'];
   dryRun: boolean;
   files: { path: string; status: 'create' | 'overwrite' | 'unchanged' }[];
   installed: boolean;
@@ -46,7 +48,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
   const { tree } = await generateProject({ targetDir, answers, spec, progress: ctx.progress });
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
 
-  if (options.dryRun) return { dir: targetDir, dryRun: true, files, installed: false, verified: false };
+  if (options.dryRun) return { dir: targetDir, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false };
 
   await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
   let installed = false;
@@ -59,7 +61,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
     await ctx.verify(targetDir);
     verified = true;
   }
-  return { dir: targetDir, dryRun: false, files, installed, verified };
+  return { dir: targetDir, packageManager: answers.packageManager, dryRun: false, files, installed, verified };
 }
 
 function statusOf(change: FileChange): 'create' | 'overwrite' | 'unchanged' {

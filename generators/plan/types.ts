@@ -8,9 +8,24 @@ import type { FieldType, Role, Spec } from '../spec/schema.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
+export interface PackageManagerCommands {
+  name: PackageManager;
+  /** Install and update the lockfile (development). */
+  install: string;
+  /** Install exactly what the lockfile says (CI, Docker build stage). */
+  ci: string;
+  /** The same, production dependencies only (Docker runtime stage). */
+  ciProduction: string;
+  /** Prefix for running a package.json script, e.g. "npm run". */
+  run: string;
+  lockfile: string;
+  /** A command to run first in a fresh Node image (corepack), or null. */
+  setup: string | null;
+}
+
 export interface Plan {
   generator: { name: string; version: string };
-  project: { name: string; description: string; packageManager: PackageManager; nodeEngine: string };
+  project: { name: string; description: string; packageManager: PackageManager; commands: PackageManagerCommands; nodeEngine: string };
   blueprint: { id: BlueprintId; title: string };
   features: Record<FeatureId, boolean>;
   /** Every dependency of the generated project, from the one pinned version map. */

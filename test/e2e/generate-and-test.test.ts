@@ -3,36 +3,40 @@
  * installs it; the generated project then type-checks, lints, applies its migrations and passes its own
  * test suite against real PostgreSQL and Redis. Two specs with different shapes.
  */
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, redisDatabase, requireServers } from '../support/servers.js';
 
-const BIN = path.resolve('bin/cli.js');
+const BIN = path.resolve('bin/create-backend-arch.js');
 const TEN_MINUTES = 600_000;
 
 async function createBackend(args: string[], cwd: string) {
   return execa('node', [BIN, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
 }
 
+// acme: exactly what a user runs (generate → install → verify, which fails `new` if a check fails);
+// shop: generated with --no-verify, then `backend-arch verify --json` is run on it as a separate step.
 const cases = [
-  { name: 'acme-api', args: ['--yes'], redisDb: 1 },
-  { name: 'shop-api', args: ['--yes', '--spec', path.resolve('test/fixtures/specs/shop.yaml')], redisDb: 2 },
+  { name: 'acme-api', args: ['--yes'], redisDb: 1, verifyInNew: true },
+  { name: 'shop-api', args: ['--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/shop.yaml')], redisDb: 2, verifyInNew: false },
 ];
 
-describe.each(cases)('generated backend: $name', ({ name, args, redisDb }) => {
+describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyInNew }) => {
   let dir: string;
   let env: Record<string, string>;
+  let newOutput = '';
 
   beforeAll(async () => {
     requireServers();
     const cwd = await mkdtemp(path.join(tmpdir(), 'cba-e2e-'));
     dir = path.join(cwd, name);
-    const result = await createBackend([name, ...args, '--no-verify'], cwd);
+    const result = await createBackend([name, ...args], cwd);
     expect(result.all).not.toContain('error:');
     expect(result.exitCode, result.all).toBe(0);
+    newOutput = result.all ?? '';
     env = {
       DATABASE_URL: await freshDatabase(name.replace('-', '_')),
       REDIS_URL: redisDatabase(redisDb),
@@ -69,6 +73,22 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb }) => {
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/Tests\s+\d+ passed/);
     expect(result.all).not.toMatch(/skipped|todo/);
+  }, TEN_MINUTES);
+
+  it('passes the whole verification checklist, static and dynamic', async () => {
+    if (verifyInNew) {
+      // `new` ran the checklist itself: its report is on stdout and in docs/verification.md.
+      expect(newOutput).toMatch(/\d+ passed, 0 failed/);
+      const report = await readFile(path.join(dir, 'docs/verification.md'), 'utf8');
+      expect(report).toContain('schema.access-pattern-indexes');
+      expect(report).toMatch(/\*\*\d+ passed, 0 failed, 0 skipped\*\*/);
+    } else {
+      const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json'], { reject: false, env: { CI: 'true' } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { totals: { fail: number; skip: number; pass: number }; results: { id: string; status: string }[] };
+      expect(report.totals).toMatchObject({ fail: 0, skip: 0 });
+      expect(report.results.map((r) => r.id)).toContain('dynamic.explain-access-patterns');
+    }
   }, TEN_MINUTES);
 
   it('builds for production', async () => {

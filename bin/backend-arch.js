@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// `backend-arch` launcher. The CLI lives in dist/ (compiled from generators/); main() maps errors to exit codes.
+// Each name has its own file because how a script was invoked (argv[1]) differs across npm shims and platforms.
+import { main } from '../dist/cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2), { invokedAs: 'backend-arch' });
