@@ -3,6 +3,7 @@
  * re-derived from the manifest (what SHOULD exist: entities, access patterns, jobs, metrics). Every
  * derived model is computed once, on first use, and shared by the checks that run in parallel.
  */
+import { Memo } from '../core/memo.js';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { extractRoutes, type RouteModel } from './analysis/routes.js';
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'coverage', '.backend-arch']);
 
 export class ProjectContext {
-  private memo = new Map<string, Promise<unknown>>();
+  private readonly memo = new Memo();
 
   private constructor(
     readonly dir: string,
@@ -42,12 +43,7 @@ export class ProjectContext {
   }
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let p = this.memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      this.memo.set(key, p);
-    }
-    return p;
+    return this.memo.once(key, fn);
   }
 
   has(file: string): boolean {

@@ -45,7 +45,8 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
     };
   }, TEN_MINUTES);
 
-  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env, reject: false, all: true });
+  // NO_COLOR: assertions read the tools' plain text.
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, reject: false, all: true });
 
   it('installed its dependencies', async () => {
     expect((await readdir(dir)).includes('node_modules')).toBe(true);

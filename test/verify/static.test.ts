@@ -74,7 +74,7 @@ const CASES: [string, string, Break, RegExp][] = [
   ['security.cors', "CORS origin '*'", (d) => breakFile(d, 'src/app.ts', 'origin: config.CORS_ORIGINS', "origin: '*'"), /app\.ts:\d+ origin: '\*' allows every origin/],
   ['security.password-hashing', 'passwords no longer hashed', (d) => breakFile(d, 'src/auth/passwords.ts', 'return hash(password, OPTIONS);', 'return Promise.resolve(password);'), /no hash\(\) call imported from @node-rs\/argon2/],
   ['delivery.dockerfile-non-root', 'USER removed', (d) => breakFile(d, 'Dockerfile', 'USER node\n', ''), /Dockerfile:\d+ final stage .* has no USER instruction/],
-  ['delivery.ci-workflow', 'the test step removed', (d) => breakFile(d, '.github/workflows/ci.yml', '      - run: npm test\n', ''), /no step runs tests/],
+  ['delivery.ci-workflow', 'the test step removed', (d) => breakFile(d, '.github/workflows/ci.yml', '      - run: npm run test\n', ''), /no step runs tests/],
   ['delivery.readme', 'the architecture diagram removed', (d) => breakFile(d, 'README.md', '```mermaid', '```text'), /no architecture diagram/],
   ['delivery.env-example', 'JWT_SECRET missing from .env.example', (d) => breakFile(d, '.env.example', /\nJWT_SECRET=[^\n]*/, ''), /config\.ts:\d+ JWT_SECRET is read here but not in \.env\.example/],
 ];

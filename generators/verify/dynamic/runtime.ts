@@ -4,6 +4,7 @@
  * created on first use and removed by dispose(). When servers cannot be had, `unavailable()` says why
  * and dynamic checks are skipped — never passed.
  */
+import { Memo } from '../../core/memo.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -40,7 +41,7 @@ export interface StartOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Runtime {
-  private memo = new Map<string, Promise<unknown>>();
+  private readonly memo = new Memo();
   private processes = new Set<AppProcess>();
   private cleanups: (() => Promise<void>)[] = [];
   readonly runId = randomBytes(4).toString('hex');
@@ -49,12 +50,7 @@ export class Runtime {
   constructor(readonly project: ProjectContext) {}
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let p = this.memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      this.memo.set(key, p);
-    }
-    return p;
+    return this.memo.once(key, fn);
   }
 
   /** Why dynamic checks cannot run (and what to do), or undefined when they can. */
