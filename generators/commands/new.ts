@@ -10,6 +10,7 @@ import type { Progress } from '../cli/progress.js';
 import type { Prompter } from '../cli/prompter.js';
 import { generateProject } from '../pipeline/generate.js';
 import { installDependencies } from '../pipeline/install.js';
+import { warmUpFormatter } from '../pipeline/format.js';
 import type { FileChange } from '../core/tree.js';
 import type { Answers } from '../core/manifest.js';
 
@@ -38,6 +39,8 @@ export interface CommandContext {
 }
 
 export async function runNew(dir: string | undefined, options: NewOptions, ctx: CommandContext): Promise<NewResult> {
+  // Prettier loads on its own thread while answers are resolved and templates render.
+  warmUpFormatter();
   const { answers, spec } = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd });
   const targetDir = path.resolve(ctx.cwd, dir ?? answers.name);
 

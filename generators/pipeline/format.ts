@@ -1,28 +1,141 @@
 /**
  * Prettier on the tree before anything is written (Nx's formatFiles), using the prettier config the
- * blueprint generated for the project. A file prettier cannot parse is a generator bug: fail loudly.
+ * blueprint generated for the project.
+ *
+ * Prettier is most of a generation's time, so:
+ *  - formatted output is cached by content (like `prettier --cache`): the key is prettier's version,
+ *    the config, the parser and the source, so a hit is exactly what prettier would print. Most files
+ *    of a project are the same from one generation to the next. Disabled with CREATE_BACKEND_ARCH_CACHE=off;
+ *  - misses are formatted on a second thread: `warmUpFormatter()` starts loading prettier's plugins
+ *    there as early as possible (while the main thread loads node-plop and renders). Running from
+ *    sources (vitest), where no compiled worker exists, they are formatted on the main thread — same
+ *    code, same output.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Options } from 'prettier';
 import type { Tree } from '../core/tree.js';
+import { formatBatch, type FormatJob } from './prettier-format.js';
 
 const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|md|ya?ml)$/;
 const SKIPPED = new Set(['package-lock.json']);
+const WORKER_URL = new URL('./format-worker.js', import.meta.url);
+
+type Pending = { resolve: (jobs: FormatJob[]) => void; reject: (err: Error) => void };
+
+class FormatterThread {
+  // A larger young generation: prettier allocates many short-lived objects, and fewer scavenges help.
+  private readonly worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor() {
+    this.worker.on('message', (msg: { id: number; results?: FormatJob[]; error?: string }) => {
+      const waiting = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (msg.error !== undefined) waiting?.reject(new Error(msg.error));
+      else waiting?.resolve(msg.results ?? []);
+    });
+    this.worker.on('error', (err) => {
+      for (const waiting of this.pending.values()) waiting.reject(err);
+      this.pending.clear();
+    });
+    // Idle, the thread never keeps the process alive (unref after the listeners: adding one refs it);
+    // while a batch is being formatted it does, or the awaiting caller would be left hanging.
+    this.worker.unref();
+  }
+
+  format(jobs: FormatJob[], config: Options): Promise<FormatJob[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, jobs, config });
+    });
+  }
+}
+
+let thread: FormatterThread | undefined;
+
+/** Start loading prettier on the formatter thread now (no-op when running from sources). */
+export function warmUpFormatter(): void {
+  if (!thread && existsSync(fileURLToPath(WORKER_URL))) thread = new FormatterThread();
+}
 
 export async function formatTree(tree: Tree, files: string[] = tree.writtenPaths()): Promise<void> {
-  const { default: prettier } = await import('prettier');
   const configText = tree.read('.prettierrc.json');
   const config: Options = configText ? (JSON.parse(configText) as Options) : {};
+  const jobs: FormatJob[] = [];
+  for (const file of files) {
+    if (!FORMATTED.test(file) || SKIPPED.has(file.split('/').pop()!)) continue;
+    const source = tree.read(file);
+    if (source !== undefined) jobs.push({ file, source });
+  }
+  const cache = formatCache(config);
+  const misses: FormatJob[] = [];
   await Promise.all(
-    files
-      .filter((f) => FORMATTED.test(f) && !SKIPPED.has(f.split('/').pop()!))
-      .map(async (file) => {
-        const source = tree.read(file);
-        if (source === undefined) return;
-        try {
-          tree.write(file, await prettier.format(source, { ...config, filepath: file }));
-        } catch (err) {
-          throw new Error(`prettier could not format generated file ${file}: ${(err as Error).message.split('\n')[0]}`);
-        }
-      }),
+    jobs.map(async (job) => {
+      const hit = await cache.get(job);
+      if (hit === undefined) misses.push(job);
+      else tree.write(job.file, hit);
+    }),
   );
+  if (misses.length === 0) return;
+  warmUpFormatter();
+  const formatted = thread ? await thread.format(misses, config) : await formatBatch(misses, config);
+  for (const job of formatted) tree.write(job.file, job.source);
+  await Promise.all(formatted.map((job, i) => cache.set(misses[i]!, job.source)));
+}
+
+interface FormatCache {
+  get(job: FormatJob): Promise<string | undefined>;
+  set(job: FormatJob, formatted: string): Promise<void>;
+}
+
+const PRETTIER_VERSION = (() => {
+  const require = createRequire(import.meta.url);
+  return (JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
+})();
+
+function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : tmpdir());
+  return path.join(base, 'create-backend-arch', `prettier-${PRETTIER_VERSION}`);
+}
+
+/** Content-addressed: one file per formatted output. Any cache failure just means "format it". */
+function formatCache(config: Options): FormatCache {
+  if (process.env.CREATE_BACKEND_ARCH_CACHE === 'off') return { get: async () => undefined, set: async () => undefined };
+  const dir = cacheDir();
+  const configKey = JSON.stringify(config);
+  const keyOf = (job: FormatJob) =>
+    // The file name picks prettier's parser (package.json even has its own), so it is part of the key.
+    createHash('sha256').update(`${configKey}\0${path.basename(job.file)}\0${job.source}`).digest('hex');
+  return {
+    async get(job) {
+      try {
+        return await readFile(path.join(dir, keyOf(job)), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    async set(job, formatted) {
+      try {
+        await mkdir(dir, { recursive: true });
+        const file = path.join(dir, keyOf(job));
+        // Written whole then renamed: a concurrent reader never sees half an entry.
+        const temp = `${file}.${process.pid}.tmp`;
+        await writeFile(temp, formatted);
+        await rename(temp, file);
+      } catch {
+        // A read-only or full cache directory only costs speed.
+      }
+    },
+  };
 }

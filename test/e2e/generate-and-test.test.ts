@@ -57,6 +57,11 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
     expect(result.exitCode, result.all).toBe(0);
   }, TEN_MINUTES);
 
+  it('is formatted: prettier --check passes with the project’s own config', async () => {
+    const result = await run('format:check');
+    expect(result.exitCode, result.all).toBe(0);
+  }, TEN_MINUTES);
+
   it('lints clean', async () => {
     const result = await run('lint');
     expect(result.exitCode, result.all).toBe(0);
