@@ -1,7 +1,7 @@
-import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
+import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
 import { exportedMetrics, isExported } from './exported-metrics.js';
 import { parsePromql } from './promql.js';
-import { alertRules } from './alert-rules.js';
+import { alertRules, missingAlertRules } from './alert-rules.js';
 
 export const alertMetrics: Check = {
   id: 'observability.alert-metrics',
@@ -10,7 +10,7 @@ export const alertMetrics: Check = {
   kind: 'static',
   async run({ project }) {
     const rules = await alertRules(project);
-    if (rules === null) return project.featureOn('monitoring') ? fail('monitoring/alerts.yml is missing', [{ text: 'monitoring/alerts.yml: not found' }], 'Restore monitoring/alerts.yml (the generator writes it with the monitoring feature).') : skip('The monitoring feature is off (no alert rules)');
+    if (rules === null) return missingAlertRules(project);
     const sources = await project.sources();
     const exported = exportedMetrics(sources);
     const problems: Evidence[] = [];

@@ -1,5 +1,5 @@
-import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
-import { alertRules, type AlertRule } from './alert-rules.js';
+import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
+import { alertRules, missingAlertRules, type AlertRule } from './alert-rules.js';
 import { durationSeconds, parsePromql } from './promql.js';
 
 interface Target {
@@ -45,7 +45,7 @@ export const alertThresholds: Check = {
   kind: 'static',
   async run({ project }) {
     const rules = await alertRules(project);
-    if (rules === null) return project.featureOn('monitoring') ? fail('monitoring/alerts.yml is missing', [{ text: 'monitoring/alerts.yml: not found' }], 'Restore monitoring/alerts.yml.') : skip('The monitoring feature is off (no alert rules)');
+    if (rules === null) return missingAlertRules(project);
     const problems: Evidence[] = [];
     const ok: Evidence[] = [];
     for (const t of TARGETS) {
