@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_PATH, readManifest, serializeManifest } from '../../generators/core/manifest.js';
 import { findServerBinaries } from '../../generators/servers/throwaway.js';
 import { runRegen } from '../../generators/regen/run.js';
+import { runVerify } from '../../generators/verify/run.js';
 import { addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
 import { generateExample, git, gitInitCommit, tempDir } from './helpers.js';
 
@@ -111,6 +112,12 @@ describe('add and update keep a working project (real PostgreSQL and Redis)', ()
       await sh(dir, 'npm', ['run', 'migrate'], env);
       expect(await psql(env.DATABASE_URL, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'project' AND column_name = 'notes'")).toBe('1');
       await sh(dir, 'npx', ['vitest', 'run'], env);
+
+      // And the whole checklist still holds on the extended, hand-edited project (invoice included).
+      const report = await runVerify({ dir, staticOnly: false });
+      const problems = report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.status} — ${r.summary}`);
+      expect(problems).toEqual([]);
+      expect(report.results.find((r) => r.id === 'dynamic.explain-access-patterns')?.summary).toMatch(/\d+ access pattern/);
     } finally {
       await psql(DATABASE_URL!, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
     }
