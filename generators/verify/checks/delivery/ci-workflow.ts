@@ -1,4 +1,5 @@
-import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
+import { missingFeatureFile } from '../feature-files.js';
+import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
 
 /** A CI workflow that installs, type-checks, runs the tests (against real services) and builds. */
 export const ciWorkflow: Check = {
@@ -8,7 +9,7 @@ export const ciWorkflow: Check = {
   kind: 'static',
   async run({ project }) {
     const files = project.files.filter((f) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(f));
-    if (files.length === 0) return project.featureOn('ci') ? fail('No CI workflow', [{ text: '.github/workflows/*.yml: none' }], 'Restore .github/workflows/ci.yml.') : skip('The ci feature is off (no workflow)');
+    if (files.length === 0) return missingFeatureFile(project, 'ci', '.github/workflows/ci.yml', 'Restore .github/workflows/ci.yml.');
     const steps: { file: string; run: string; line: number }[] = [];
     for (const file of files) {
       const parsed = await project.yaml(file);

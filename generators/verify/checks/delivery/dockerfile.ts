@@ -1,4 +1,5 @@
-import { fail, pass, seed, skip, type Check } from '../../types.js';
+import { missingFeatureFile } from '../feature-files.js';
+import { fail, pass, seed, type Check } from '../../types.js';
 
 interface Instruction {
   op: string;
@@ -28,7 +29,7 @@ export const dockerfileNonRoot: Check = {
   kind: 'static',
   async run({ project }) {
     const text = await project.read('Dockerfile');
-    if (text === undefined) return project.featureOn('docker') ? fail('Dockerfile is missing', [{ text: 'Dockerfile: not found' }], 'Restore the Dockerfile.') : skip('The docker feature is off (no Dockerfile)');
+    if (text === undefined) return missingFeatureFile(project, 'docker', 'Dockerfile', 'Restore the Dockerfile.');
     const ins = parseDockerfile(text);
     const froms = ins.map((x, i) => (x.op === 'FROM' ? i : -1)).filter((i) => i >= 0);
     const last = ins.slice(froms[froms.length - 1] ?? 0);

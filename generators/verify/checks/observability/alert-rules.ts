@@ -1,5 +1,6 @@
 import type { ProjectContext } from '../../context.js';
-import { fail, skip, type CheckOutcome } from '../../types.js';
+import type { CheckOutcome } from '../../types.js';
+import { missingFeatureFile } from '../feature-files.js';
 
 export interface AlertRule {
   name: string;
@@ -30,7 +31,5 @@ export async function alertRules(project: ProjectContext): Promise<AlertRule[] |
 
 /** What an alert-rule check reports when there are no rules: a failure, unless monitoring is turned off. */
 export function missingAlertRules(project: ProjectContext): CheckOutcome {
-  return project.featureOn('monitoring')
-    ? fail('monitoring/alerts.yml is missing', [{ text: 'monitoring/alerts.yml: not found' }], 'Restore monitoring/alerts.yml (the generator writes it with the monitoring feature).')
-    : skip('The monitoring feature is off (no alert rules)');
+  return missingFeatureFile(project, 'monitoring', 'monitoring/alerts.yml', 'Restore monitoring/alerts.yml (the generator writes it with the monitoring feature).');
 }
