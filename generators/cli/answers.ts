@@ -12,7 +12,7 @@ import { EXAMPLE_SPEC_PATH, GENERATOR_VERSION } from '../core/version.js';
 import { loadSpecFile } from '../spec/load.js';
 import { parseWith, readLocated } from '../spec/located.js';
 import type { Spec } from '../spec/schema.js';
-import type { Prompter } from './prompter.js';
+import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
 
 export interface NewFlags {
   name?: string;
@@ -47,7 +47,7 @@ export async function resolveAnswers(
   const { prompter } = ctx;
   const missing = (flag: string, what: string): never => {
     throw new UserError(`Missing ${what}: pass ${flag}${flag === '--name' ? '' : ', or --yes to accept the default'}.`, {
-      hint: 'No prompts are shown without an interactive terminal (or when CI is set).',
+      hint: NO_PROMPT_HINT,
     });
   };
 

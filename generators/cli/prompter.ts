@@ -2,6 +2,9 @@
  * Prompts behind an interface, so tests drive them with scripted answers (Yeoman's TestAdapter idea)
  * and never need a terminal. The real implementation is @inquirer/prompts.
  */
+/** Why a missing answer is an error rather than a question (said wherever a flag is required). */
+export const NO_PROMPT_HINT = 'No prompts are shown without an interactive terminal (or when CI is set).';
+
 export interface Choice<T> {
   name: string;
   value: T;

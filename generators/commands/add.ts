@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { Io } from '../cli/main.js';
-import type { Prompter } from '../cli/prompter.js';
+import { NO_PROMPT_HINT, type Prompter } from '../cli/prompter.js';
 import { readLocated } from '../spec/located.js';
 import { FIELD_TYPES } from '../spec/schema.js';
 import { printRegenResult } from '../regen/report.js';
@@ -138,7 +138,7 @@ export function registerAddCommand(program: Command, io: Io): void {
       let entity = flags.entity;
       if (!entity) {
         const prompter = io.interactive ? await io.prompter() : undefined;
-        if (!prompter) throw new UserError(`add job ${name}: missing --entity ENTITY (the entity the job runs on).`, { hint: 'No prompts are shown without an interactive terminal (or when CI is set).' });
+        if (!prompter) throw new UserError(`add job ${name}: missing --entity ENTITY (the entity the job runs on).`, { hint: NO_PROMPT_HINT });
         entity = await prompter.input({ message: 'Entity the job runs on' });
       }
       const change = addJobChange(name, {

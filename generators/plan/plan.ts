@@ -60,7 +60,8 @@ export function planProject(input: PlanInput): Plan {
     },
     blueprint: { id: blueprint.id, title: blueprint.title },
     features: Object.fromEntries(FEATURE_IDS.map((f) => [f, input.features.includes(f)])) as Record<FeatureId, boolean>,
-    packages: { dependencies: { ...DEPENDENCIES }, devDependencies: { ...DEV_DEPENDENCIES } },
+    // Sorted by name, as npm writes them: package.json prints them in this order.
+    packages: { dependencies: sortedByKey(DEPENDENCIES), devDependencies: sortedByKey(DEV_DEPENDENCIES) },
     roles: ROLES,
     entities,
     jobs,
@@ -151,4 +152,8 @@ function creationOrder(spec: Spec): string[] {
   };
   Object.keys(spec.entities).forEach(visit);
   return order;
+}
+
+function sortedByKey(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
