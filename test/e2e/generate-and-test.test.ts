@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../generators/servers/throwaway.js';
 import { freshDatabase, redisDatabase, requireServers } from '../support/servers.js';
 
 const BIN = path.resolve('bin/create-backend-arch.js');
@@ -46,7 +47,13 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
   }, TEN_MINUTES);
 
   // NO_COLOR: assertions read the tools' plain text.
-  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, reject: false, all: true });
+  const run = (script: string, args: string[] = [], extraEnv: Record<string, string> = {}) =>
+    execa('npm', ['run', script, ...(args.length ? ['--', ...args] : [])], {
+      cwd: dir,
+      env: { ...env, ...extraEnv, NO_COLOR: '1', FORCE_COLOR: '0' },
+      reject: false,
+      all: true,
+    });
 
   it('installed its dependencies', async () => {
     expect((await readdir(dir)).includes('node_modules')).toBe(true);
@@ -100,6 +107,38 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
   it('builds for production', async () => {
     const result = await run('build');
     expect(result.exitCode, result.all).toBe(0);
+  }, TEN_MINUTES);
+
+  it('creates an account with npm run user:create, and rejects a bad role by name', async () => {
+    const ok = await run('user:create', ['--email', `admin-${name}@example.com`, '--password', 'a-long-password-123', '--role', 'admin']);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.all).toContain(`user admin-${name}@example.com (admin) ready`);
+    const bad = await run('user:create', ['--email', 'x@example.com', '--password', 'a-long-password-123', '--role', 'root']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.all).toContain('--role must be one of: viewer, editor, admin');
+  }, TEN_MINUTES);
+
+  it('the built API (npm start) holds a bounded load test (npm run test:load) on loopback', async () => {
+    const port = String(await freePort());
+    // A per-user limit high enough that the load test measures the API, not the limiter.
+    const serverEnv = { ...env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_USER_MAX: '1000000' };
+    const server = execa('node', ['dist/server.js'], { cwd: dir, env: serverEnv, reject: false, all: true });
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+        if (ready === 200) break;
+        if (Date.now() > deadline) throw new Error(`API not ready on port ${port}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
+      expect(load.exitCode, load.all).toBe(0);
+      expect(load.all).toMatch(/requests\/s\s+avg \d+/);
+    } finally {
+      server.kill('SIGTERM');
+      const exited = await server;
+      expect(exited.exitCode, exited.all).toBe(0); // graceful shutdown
+    }
   }, TEN_MINUTES);
 });
 
