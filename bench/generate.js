@@ -41,7 +41,7 @@ const cachedRuns = Array.from({ length: runs }, () => cli('cache', cached));
 process.env.CREATE_BACKEND_ARCH_CACHE = 'off';
 const { generateProject } = await import(path.join(root, 'dist/pipeline/generate.js'));
 const { commitTree } = await import(path.join(root, 'dist/core/commit.js'));
-const { loadSpecFile } = await import(path.join(root, 'dist/spec/load.js'));
+const { loadSpecFile } = await import(path.join(root, 'dist/domain/load.js'));
 const { EXAMPLE_SPEC_PATH } = await import(path.join(root, 'dist/core/version.js'));
 const inProcess = [];
 for (let i = 0; i < runs + 1; i++) {

@@ -9,9 +9,9 @@ import { BLUEPRINTS, FEATURES, FEATURE_IDS, type BlueprintId, type FeatureId } f
 import { UserError } from '../core/errors.js';
 import { answersSchema, type Answers } from '../core/manifest.js';
 import { EXAMPLE_SPEC_PATH, GENERATOR_VERSION } from '../core/version.js';
-import { loadSpecFile } from '../spec/load.js';
-import { parseWith, readLocated } from '../spec/located.js';
-import type { Spec } from '../spec/schema.js';
+import { loadSpecFile } from '../domain/load.js';
+import { parseWith, readLocated } from '../domain/located.js';
+import type { Spec } from '../domain/schema.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
 
 export interface NewFlags {

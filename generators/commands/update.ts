@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../cli/main.js';
-import { loadSpecFile } from '../spec/load.js';
-import { validateSpecValue } from '../spec/load.js';
+import { loadSpecFile } from '../domain/load.js';
+import { validateSpecValue } from '../domain/load.js';
 import { MANIFEST_PATH } from '../core/manifest.js';
 import { runRegen } from '../regen/run.js';
 import { replaceSpecChange } from '../regen/spec-change.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BLUEPRINT_IDS, FEATURE_IDS } from '../blueprints/registry.js';
 import { UserError } from './errors.js';
-import { specSchema } from '../spec/schema.js';
+import { specSchema } from '../domain/schema.js';
 
 export const MANIFEST_PATH = '.backend-arch/manifest.json';
 

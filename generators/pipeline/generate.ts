@@ -9,7 +9,7 @@ import { Tree } from '../core/tree.js';
 import { GENERATOR_VERSION, blueprintDir } from '../core/version.js';
 import { planProject } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
-import type { Spec } from '../spec/schema.js';
+import type { Spec } from '../domain/schema.js';
 import { renderBlueprint } from '../render/templates.js';
 import { formatTree } from './format.js';
 import { encodeSnapshot, rawHashes, snapshotFiles, SNAPSHOT_PATH } from '../regen/snapshot.js';

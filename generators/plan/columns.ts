@@ -1,7 +1,7 @@
 /** Field spec → column: SQL type and constraints, API schema, TypeScript type, example values. */
-import type { FieldSpec } from '../spec/schema.js';
-import { quoteIdent } from '../spec/sql-names.js';
-import { camelCase } from '../spec/words.js';
+import type { FieldSpec } from '../domain/schema.js';
+import { quoteIdent } from '../domain/sql-names.js';
+import { camelCase } from '../domain/words.js';
 import type { ColumnPlan } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;

@@ -8,8 +8,8 @@
  *    list query skips deleted rows;
  *  - one partial unique index per unique field on soft-deleted tables (deleted rows do not hold a value).
  */
-import type { AccessPatternSpec, EntitySpec } from '../spec/schema.js';
-import { quoteIdent } from '../spec/sql-names.js';
+import type { AccessPatternSpec, EntitySpec } from '../domain/schema.js';
+import { quoteIdent } from '../domain/sql-names.js';
 import type { IndexPlan, SortPlan } from './types.js';
 
 const PG_MAX_IDENTIFIER = 63;

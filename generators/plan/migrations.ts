@@ -3,7 +3,7 @@
  * dependency order, then every derived index (each with the query it serves as its comment).
  * Later migrations (add/update) are computed the same way from what changed.
  */
-import { ROLES } from '../spec/schema.js';
+import { ROLES } from '../domain/schema.js';
 import { sqlString } from './columns.js';
 import type { EntityPlan, MigrationPlan, SqlStatement } from './types.js';
 

@@ -2,9 +2,9 @@
  * spec + answers → Plan. The only place that derives anything a template prints.
  */
 import { BLUEPRINTS, FEATURE_IDS, type BlueprintId, type FeatureId } from '../blueprints/registry.js';
-import { ROLES, type EntitySpec, type Role, type Spec } from '../spec/schema.js';
-import { quoteIdent } from '../spec/sql-names.js';
-import { camelCase, kebabCase, pascalCase, pluralize } from '../spec/words.js';
+import { ROLES, type EntitySpec, type Role, type Spec } from '../domain/schema.js';
+import { quoteIdent } from '../domain/sql-names.js';
+import { camelCase, kebabCase, pascalCase, pluralize } from '../domain/words.js';
 import { auditColumns, fieldColumn, idColumn, onDeleteSql } from './columns.js';
 import { entityIndexes, normalizePattern, sortFor } from './indexes.js';
 import { initialMigration } from './migrations.js';

@@ -4,7 +4,7 @@
  * SQL fragments in the plan are already safe to print (identifiers quoted where reserved).
  */
 import type { BlueprintId, FeatureId } from '../blueprints/registry.js';
-import type { FieldType, Role, Spec } from '../spec/schema.js';
+import type { FieldType, Role, Spec } from '../domain/schema.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 

@@ -16,7 +16,7 @@ import { getPlop, runGenerator } from '../pipeline/generate.js';
 import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
 import type { MigrationPlan, Plan } from '../plan/types.js';
-import type { Spec } from '../spec/schema.js';
+import type { Spec } from '../domain/schema.js';
 import { diffSchema, type SchemaChange } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
 import { validateChangedSpec, type SpecChange } from './spec-change.js';

@@ -12,7 +12,7 @@ import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest }
 import { Tree } from '../core/tree.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 import type { MigrationPlan } from '../plan/types.js';
-import type { Spec } from '../spec/schema.js';
+import type { Spec } from '../domain/schema.js';
 import { unifiedDiff } from './diff.js';
 import { assertCleanWorkingTree, gitState, type GitState } from './git.js';
 import { reconcile, type FileOutcome } from './reconcile.js';

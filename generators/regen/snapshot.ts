@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { specSchema, type Spec } from '../spec/schema.js';
+import { specSchema, type Spec } from '../domain/schema.js';
 
 export const SNAPSHOT_PATH = '.backend-arch/base.snapshot';
 

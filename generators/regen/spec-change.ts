@@ -2,10 +2,10 @@
  * The changes `add` makes to a spec, built from flags (or prompts, or a fragment file). New spec =
  * old spec + change, then validated by the same spec validation as `new`; an error names the flag.
  */
-import { FIELD_TYPES, specSchema, type FieldSpec, type Spec, type SpecInput } from '../spec/schema.js';
+import { FIELD_TYPES, specSchema, type FieldSpec, type Spec, type SpecInput } from '../domain/schema.js';
 import { InvalidInputError, UserError, type InputIssue } from '../core/errors.js';
-import { validateSpecMeaning } from '../spec/validate.js';
-import { formatPath } from '../spec/located.js';
+import { validateSpecMeaning } from '../domain/validate.js';
+import { formatPath } from '../domain/located.js';
 
 type FieldInput = NonNullable<SpecInput['entities'][string]['fields']>[string];
 type AccessInput = NonNullable<SpecInput['entities'][string]['access']>[number];

@@ -8,7 +8,7 @@ import { commitTree } from '../../generators/core/commit.js';
 import { EXAMPLE_SPEC_PATH } from '../../generators/core/version.js';
 import { answersSchema } from '../../generators/core/manifest.js';
 import { generateProject } from '../../generators/pipeline/generate.js';
-import { loadSpecFile } from '../../generators/spec/load.js';
+import { loadSpecFile } from '../../generators/domain/load.js';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `regen-${prefix}-`));

@@ -10,7 +10,7 @@ import { UserError } from '../../generators/core/errors.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, sha256 } from '../../generators/core/manifest.js';
 import { runRegen } from '../../generators/regen/run.js';
 import { addIndexChange, addJobChange, addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
-import type { Spec } from '../../generators/spec/schema.js';
+import type { Spec } from '../../generators/domain/schema.js';
 import { copyProject, folderHashes, generateExample, git, gitInitCommit, read, tempDir } from './helpers.js';
 
 const invoice = () =>

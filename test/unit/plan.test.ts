@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planProject } from '../../generators/plan/plan.js';
-import { loadSpecFile, parseSpecText } from '../../generators/spec/load.js';
-import type { Spec } from '../../generators/spec/schema.js';
+import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
+import type { Spec } from '../../generators/domain/schema.js';
 
 const planOf = (spec: Spec) =>
   planProject({ spec, name: 'x', blueprint: 'monolith-cache', packageManager: 'npm', features: ['docker'], generatorVersion: '0.0.0' });

@@ -5,7 +5,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generateProject } from '../../generators/pipeline/generate.js';
-import { loadSpecFile } from '../../generators/spec/load.js';
+import { loadSpecFile } from '../../generators/domain/load.js';
 import { EXAMPLE_SPEC_PATH } from '../../generators/core/version.js';
 
 describe('generated delivery and monitoring files', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../generators/core/errors.js';
-import { loadSpecFile, parseSpecText } from '../../generators/spec/load.js';
+import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
 
 function issuesOf(text: string, file = 'spec.yaml'): string[] {
   try {

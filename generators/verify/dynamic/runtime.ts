@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { ProjectContext } from '../context.js';
 import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, type Servers } from '../../servers/throwaway.js';
-import type { Role } from '../../spec/schema.js';
+import type { Role } from '../../domain/schema.js';
 import { RedisProxy } from './proxy.js';
 
 export interface PgClient {
