@@ -34,7 +34,7 @@ FastifyError FastifyInstance FastifyPluginAsyncTypebox FastifyReply FastifyReque
 IdempotencyHeaders IncomingMessage Job JobData JobDefinition JobName JobStatus JobsOptions Logger LoggerOptions
 ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorkers SqlFragment Static Type
 TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
-Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS`.split(/\s+/),
+Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */
@@ -57,7 +57,11 @@ export function validateSpecConsistency(spec: Spec, at: Report): void {
   for (const [entityName, entity] of Object.entries(spec.entities)) {
     const base: PathSegment[] = ['entities', entityName];
     checkColumnCounts(entity, base, at);
-    for (const [fieldName, field] of Object.entries(entity.fields)) checkFieldValues(field, [...base, 'fields', fieldName], at);
+    for (const [fieldName, field] of Object.entries(entity.fields)) {
+      checkFieldValues(field, [...base, 'fields', fieldName], at);
+      if (field.references === entityName && !field.optional && field.onDelete !== 'set-null')
+        at([...base, 'fields', fieldName, 'references'], `a required reference to its own entity means no first ${entityName} can ever be created; add optional: true`);
+    }
   }
 }
 

@@ -136,6 +136,12 @@ describe('specs that would fail later are refused up front', () => {
     expect(issuesOf(text)[0]).toContain('the plural of "team" is "teams", which is also an entity');
   });
 
+  it('a required self-reference (no first row could ever be inserted)', () => {
+    expect(issuesOf(field('{ type: string }', '      parent_id: { type: uuid, references: item }\n'))).toEqual([
+      '6:entities.item.fields.parent_id.references: a required reference to its own entity means no first item can ever be created; add optional: true',
+    ]);
+  });
+
   it('NUL in any string of the spec', () => {
     expect(issuesOf(field('{ type: text, default: "a\\0b" }'))[0]).toContain('entities.item.fields.v.default: contains a NUL character');
     expect(issuesOf(`name: t\ndescription: "x\\0"\nentities:\n  item:\n    fields:\n      v: { type: string }\n`)[0]).toContain('description: contains a NUL character');
