@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLUEPRINTS } from '../../generators/blueprints/registry.js';
 import { findServerBinaries } from '../../generators/servers/throwaway.js';
 import { freshDatabase, requireServers } from '../support/servers.js';
-import { generateFromSpec, linkDependencies, lint, removeGenerated, typecheck } from './support.js';
+import { generateFromSpec, linkDependencies, removeGenerated, typecheckAndLint } from './support.js';
 
 const TEN_MINUTES = 600_000;
 const TOKEN = 'pwned';
@@ -152,10 +152,8 @@ for (const { id: blueprint } of BLUEPRINTS.filter((b) => b.available)) {
 
     it('type-checks and lints', async () => {
       await linkDependencies(hostile);
-      const tsc = await typecheck(hostile);
-      expect(tsc.ok, tsc.output).toBe(true);
-      const eslint = await lint(hostile);
-      expect(eslint.ok, eslint.output).toBe(true);
+      const checked = await typecheckAndLint(hostile);
+      expect(checked.ok, checked.output).toBe(true);
     }, TEN_MINUTES);
 
     it('applies its migrations to a real PostgreSQL; the table exists and the default is stored as written', async () => {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateFromSpec, linkDependencies, lint, removeGenerated, typecheck } from './support.js';
+import { generateFromSpec, linkDependencies, removeGenerated, typecheckAndLint } from './support.js';
 
 const TEN_MINUTES = 600_000;
 const entities = { team: { fields: { name: { type: 'string', max: 120 } } }, member: { fields: { team_id: { type: 'uuid', references: 'team' } } } };
@@ -24,10 +24,8 @@ describe.each([
   });
 
   it('type-checks and lints', async () => {
-    const tsc = await typecheck(dir);
-    expect(tsc.ok, tsc.output).toBe(true);
-    const eslint = await lint(dir);
-    expect(eslint.ok, eslint.output).toBe(true);
+    const checked = await typecheckAndLint(dir);
+    expect(checked.ok, checked.output).toBe(true);
   }, TEN_MINUTES);
 
   it('declares no job and no job route', async () => {

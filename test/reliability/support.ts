@@ -83,6 +83,12 @@ async function tool(dir: string, command: string, args: string[], env: Record<st
 export const typecheck = (dir: string) => tool(dir, 'tsc', ['--noEmit', '-p', 'tsconfig.json']);
 export const lint = (dir: string) => tool(dir, 'eslint', ['.']);
 
+/** tsc, then eslint (only when tsc passed): ok when both pass; the output of whichever failed. */
+export async function typecheckAndLint(dir: string): Promise<ToolResult> {
+  const tsc = await typecheck(dir);
+  return tsc.ok ? lint(dir) : tsc;
+}
+
 /** `npm run migrate` on a fresh database (twice: the second run must be a no-op). */
 export async function migrateFresh(dir: string, name: string): Promise<ToolResult> {
   const env = { DATABASE_URL: await freshDatabase(name) };

@@ -7,20 +7,10 @@ import path from 'node:path';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../generators/core/errors.js';
+import { issuesOf } from '../support/spec-issues.js';
 import { GENERATED_CODE_IDENTIFIERS } from '../../generators/domain/consistency.js';
 import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
 import { INPUT_LIMITS } from '../../generators/domain/located.js';
-
-function issuesOf(text: string, file = 'spec.yaml'): string[] {
-  try {
-    parseSpecText(text, file);
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err.issues.map((i) => `${i.line ?? '-'}:${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected the spec to be rejected');
-}
 
 const field = (decl: string, extra = '') => `name: t\nentities:\n  item:\n    fields:\n      v: ${decl}\n${extra}`;
 
