@@ -44,7 +44,7 @@ export type ContextField = keyof AdviceContext;
  */
 export const CONTEXT_DEFAULTS: AdviceContext = {
   rpsAverage: 20,
-  rpsPeak: 100,
+  rpsPeak: 60,
   users: 5_000,
   dataGb: 5,
   dataGrowthGbPerMonth: 1,

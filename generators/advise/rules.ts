@@ -21,11 +21,12 @@ export const CRITERION_TITLES: Record<Criterion, string> = {
 
 export interface Source {
   title: string;
+  /** Empty for the seed documents (they ship with the generator, not on the web). */
   url: string;
 }
 
 export const SOURCES = {
-  seed000: { title: 'Seed 000 (Backend Design Optimizer): Architecture Pattern Comparison, Anti-Patterns', url: 'seeds/000_edbdee17610928a9.txt' },
+  seed000: { title: 'Seed 000 (Backend Design Optimizer, 000_edbdee17610928a9.txt): Architecture Pattern Comparison, Anti-Patterns', url: '' },
   monolithFirst: { title: 'Martin Fowler, MonolithFirst', url: 'https://martinfowler.com/bliki/MonolithFirst.html' },
   microservicePremium: { title: 'Martin Fowler, MicroservicePremium', url: 'https://martinfowler.com/bliki/MicroservicePremium.html' },
   stranglerFig: { title: 'Martin Fowler, StranglerFigApplication', url: 'https://martinfowler.com/bliki/StranglerFigApplication.html' },

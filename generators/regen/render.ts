@@ -56,6 +56,7 @@ function planFor(manifest: Manifest, spec: Spec): Plan {
     packageManager: manifest.answers.packageManager,
     features: manifest.answers.features,
     generatorVersion: GENERATOR_VERSION,
+    context: manifest.answers.context,
   });
 }
 
