@@ -59,7 +59,7 @@ export function advise(input: AdviceContextInput = {}, options: { measured?: Mea
     estimate,
     overBudget:
       estimate.rows[0]!.cost.total > context.budgetUsdPerMonth
-        ? `the estimate at 1× ($${estimate.rows[0]!.cost.total}/month) exceeds the budget ($${context.budgetUsdPerMonth}/month): the minimum for the seed's 99.9% uptime (two instances, a standby database, a cache replica) costs this much; a single-instance deployment halves it at the price of that target`
+        ? `the estimate at 1× ($${estimate.rows[0]!.cost.total}/month) exceeds the stated budget ($${context.budgetUsdPerMonth}/month); the formulas above show which line to cut (standby database, cache replica, minimum instance count) and what it costs in uptime`
         : null,
   };
 }
