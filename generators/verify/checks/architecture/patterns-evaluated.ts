@@ -35,7 +35,7 @@ export const patternsEvaluated: Check = {
       else options.add(option.toLowerCase());
     }
     if (options.size < 3) problems.push({ file: RECORD, line: matrix.table.line, text: `${options.size} pattern(s) scored on every criterion; at least 3 are required` });
-    const decision = section(record, /decision$|^decision|recommend/i);
+    const decision = section(record, /^(\d+\.\s*)?(the )?(decision|recommendation)s?$|^(chosen|recommended)\b/i);
     if (!decision || !decision.body.some((l) => [...options].some((o) => l.text.toLowerCase().includes(o.split(' (')[0]!))))
       problems.push({ file: RECORD, ...(decision ? { line: decision.line } : {}), text: 'no Decision section naming one of the evaluated patterns' });
     if (problems.length) return fail(`the decision matrix is incomplete (${problems.length} problem(s))`, problems, 'Score at least three patterns on every criterion and state which one was chosen, in a Decision section.');
