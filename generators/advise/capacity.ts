@@ -1,14 +1,14 @@
 /**
  * Capacity and monthly cost at 1×, 2×, 5× and 10× of the stated load, for one blueprint, from the
- * dated price table shipped in the package (blueprints/data/prices.json). Every figure is produced by
+ * dated price table shipped in the package (generators/advise/prices.json). Every figure is produced by
  * a formula listed in `formulas`, so the decision record can show how it was reached. When `verify`
  * has measured the API's throughput on this machine, the per-instance capacity starts from that
  * figure instead of the rule of thumb, and says so.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { BlueprintId } from '../blueprints/registry.js';
-import { PACKAGE_ROOT } from '../core/version.js';
+// Imported (not read from disk) so tsc copies it into dist/ and the package ships it.
+import PRICES from './prices.json' with { type: 'json' };
 import type { AdviceContext, Provider } from './context.js';
 
 const priceSchema = z.strictObject({
@@ -48,12 +48,12 @@ export const priceTableSchema = z.strictObject({
 export type PriceTable = z.output<typeof priceTableSchema>;
 export type Price = z.output<typeof priceSchema>;
 
-export const PRICE_TABLE_PATH = 'blueprints/data/prices.json';
+export const PRICE_TABLE_PATH = 'generators/advise/prices.json';
 let loaded: PriceTable | undefined;
 
 /** The shipped price table (validated once; a broken table is a packaging bug). */
 export function priceTable(): PriceTable {
-  loaded ??= priceTableSchema.parse(JSON.parse(readFileSync(new URL(PRICE_TABLE_PATH, PACKAGE_ROOT), 'utf8')));
+  loaded ??= priceTableSchema.parse(PRICES);
   return loaded;
 }
 
