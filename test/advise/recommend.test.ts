@@ -100,3 +100,15 @@ describe('advice details', () => {
     expect(advise({ rpsAverage: 10 }).defaulted).toContain('teams');
   });
 });
+
+describe('README documents the rules and the price table', () => {
+  it('names every rule, every price source and the recorded date', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { priceTable } = await import('../../generators/advise/capacity.js');
+    const readme = await readFile('README.md', 'utf8');
+    for (const r of RULES) expect(readme, r.id).toContain(`| \`${r.id}\` | ${r.condition} |`);
+    const table = priceTable();
+    expect(readme).toContain(`recorded **${table.recorded}**`);
+    for (const provider of Object.values(table.providers)) for (const p of Object.values(provider.prices)) expect(readme).toContain(p.source);
+  });
+});
