@@ -122,6 +122,31 @@ describe('backend-arch advise', () => {
   });
 });
 
+describe('docs/architecture.md after generation', () => {
+  it('`update` redraws the same record from answers.context, and uses the throughput verify measured', async () => {
+    await writeFile(path.join(cwd, 'a.json'), JSON.stringify({ context: { rpsAverage: 3000, rpsPeak: 9000, teams: 1 } }));
+    expect((await runCli(['api', '--answers', 'a.json', '--yes', '--no-install', '--no-verify'], { cwd })).code).toBe(0);
+    const dir = path.join(cwd, 'api');
+    const before = await readFile(path.join(dir, 'docs/architecture.md'), 'utf8');
+    // The numbers follow from the answers: 9000 req/s peak ÷ 250 per instance = 36 API instances at 1×.
+    expect(before).toMatch(/\| API \/ worker instances\s*\| 36 \/ 9\s*\| 72 \/ 18 /);
+    expect(before).toContain('rule of thumb: 250 mixed req/s');
+    const same = await runCli(['update', '--dir', dir, '--allow-dirty'], { cwd, as: 'backend-arch' });
+    expect(same.code).toBe(0);
+    expect(await readFile(path.join(dir, 'docs/architecture.md'), 'utf8')).toBe(before);
+    await writeFile(
+      path.join(dir, 'docs/verification.md'),
+      '# Verification report\n\nChecked by `backend-arch verify` (create-backend-arch 0.1.0, blueprint `monolith-cache`) on 2026-11-26T09:00:00.000Z:\n\n| ✓ | `dynamic.load-p95` | dynamic | p95 3 ms < 100 ms at 6000 req/s [requests=18000, rps=6000] | x |\n',
+    );
+    const run = await runCli(['update', '--dir', dir, '--allow-dirty'], { cwd, as: 'backend-arch' });
+    expect(run.code, run.stderr).toBe(0);
+    const after = await readFile(path.join(dir, 'docs/architecture.md'), 'utf8');
+    expect(after).toContain('measured by verify: 6000 req/s');
+    // 9000 ÷ (6000 × 0.25) = 6 API instances at 1×.
+    expect(after).toMatch(/\| API \/ worker instances\s*\| 6 \/ 2\s*\|/);
+  });
+});
+
 describe('create-backend-arch: "Help me choose a blueprint" (scripted prompts)', () => {
   it('asks the context, shows the matrix, generates the available choice and records the context', async () => {
     const spec = path.resolve('test/fixtures/specs/shop.yaml');
