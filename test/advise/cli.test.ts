@@ -92,7 +92,7 @@ describe('backend-arch advise', () => {
     expect(manifest.answers.context).toEqual(saved.context);
     const adr = await readFile(path.join(cwd, 'api/docs/architecture.md'), 'utf8');
     expect(adr).toMatch(/Recommended for this context: \*\*Hybrid \(`hybrid`\)\*\*, not available yet/);
-    expect(adr).toMatch(/\| Expected requests per second, on average\s+\| 300\s+\| `--rps`/);
+    expect(adr).toMatch(/\| Expected requests per second, on average\s+\| 300\s+\| stated \(`--rps`\)/);
     expect(adr).toContain('This project replaces the existing system');
   });
 

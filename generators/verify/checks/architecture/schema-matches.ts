@@ -27,7 +27,11 @@ export const schemaMatches: Check = {
       const nameCol = indexTable.header.findIndex((h) => /^index/i.test(h));
       const servesCol = indexTable.header.findIndex((h) => /serves|query|purpose/i.test(h));
       const listed = new Map(indexTable.rows.map((r) => [bare(r.cells[nameCol] ?? ''), r]));
-      const explicit = [...schema.indexes.values()].filter((i) => !i.implicit && !isPartition(schema, schema.tables.get(i.table) ?? ({ partitionOf: null } as never)));
+      const onPartition = (name: string) => {
+        const table = schema.tables.get(name);
+        return table !== undefined && isPartition(schema, table);
+      };
+      const explicit = [...schema.indexes.values()].filter((i) => !i.implicit && !onPartition(i.table));
       for (const index of explicit) {
         const row = listed.get(index.name);
         if (!row) problems.push({ file: index.file, line: index.line, text: `index ${index.name} on ${index.table} is not in the record's index table` });

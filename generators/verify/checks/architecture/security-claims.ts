@@ -49,21 +49,20 @@ export const securityClaims: Check = {
     for (const item of ITEMS.filter((i) => i.seedItem))
       if (!boxes.some((b) => item.match.test(b.text))) problems.push({ file: RECORD, line: s.line, text: `the checklist does not address ${item.item}` });
     for (const box of boxes.filter((b) => b.checked)) {
-      const item = ITEMS.find((i) => i.match.test(box.text));
-      if (!item) {
-        problems.push({ file: RECORD, line: box.line, text: `claims "${box.text}", which no code check can confirm` });
-        continue;
+      // A line may name several items ("Authentication and TLS"): every one it names is claimed.
+      const items = ITEMS.filter((i) => i.match.test(box.text));
+      if (items.length === 0) problems.push({ file: RECORD, line: box.line, text: `claims "${box.text}", which no code check can confirm` });
+      for (const item of items) {
+        if (item.checks.length === 0) {
+          problems.push({ file: RECORD, line: box.line, text: `claims ${item.item} as implemented, but it is a deployment property no code check can confirm; leave it unchecked and say where it belongs` });
+          continue;
+        }
+        for (const check of item.checks) {
+          const outcome = await check.run(ctx);
+          if (outcome.status !== 'pass') problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${check.id} ${outcome.status === 'fail' ? 'fails' : 'could not confirm it'}: ${outcome.summary}` });
+        }
       }
-      if (item.checks.length === 0) {
-        problems.push({ file: RECORD, line: box.line, text: `claims ${item.item} as implemented, but it is a deployment property no code check can confirm; leave it unchecked and say where it belongs` });
-        continue;
-      }
-      for (const check of item.checks) {
-        const outcome = await check.run(ctx);
-        if (outcome.status === 'pass') continue;
-        problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${check.id} ${outcome.status === 'fail' ? 'fails' : 'could not confirm it'}: ${outcome.summary}` });
-      }
-      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${item.item}: ${item.checks.map((c) => c.id).join(', ')} pass` });
+      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks.map((c) => c.id)))].join(', ')} pass` });
     }
     if (problems.length) return fail(`${problems.length} security claim(s) not backed by the code`, problems, 'Fix the code the failing check names, or uncheck the item and say what is missing; address every item of the seed checklist.');
     return pass(`${boxes.length} checklist items; ${confirmed.length} claimed and confirmed by code checks`, confirmed);
