@@ -67,7 +67,7 @@ const TRADE_OFFS: Record<BlueprintId, { pros: string[]; cons: string[] }> = {
 const TARGETS = [
   { target: 'API response time p95 < 100 ms', metrics: ['http_request_duration_seconds'], verify: 'dynamic.load-p95 (verify)' },
   { target: 'Database query time p95 < 50 ms', metrics: ['db_pool_connections_in_use', 'db_pool_waiting_requests'], verify: 'dynamic.explain (verify: every access pattern uses its index)' },
-  { target: 'Cache hit rate > 80%', metrics: ['cache_hits_total', 'cache_misses_total'], verify: 'the dashboard panel over cache_hits_total / cache_misses_total' },
+  { target: 'Cache hit rate > 80%', metrics: ['cache_hits_total', 'cache_misses_total'], verify: 'cache_hits_total / cache_misses_total', onDashboard: true },
   { target: 'Uptime 99.9%', metrics: ['http_requests_total'], verify: '/health/live and /health/ready probes' },
 ] as const;
 
@@ -109,7 +109,8 @@ export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput:
     targets: TARGETS.map((t) => {
       const alerts = plan.alerts.filter((a) => a.metrics.some((m) => (t.metrics as readonly string[]).includes(m))).map((a) => a.name);
       const byAlert = monitoringOn && alerts.length ? `alert ${alerts.join(', ')}` : monitoringOn ? 'no alert rule' : 'monitoring feature off: no alert rule generated';
-      return { target: t.target, monitoredBy: `${byAlert}; ${t.verify}` };
+      const shown = 'onDashboard' in t ? `${monitoringOn ? 'the Grafana dashboard over' : 'exported at /metrics:'} ${t.verify}` : t.verify;
+      return { target: t.target, monitoredBy: `${byAlert}; ${shown}` };
     }),
     monitoringOn,
     alerts: plan.alerts.map((a) => ({ name: a.name, fires: `${a.summary} for ${a.for} (${a.severity})`, source: a.source })),
