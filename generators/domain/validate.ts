@@ -6,6 +6,7 @@ import type { InputIssue } from '../core/errors.js';
 import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
 import type { Spec } from './schema.js';
 import { pluralize } from './words.js';
+import { validateSpecConsistency } from './consistency.js';
 
 /** Columns every table gets; a field may not redeclare them. */
 export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
@@ -101,6 +102,7 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
   }
   const cycle = findReferenceCycle(spec);
   if (cycle) at(['entities', cycle[0] ?? ''], `references form a cycle (${cycle.join(' → ')}); break it by making one side a plain uuid field`);
+  validateSpecConsistency(spec, at);
   return issues;
 }
 

@@ -2,6 +2,7 @@
 import type { FieldSpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase } from '../domain/words.js';
+import { sqlLiteral } from '../render/escape.js';
 import type { ColumnPlan } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;
@@ -173,9 +174,8 @@ export function onDeleteSql(field: FieldSpec): 'RESTRICT' | 'CASCADE' | 'SET NUL
   return field.onDelete === 'cascade' ? 'CASCADE' : field.onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT';
 }
 
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+/** A SQL string literal (the one escaper for that context, render/escape.ts). */
+export const sqlString = sqlLiteral;
 
 /** Columns the generator adds to every table. */
 export function idColumn(): ColumnPlan {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../generators/core/errors.js';
+import { issuesOf } from '../support/spec-issues.js';
 import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
-
-function issuesOf(text: string, file = 'spec.yaml'): string[] {
-  try {
-    parseSpecText(text, file);
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err.issues.map((i) => `${i.line ?? '-'}:${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected the spec to be rejected');
-}
 
 const base = (entities: string, jobs = '') => `name: t\nentities:\n${entities}${jobs}`;
 

@@ -28,6 +28,8 @@ declare module '@fastify/jwt' {
   }
 }
 
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const authPlugin = fp<{ secret: string; expiresIn: string }>(
   async (app, options) => {
     await app.register(fastifyJwt, { secret: options.secret, sign: { expiresIn: options.expiresIn } });
@@ -36,7 +38,8 @@ export const authPlugin = fp<{ secret: string; expiresIn: string }>(
       if (!request.headers.authorization) return;
       try {
         const payload = await request.jwtVerify<{ sub?: unknown; role?: unknown }>();
-        if (typeof payload.sub === 'string' && isRole(payload.role))
+        // The subject is a user id (a uuid): anything else is not a token this API issued.
+        if (typeof payload.sub === 'string' && USER_ID.test(payload.sub) && isRole(payload.role))
           request.auth = { id: payload.sub, role: payload.role };
       } catch {
         // Invalid or expired: stay anonymous; authorize() answers 401 where a token is required.

@@ -19,7 +19,7 @@ export function decodeCursor(text: string): Cursor | null {
     if (
       Array.isArray(parsed) &&
       parsed.length === 3 &&
-      parsed.every((part) => typeof part === 'string') &&
+      parsed.every((part) => typeof part === 'string' && !part.includes('\u0000')) &&
       /^[0-9a-f-]{36}$/i.test(parsed[2] as string)
     ) {
       const [sort, value, id] = parsed as [string, string, string];

@@ -24,10 +24,14 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -44,6 +48,10 @@ export class HttpError extends Error {
   }
 }
 
+export function problemTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
+
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
 
 /** Response schemas for the error statuses a route can answer, for its `response` map (and OpenAPI). */
@@ -54,7 +62,7 @@ export function problemResponses<const S extends number>(...statuses: S[]): Reco
 function problem(status: number, request: FastifyRequest, detail?: string, errors?: Problem['errors']): Problem {
   return {
     type: 'about:blank',
-    title: TITLES[status] ?? 'Error',
+    title: problemTitle(status),
     status,
     ...(detail ? { detail } : {}),
     instance: request.url,
@@ -97,12 +105,42 @@ function fromPostgres(err: PgError): { status: number; detail: string } | null {
     case '22003':
     case '22007':
     case '22008':
+    case '22021': // a NUL or invalid byte in text (the request guards reject NUL before it gets here)
+    case '22P05': // a \u0000 escape in a json value
       return { status: 400, detail: 'A value is not valid for its column' };
     case '57014':
       return { status: 503, detail: 'The database did not answer in time' };
     default:
       return null;
   }
+}
+
+/** Seconds a client should wait before retrying while PostgreSQL is unreachable (like readiness). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * PostgreSQL unreachable or going away (refused, reset, timed out connecting, shutting down): the
+ * request may succeed later, so the answer is 503 with Retry-After, not a 500.
+ */
+function isDatabaseUnavailable(err: Error & { code?: unknown }): boolean {
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EPIPE',
+    ].includes(code)
+  )
+    return true;
+  if (/^(08|57P0)/.test(code) || code === '53300') return true; // connection exceptions, admin shutdown, too many connections
+  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i.test(
+    err.message,
+  );
 }
 
 /** The single error handler: every error becomes problem+json; 5xx details are logged, never sent. */
@@ -118,6 +156,11 @@ export function errorHandler(error: FastifyError | HttpError | Error, request: F
       message: v.message ?? 'is invalid',
     }));
     return sendProblem(reply, 400, 'The request is not valid', errors);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database unavailable');
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    return sendProblem(reply, 503, 'The database is unavailable; retry later');
   }
   const pg = fromPostgres(error as PgError);
   if (pg) {
