@@ -133,6 +133,7 @@ function defineNewCommand(command: Command, io: Io): void {
         ...(talk ? { onAnswers: (resolved, targetDir) => io.err(summary(resolved, targetDir, io.cwd)) } : {}),
       });
       printNewResult(result, io, json, opts);
+      if (talk && !result.dryRun) io.err(`\nDone. ${shown(io.cwd, path.join(result.dir, 'README.md'))} explains the architecture, the API, the configuration and how to deploy.`);
     });
 }
 

@@ -185,6 +185,8 @@ describe('create-backend-arch (interactive, scripted prompts)', () => {
     expect(run.stderr).toContain('package name     prompted-api (from prompt)');
     expect(run.stderr).toContain('optional parts   monitoring');
     expect(run.stderr).toContain('git              no');
+    // And an outro pointing at the project's own documentation.
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('Done. prompted-api/README.md explains the architecture, the API, the configuration and how to deploy.');
     const manifest = JSON.parse(await readFile(path.join(cwd, 'prompted-api/.backend-arch/manifest.json'), 'utf8'));
     expect(manifest.answers.features).toEqual(['monitoring']);
     expect(Object.keys(manifest.spec.entities)).toContain('order');
