@@ -100,6 +100,7 @@ describe('the published package, and the printed next steps run literally', () =
   });
 
   it('runs the printed steps literally: .env alone configures migrate, the API and the worker', async () => {
+    expect(steps, created.all).toHaveLength(3);
     let cwd = path.join(work, 'empty');
     const [cd, copy, migrateAndDev] = steps.map((s) => s.replace(/\s+#.*$/, ''));
     cwd = path.resolve(cwd, cd!.replace(/^cd /, ''));

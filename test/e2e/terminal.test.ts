@@ -35,6 +35,10 @@ function inTerminal(command: string, cwd: string, answers: Record<string, string
       child.kill('SIGKILL');
       reject(new Error(`timed out after ${timeoutMs} ms; output so far:\n${screen(raw).join('\n')}`));
     }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start \`script\` (util-linux, package bsdutils on Debian): ${err.message}`));
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       child.stdin.end();
