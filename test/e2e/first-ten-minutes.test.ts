@@ -19,12 +19,14 @@ import { freshDatabase, redisDatabase, requireServers } from '../support/servers
 import { admits } from '../support/node-range.js';
 
 const REPO = path.resolve('.');
+const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+
 const FIVE_MINUTES = 300_000;
 const version = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')).version as string;
 
-/** The environment of a user's shell: no server URLs or secrets inherited from this test run. */
+/** The environment of a user's shell: no server URLs or secrets inherited from this test run; a git identity (CI machines may have none). */
 function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...GIT_IDENTITY, CI: 'true', NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_fund: 'false', npm_config_audit: 'false' };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'PORT', 'NODE_ENV', 'npm_config_user_agent']) delete env[key];
   for (const key of Object.keys(env)) if (key.startsWith('npm_package_') || key.startsWith('npm_lifecycle_')) delete env[key];
   return env;

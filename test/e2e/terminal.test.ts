@@ -17,7 +17,8 @@ const BIN = path.resolve('bin');
  * keys. Resolves with the raw output and the exit code; bounded by `timeoutMs`.
  */
 function inTerminal(command: string, cwd: string, answers: Record<string, string> = {}, timeoutMs = 120_000): Promise<{ raw: string; code: number | null }> {
-  const env = { ...process.env, COLUMNS: '120', LINES: '40' };
+  // A git identity: CI machines may have none, and the interactive run makes a first commit.
+  const env = { ...process.env, COLUMNS: '120', LINES: '40', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
   delete env.CI; // prompts and live output only appear without CI
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';

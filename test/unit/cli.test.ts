@@ -376,6 +376,20 @@ describe('git init and a first commit (a post-task after the commit to disk)', (
   });
 });
 
+describe('git without an identity', () => {
+  it('initialises and stages, says the first commit failed and how to make it, and the run still succeeds', async () => {
+    const config = path.join(cwd, 'gitconfig');
+    await writeFile(config, '[user]\n\tuseConfigOnly = true\n');
+    const env = envWith(['npm', 'git'], { GIT_CONFIG_GLOBAL: config, GIT_CONFIG_NOSYSTEM: '1' });
+    for (const key of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete env[key];
+    const run = await runCli(['anon', '--yes', ...noPost], { cwd, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/git: initialised, not committed: the first commit failed \(.+\); set user\.name and user\.email, then run `git commit -m "Initial commit from create-backend-arch 0\.1\.0"`\./);
+    const staged = execFileSync('git', ['diff', '--cached', '--name-only'], { cwd: path.join(cwd, 'anon'), encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: config } });
+    expect(staged).toContain('package.json');
+  });
+});
+
 describe('the reproducible command and the saved answers replay the same project', () => {
   const read = async (dir: string) => JSON.parse(await readFile(path.join(dir, '.backend-arch/manifest.json'), 'utf8'));
 
