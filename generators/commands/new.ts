@@ -76,7 +76,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
 
   await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
   if (options.install) {
-    await ctx.progress.task(`Install dependencies (${answers.packageManager} install)`, () => installDependencies(targetDir, answers.packageManager));
+    await ctx.progress.task(`Install dependencies (${answers.packageManager} install)`, () => installDependencies(targetDir, answers.packageManager, env));
     result.installed = true;
   }
   // The checklist writes its report into the project, so the first commit comes after it; a failed

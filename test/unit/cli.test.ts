@@ -317,6 +317,34 @@ describe('package managers: only installed ones are offered, checked before anyt
   });
 });
 
+describe('the install step runs the package manager found on PATH', () => {
+  /** A PATH with one stub package manager that records its run (or fails), and nothing else. */
+  async function stubPath(pm: string, exitCode: number): Promise<string> {
+    const bin = await mkdtemp(path.join(tmpdir(), 'cba-stub-'));
+    await writeFile(path.join(bin, pm), `#!/bin/sh\necho "$0 $*" > installed-by-stub.txt\necho "stub install output"\nexit ${exitCode}\n`);
+    await chmod(path.join(bin, pm), 0o755);
+    return bin;
+  }
+
+  it('installs with the chosen package manager, in the project directory', async () => {
+    const bin = await stubPath('pnpm', 0);
+    const run = await runCli(['s', '--yes', '--package-manager', 'pnpm', '--no-verify', '--no-git'], { cwd, env: { PATH: bin } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(await readFile(path.join(cwd, 's/installed-by-stub.txt'), 'utf8')).toBe(`${path.join(bin, 'pnpm')} install\n`);
+    expect(run.stdout).not.toContain('pnpm install'); // installed: not a next step
+  });
+
+  it('a failed install keeps the project and says how to finish', async () => {
+    const bin = await stubPath('yarn', 3);
+    const run = await runCli(['f', '--yes', '--package-manager', 'yarn', '--no-verify', '--no-git'], { cwd, env: { PATH: bin } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('yarn install failed in');
+    expect(run.stderr).toContain('stub install output');
+    expect(run.stderr).toContain('hint: The project was generated.');
+    expect(await exists(path.join(cwd, 'f/package.json'))).toBe(true);
+  });
+});
+
 describe("a spec's blueprint: is checked before the first question", () => {
   const micro = 'name: orders\nblueprint: microservices\nentities:\n  order:\n    fields:\n      total: { type: integer }\n';
 
