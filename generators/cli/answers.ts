@@ -14,6 +14,7 @@ import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
 import { defaultPackageManager, installedPackageManagers, type PackageManagerId } from './package-managers.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
+import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
 
 export interface NewFlags {
   name?: string;
@@ -106,19 +107,22 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
     throw new UserError(`Invalid project name "${name}" (from ${describeSource(nameFrom)}): ${nameProblem}. Pass --name to choose another.`);
 
   let blueprint = given.blueprint ?? spec.blueprint;
+  let context = given.context;
   if (blueprint === undefined) {
-    if (ask)
-      blueprint = await ask.select<BlueprintId>({
+    if (ask) {
+      const picked = await ask.select<BlueprintId | typeof HELP_ME_CHOOSE>({
         message: 'Architecture blueprint',
-        choices: BLUEPRINTS.map((b) => ({
+        choices: [{ name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE }, ...BLUEPRINTS.map((b) => ({
           name: `${b.title} (${b.id})`,
           value: b.id,
           description: b.summary,
           ...(b.available ? {} : { disabled: '(not available yet)' }),
-        })),
+        }))],
         default: 'monolith-cache',
       });
-    else if (flags.yes) blueprint = 'monolith-cache';
+      if (picked === HELP_ME_CHOOSE) ({ blueprint, context } = await helpMeChoose(ask));
+      else blueprint = picked;
+    } else if (flags.yes) blueprint = 'monolith-cache';
     else missing('--blueprint monolith-cache', 'blueprint');
   }
 
@@ -145,7 +149,7 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   let git = given.git;
   if (git === undefined) git = ask ? await ask.confirm({ message: 'Initialize a git repository with a first commit?', default: true }) : true;
 
-  const answers = answersSchema.parse({ name, blueprint, packageManager, features });
+  const answers = answersSchema.parse({ name, blueprint, packageManager, features, context });
   return { answers, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined, nameFrom, git };
 }
 

@@ -175,8 +175,9 @@ function printNewResult(result: NewResult, io: Io, json: boolean, opts: NewOptio
   io.out(`Created ${rel} (${result.files.length} files; package ${result.answers.name}, from ${describeSource(result.nameFrom)}).`);
   if (result.git?.status === 'committed') io.out(`git: initialised, first commit ${result.git.commit}.`);
   else if (result.git) io.out(`git: ${result.git.status === 'initialised' ? 'initialised, not committed' : 'skipped'}: ${result.git.reason}.`);
-  io.out(`Answers saved to ${shown(io.cwd, path.join(result.dir, ANSWERS_PATH))}. The same project without questions:`);
-  io.out(`  ${reproduceCommand(result, opts, io.cwd)}`);
+  const saved = shown(io.cwd, path.join(result.dir, ANSWERS_PATH));
+  io.out(`Answers saved to ${saved}. The same project without questions:`);
+  io.out(`  ${reproduceCommand(result, opts, io.cwd, saved)}`);
   io.out('Next steps:');
   if (rel !== '.') io.out(`  cd ${shellQuote(rel)}`);
   if (!result.installed) io.out(`  ${pm.install}`);
@@ -187,9 +188,14 @@ function printNewResult(result: NewResult, io: Io, json: boolean, opts: NewOptio
   io.out(`  ${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`);
 }
 
-/** create-better-t-stack's "reproducible command": every answer as a flag, so no question is asked. */
-export function reproduceCommand(result: NewResult, opts: NewOptions, cwd: string): string {
+/**
+ * create-better-t-stack's "reproducible command": every answer as a flag, so no question is asked.
+ * The project context from "Help me choose" has no flags: then the saved answers file carries it all.
+ */
+export function reproduceCommand(result: NewResult, opts: NewOptions, cwd: string, savedAnswers: string): string {
   const { answers } = result;
+  const postFlags = [...(opts.install ? [] : ['--no-install']), ...(opts.verify ? [] : ['--no-verify'])];
+  if (answers.context) return ['npx', `create-backend-arch@${GENERATOR_VERSION}`, shown(cwd, result.dir), '--yes', '--answers', savedAnswers, ...postFlags].map(shellQuote).join(' ');
   const args = [
     `create-backend-arch@${GENERATOR_VERSION}`,
     shown(cwd, result.dir),
@@ -200,8 +206,7 @@ export function reproduceCommand(result: NewResult, opts: NewOptions, cwd: strin
     '--package-manager', answers.packageManager,
     '--features', answers.features.join(',') || 'none',
     ...(result.git ? [] : ['--no-git']),
-    ...(opts.install ? [] : ['--no-install']),
-    ...(opts.verify ? [] : ['--no-verify']),
+    ...postFlags,
   ];
   return ['npx', ...args.map(shellQuote)].join(' ');
 }
