@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Times generation of the default (built-in example) backend without install or verify.
 //   CLI, no format cache : the whole command as a user runs it the first time on a machine
-//                          (`create-backend-arch DIR --yes --no-install --no-verify`), a fresh Node
+//                          (`create-backend-arch DIR --yes --no-install --no-verify --no-git`), a fresh Node
 //                          process each run, prettier's content cache disabled;
 //   CLI, format cache    : the same with the cache primed by one earlier generation (any later run);
 //   in-process           : generateProject + commit in an already-loaded process, cache disabled.
@@ -25,7 +25,7 @@ let files = 0;
 function cli(label, env) {
   const dir = path.join(work, `${label}-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [path.join(root, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--json'], {
+  const out = execFileSync(process.execPath, [path.join(root, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--no-git', '--json'], {
     env: { ...process.env, CI: '1', ...env },
   });
   files = JSON.parse(out.toString()).files.length;
