@@ -21,7 +21,7 @@
 // already generated and installed project), BENCH_CPU_PROF=DIR (run the generated API under
 // node --cpu-prof; profiles land in DIR when it exits).
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -186,12 +186,21 @@ async function main() {
     },
   };
 
+  const pids = { generated: generated.pid, baseline: baseline.pid };
   const load = async (scenario, which, duration) => {
     if (scenario.before) await scenario.before();
+    const cpu0 = cpuMs(pids[which]);
     const r = await autocannon({ connections: CONNECTIONS, duration, ...scenario[which]() });
+    const cpu = cpuMs(pids[which]) - cpu0;
     const bad = r.non2xx + r.errors + r.timeouts;
     if (bad > 0) throw new Error(`${which}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-    return { rps: r.requests.total / duration, p50: r.latency.p50, p975: r.latency.p97_5, p99: r.latency.p99 };
+    return {
+      rps: r.requests.total / duration,
+      cpuUs: (cpu * 1000) / r.requests.total,
+      p50: r.latency.p50,
+      p975: r.latency.p97_5,
+      p99: r.latency.p99,
+    };
   };
 
   console.log(
@@ -211,24 +220,33 @@ async function main() {
       const pair = {};
       for (const which of order) pair[which] = await load(scenario, which, seconds);
       pair.ratio = pair.generated.rps / pair.baseline.rps;
+      pair.cpuRatio = pair.baseline.cpuUs / pair.generated.cpuUs;
       pairs.push(pair);
       console.log(
-        `  round ${round}: generated ${fmtRun(pair.generated)} | hand-written ${fmtRun(pair.baseline)} | ratio ${pair.ratio.toFixed(2)}×`,
+        `  round ${round}: generated ${fmtRun(pair.generated)} | hand-written ${fmtRun(pair.baseline)} | ratio ${pair.ratio.toFixed(2)}× (CPU ${pair.cpuRatio.toFixed(2)}×)`,
       );
     }
     const med = (which, key) => median(pairs.map((p) => p[which][key]));
     const ratios = pairs.map((p) => p.ratio);
+    const cpuRatios = pairs.map((p) => p.cpuRatio);
+    const figures = (which) => Object.fromEntries(['rps', 'cpuUs', 'p50', 'p975', 'p99'].map((k) => [k, med(which, k)]));
     const line = {
       scenario: name,
-      generated: { rps: med('generated', 'rps'), p50: med('generated', 'p50'), p975: med('generated', 'p975'), p99: med('generated', 'p99') },
-      baseline: { rps: med('baseline', 'rps'), p50: med('baseline', 'p50'), p975: med('baseline', 'p975'), p99: med('baseline', 'p99') },
+      generated: figures('generated'),
+      baseline: figures('baseline'),
       ratio: median(ratios),
       ratioMin: Math.min(...ratios),
       ratioMax: Math.max(...ratios),
+      cpuRatio: median(cpuRatios),
+      cpuRatioMin: Math.min(...cpuRatios),
+      cpuRatioMax: Math.max(...cpuRatios),
     };
     summary.push(line);
     console.log(`  median: generated ${fmtRun(line.generated)} | hand-written ${fmtRun(line.baseline)}`);
-    console.log(`  ratio (median of pairs): ${line.ratio.toFixed(2)}× (spread ${line.ratioMin.toFixed(2)}–${line.ratioMax.toFixed(2)})\n`);
+    console.log(`  ratio (median of pairs): ${line.ratio.toFixed(2)}× req/s (spread ${line.ratioMin.toFixed(2)}–${line.ratioMax.toFixed(2)})`);
+    console.log(
+      `  server CPU per request: generated ${line.generated.cpuUs.toFixed(0)} µs, hand-written ${line.baseline.cpuUs.toFixed(0)} µs → ${line.cpuRatio.toFixed(2)}× (spread ${line.cpuRatioMin.toFixed(2)}–${line.cpuRatioMax.toFixed(2)})\n`,
+    );
   }
   const cached = summary.find((s) => s.scenario === 'cached');
   if (cached) {
@@ -279,7 +297,20 @@ function median(xs) {
 }
 
 function fmtRun(r) {
-  return `${Math.round(r.rps)} req/s, p50/p97.5/p99 ${r.p50}/${r.p975}/${r.p99} ms`;
+  return `${Math.round(r.rps)} req/s, ${r.cpuUs.toFixed(0)} µs CPU/req, p50/p97.5/p99 ${r.p50}/${r.p975}/${r.p99} ms`;
+}
+
+// CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. Per request,
+// it is the figure least disturbed by other work on a shared machine: waiting for a core costs no CPU.
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
 }
 
 function step(what) {
