@@ -24,7 +24,7 @@ import { withTimeout } from '../lib/timeout.js';
 
 const LEASE_MAX = 64;
 const LEASE_DIVISOR = 16;
-const LEASE_TIMEOUT_MS = 250;
+const LEASE_TIMEOUT_MS = 100;
 /** Keys (clients) remembered per instance; the oldest are forgotten first. */
 const MAX_KEYS = 100_000;
 
