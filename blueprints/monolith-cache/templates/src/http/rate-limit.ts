@@ -105,7 +105,7 @@ class LeaseState {
         if (w.count >= max) return { current: w.count + 1, ttl: w.resetAt - now };
       }
       if (w?.pending) {
-        await w.pending;
+        await w.pending.catch(() => undefined); // its failure is handled by the request that started it
         continue;
       }
       try {
