@@ -10,8 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestApp, testConfig } from '../support/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/auth/roles.js';
+import { bearer, createTestApp, createUser, testConfig } from '../support/app.js';
+import { requireServers } from '../support/servers.js';
 
 // A route every project has; the limiter runs before validation, so an empty body (400) still counts.
 const LIMITED = {
@@ -90,50 +92,60 @@ async function redisProxy(redisUrl: string) {
   };
 }
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGTERM');
-});
-
 describe('rate limit across API processes sharing one Redis', () => {
+  const limits = { anonymous: 30, user: 400 };
+  let apis: { url: string; child: ChildProcess }[] = [];
+  let token = '';
+
+  beforeAll(async () => {
+    // A token from an in-process app on the same database and secret (its own Redis prefix).
+    const app = await createTestApp();
+    try {
+      token = (await createUser(app, ROLES[0])).token;
+    } finally {
+      await app.close();
+    }
+    const { databaseUrl, redisUrl } = requireServers();
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      JWT_SECRET: testConfig().JWT_SECRET,
+      REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+      RATE_LIMIT_ANONYMOUS_MAX: String(limits.anonymous),
+      RATE_LIMIT_USER_MAX: String(limits.user),
+      RATE_LIMIT_WINDOW_MS: '60000',
+    };
+    apis = await Promise.all([startApiProcess(env), startApiProcess(env)]);
+  }, 60_000);
+
+  afterAll(() => {
+    for (const { child } of apis) child.kill('SIGTERM');
+  });
+
   it.each([
-    { max: 30, requests: 70 }, // leases of one request: counted in Redis one by one
-    { max: 400, requests: 900 }, // leases of up to 25 requests
-  ])(
-    'admits at most $max anonymous requests per window across two processes',
-    async ({ max, requests }) => {
-      const { redisUrl, databaseUrl } = { redisUrl: process.env.REDIS_URL!, databaseUrl: process.env.DATABASE_URL! };
-      const env = {
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: redisUrl,
-        JWT_SECRET: testConfig().JWT_SECRET,
-        REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}`,
-        RATE_LIMIT_ANONYMOUS_MAX: String(max),
-        RATE_LIMIT_WINDOW_MS: '60000',
-      };
-      const apis = await Promise.all([startApiProcess(env), startApiProcess(env)]);
-      children.push(...apis.map((a) => a.child));
-      let admitted = 0;
-      let limited = 0;
-      // Ten clients at a time, spread over both processes.
-      for (let sent = 0; sent < requests; sent += 10) {
-        const statuses = await Promise.all(
-          Array.from({ length: 10 }, (_, i) =>
-            fetch(`${apis[(sent + i) % 2]!.url}${LIMITED.url}`, LIMITED).then((r) => r.status),
-          ),
-        );
-        for (const status of statuses) {
-          if (status === 429) limited += 1;
-          else admitted += 1;
-        }
+    { who: 'anonymous', max: limits.anonymous, requests: 70, auth: false }, // leases of 1: counted one by one
+    { who: 'user', max: limits.user, requests: 900, auth: true }, // leases of up to 25 requests
+  ])('admits at most $max $who requests per window across two processes', async ({ max, requests, auth }) => {
+    const headers = { ...LIMITED.headers, ...(auth ? bearer(token) : {}) };
+    let admitted = 0;
+    let limited = 0;
+    // Ten clients at a time, spread over both processes.
+    for (let sent = 0; sent < requests; sent += 10) {
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          fetch(`${apis[(sent + i) % 2]!.url}${LIMITED.url}`, { ...LIMITED, headers }).then((r) => r.status),
+        ),
+      );
+      for (const status of statuses) {
+        if (status === 429) limited += 1;
+        else admitted += 1;
       }
-      // One process alone would admit `max`; two counting separately would admit 2 × max.
-      expect(admitted).toBeLessThanOrEqual(max);
-      expect(admitted).toBeGreaterThanOrEqual(max - 2 * Math.floor(max / 16)); // budget leased but not used
-      expect(limited).toBe(requests - admitted);
-    },
-    60_000,
-  );
+    }
+    // One process alone would admit `max`; two counting separately would admit 2 × max.
+    expect(admitted).toBeLessThanOrEqual(max);
+    expect(admitted).toBeGreaterThanOrEqual(max - 2 * Math.floor(max / 16)); // budget leased but not used
+    expect(limited).toBe(requests - admitted);
+  });
 });
 
 describe('rate limit with Redis cut off', () => {
