@@ -5,12 +5,12 @@
  * Leases: an instance takes a block of the window's budget from Redis in one atomic INCRBY and hands
  * it out locally, one request at a time. The block shrinks as the budget runs out (a sixteenth of what
  * is left, at least 1, at most 64), so a small limit is counted in Redis request by request, while a
- * busy user with a large limit costs one Redis call per 64 requests. Every admitted request holds a
- * number counted in Redis, so all instances together never admit more than `max` per window; the price
- * is that budget leased by one instance and not used there is not available to the others (a client
- * spread over N instances may be limited up to N × (lease − 1) requests early, near the end of its
- * budget the leases are 1). Once a key is over its limit, further requests in the window are refused
- * locally: the window's count only grows.
+ * busy user with a large limit costs one Redis call per 64 requests, taken before the previous block
+ * runs out (so requests do not wait for it). Every admitted request holds a number counted in Redis,
+ * so all instances together never admit more than `max` per window. The price: budget leased by one
+ * instance and not used there is not available to the others, so a client spread over N instances may
+ * be limited up to about N × 1.5 leases early (near the end of a budget the leases are 1). Once a key
+ * is over its limit, further requests in the window are refused locally: the window's count only grows.
  *
  * Redis away: calls fail fast (no command is sent while the client is not connected; a call that hangs
  * is abandoned after LEASE_TIMEOUT_MS) and a circuit breaker stops trying for a while. Meanwhile each
@@ -24,7 +24,8 @@ import { withTimeout } from '../lib/timeout.js';
 
 const LEASE_MAX = 64;
 const LEASE_DIVISOR = 16;
-const LEASE_TIMEOUT_MS = 100;
+const LEASE_TIMEOUT_MS = 200;
+const PREFETCH_MIN_LEASE = 8;
 /** Keys (clients) remembered per instance; the oldest are forgotten first. */
 const MAX_KEYS = 100_000;
 
@@ -40,9 +41,8 @@ end
 return { count, ttl }`;
 
 interface Window {
-  /** Next request number to hand out, and the last one this instance holds (both counted in Redis). */
-  next: number;
-  last: number;
+  /** Request numbers this instance holds (counted in Redis) and has not handed out yet: [next, last]. */
+  ranges: [number, number][];
   /** The window's count in Redis when the last lease was taken. */
   count: number;
   resetAt: number;
@@ -100,10 +100,14 @@ class LeaseState {
         this.windows.delete(key);
         w = undefined;
       }
-      if (w && !w.pending) {
-        if (w.next <= w.last) return { current: w.next++, ttl: w.resetAt - now };
-        if (w.count >= max) return { current: w.count + 1, ttl: w.resetAt - now };
+      const range = w?.ranges[0];
+      if (w && range) {
+        const current = range[0]++;
+        if (range[0] > range[1]) w.ranges.shift();
+        this.prefetch(key, windowMs, max, w);
+        return { current, ttl: w.resetAt - now };
       }
+      if (w && !w.pending && w.count >= max) return { current: w.count + 1, ttl: w.resetAt - now };
       if (w?.pending) {
         await w.pending.catch(() => undefined); // its failure is handled by the request that started it
         continue;
@@ -117,9 +121,22 @@ class LeaseState {
     }
   }
 
+  /**
+   * Takes the next lease in the background once half of the current one is handed out, so a busy key
+   * rarely waits for Redis. Only while leases are large: near the end of a budget every request is
+   * counted when it arrives. A failure here only means the next request that finds no number leases
+   * (and falls back) itself.
+   */
+  private prefetch(key: string, windowMs: number, max: number, w: Window): void {
+    const size = leaseSize(max, w.count);
+    if (w.pending || size < PREFETCH_MIN_LEASE) return;
+    const held = w.ranges.reduce((n, [next, last]) => n + last - next + 1, 0);
+    if (held <= size / 2) this.lease(key, windowMs, max, w).catch(() => undefined);
+  }
+
   private lease(key: string, windowMs: number, max: number, previous: Window | undefined): Promise<void> {
-    const size = Math.min(LEASE_MAX, Math.max(1, Math.floor((max - (previous?.count ?? 0)) / LEASE_DIVISOR)));
-    const w: Window = previous ?? { next: 1, last: 0, count: 0, resetAt: Infinity, pending: null };
+    const size = leaseSize(max, previous?.count ?? 0);
+    const w: Window = previous ?? { ranges: [], count: 0, resetAt: Infinity, pending: null };
     const pending = this.breaker
       .run(() => {
         // Fail fast while the client is not connected instead of queueing until its command timeout.
@@ -131,9 +148,10 @@ class LeaseState {
         );
       })
       .then(([count, ttl]) => {
-        // This lease holds the numbers count - size + 1 … count; those above max are not admitted.
-        w.next = count - size + 1;
-        w.last = Math.min(count, max);
+        // This lease holds the numbers count - size + 1 … count; those above max are not admitted. A
+        // count below the last one means Redis started a new window: what was held belongs to the old.
+        if (count < w.count) w.ranges = [];
+        if (count - size + 1 <= max) w.ranges.push([count - size + 1, Math.min(count, max)]);
         w.count = count;
         w.resetAt = this.now() + ttl;
         if (this.degraded) {
@@ -173,6 +191,11 @@ class LeaseState {
     map.set(key, value);
     if (map.size > MAX_KEYS) map.delete(map.keys().next().value as string);
   }
+}
+
+/** A sixteenth of what is left of the window's budget, at least 1, at most LEASE_MAX. */
+function leaseSize(max: number, count: number): number {
+  return Math.min(LEASE_MAX, Math.max(1, Math.floor((max - count) / LEASE_DIVISOR)));
 }
 
 /** A store class for @fastify/rate-limit's `store` option. */
