@@ -39,10 +39,12 @@ const PREFIX = 'bench';
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-runtime-'));
 const children = [];
 let servers = { stop: async () => {} };
+let baselineFile = null; // written into the project (to resolve its fastify, ioredis, pg); removed at the end
 const cleanup = async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
   await servers.stop();
+  if (baselineFile) rmSync(baselineFile, { force: true });
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -111,7 +113,8 @@ async function main() {
   const baselinePort = await freePort();
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const generated = startServer('generated', [...prof, 'dist/server.js'], appDir, { ...env, PORT: String(generatedPort) });
-  writeFileSync(path.join(appDir, 'bench-baseline.mjs'), BASELINE);
+  baselineFile = path.join(appDir, 'bench-baseline.mjs');
+  writeFileSync(baselineFile, BASELINE);
   const baseline = startServer('hand-written', ['bench-baseline.mjs'], appDir, {
     ...env,
     PORT: String(baselinePort),
