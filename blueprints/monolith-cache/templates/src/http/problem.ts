@@ -7,13 +7,17 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    type: Type.String({ maxLength: 2048 }),
+    title: Type.String({ maxLength: 200 }),
+    status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ maxLength: 2048 })),
+    instance: Type.Optional(Type.String({ maxLength: 8192 })),
+    requestId: Type.Optional(Type.String({ maxLength: 128 })),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String({ maxLength: 1024 }), message: Type.String({ maxLength: 2048 }) }), {
+        maxItems: 100,
+      }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
