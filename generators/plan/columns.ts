@@ -156,6 +156,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     tsType,
     references: field.references ?? null,
     exampleExpr,
+    decimalScale: field.type === 'decimal' ? (field.scale ?? 2) : null,
     seedSql,
     description: field.description ?? '',
   };
@@ -225,6 +226,7 @@ function generatedColumn(name: string, sqlType: string, ddl: string, typebox: st
     tsType: 'string',
     references: null,
     exampleExpr: null,
+    decimalScale: null,
     seedSql: null,
     description,
   };

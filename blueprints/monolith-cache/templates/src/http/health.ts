@@ -1,6 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from '../db/sql.js';
+import { loggerOptions } from '../observability/logger.js';
+import { genReqId } from './request-id.js';
 import { withTimeout } from '../lib/timeout.js';
 import { ProblemSchema, sendProblem } from './problem.js';
 
@@ -59,7 +61,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * the pool and the queues are read at scrape time.
  */
 export function buildMetricsServer(app: FastifyInstance): FastifyInstance {
-  const server = Fastify({ logger: false });
+  // Same JSON logs and request ids as the API.
+  const server = Fastify({ logger: loggerOptions(app.config.LOG_LEVEL), genReqId });
   server.get('/metrics', { schema: { response: { 200: Type.String() } } }, async (_request, reply) => {
     await app.refreshGauges();
     return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
