@@ -53,7 +53,7 @@ export const explainAccessPatterns: Check = {
             const nodes = flatten(json);
             const scan = nodes.find((n) => n['Relation Name'] === e.tableName);
             const sorted = nodes.some((n) => n['Node Type'] === 'Sort' || n['Node Type'] === 'Incremental Sort');
-            const planLine = (text.find((l) => l.includes(` on ${e.tableName}`)) ?? text[0]!).replace(/^\s*(->\s*)?/, '');
+            const planLine = (text.find((l) => l.includes(` on ${e.tableName} `) || l.includes(` on "${e.tableName}"`)) ?? text[0]!).replace(/^\s*(->\s*)?/, '');
             const label = `${e.name}: ${q.httpQuery}`;
             if (scan && /Index/.test(scan['Node Type']) && !sorted) ok.push({ text: `${label} → ${planLine}` });
             else
