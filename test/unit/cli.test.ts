@@ -84,7 +84,7 @@ describe('create-backend-arch (non-interactive)', () => {
     expect(run.stderr).toBe('');
     const manifest = JSON.parse(await readFile(path.join(cwd, 'shop-api/.backend-arch/manifest.json'), 'utf8'));
     expect(manifest.answers).toEqual({ name: 'shop-api', blueprint: 'monolith-cache', packageManager: 'npm', features: ['ci'] });
-    expect(Object.keys(manifest.spec.entities)).toEqual(['group', 'user', 'order']);
+    expect(Object.keys(manifest.spec.entities)).toEqual(['group', 'user', 'order', 'payment']);
     // Feature "docker" off: no Dockerfile.
     expect(Object.keys(manifest.files)).not.toContain('Dockerfile');
   });
