@@ -120,7 +120,7 @@ describe('create-backend-arch (interactive, scripted prompts)', () => {
     const run = await runCli([...noPost], { cwd, prompter });
     expect(run.code).toBe(0);
     // On a terminal, progress is shown task by task.
-    expect(run.stderr).toMatch(/✓.* Render the monolith-cache blueprint \(3 entities, 1 job\)/);
+    expect(run.stderr).toMatch(/✓.* Render the monolith-cache blueprint \(4 entities, 1 job\)/);
     expect(run.stderr).toMatch(/✓.* Format \d+ rendered files with prettier/);
     expect(run.stderr).toMatch(/✓.* Write \d+ files/);
     expect(prompter.asked).toEqual(['Project name', 'Domain', 'Path to the spec file', 'Architecture blueprint', 'Package manager', 'Optional parts to include']);
