@@ -134,7 +134,7 @@ describe('create-backend-arch (non-interactive)', () => {
     const manifest = JSON.parse(await readFile(path.join(cwd, 'shop-api/.backend-arch/manifest.json'), 'utf8'));
     // The spec's own `name: shop` wins over the directory's name (see the precedence tests below).
     expect(manifest.answers).toEqual({ name: 'shop', blueprint: 'monolith-cache', packageManager: 'npm', features: ['ci'] });
-    expect(Object.keys(manifest.spec.entities)).toEqual(['group', 'user', 'order']);
+    expect(Object.keys(manifest.spec.entities)).toEqual(['group', 'user', 'order', 'payment']);
     // Feature "docker" off: no Dockerfile.
     expect(Object.keys(manifest.files)).not.toContain('Dockerfile');
   });
@@ -173,7 +173,7 @@ describe('create-backend-arch (interactive, scripted prompts)', () => {
     expect(run.stderr).not.toContain('error');
     expect(run.code).toBe(0);
     // On a terminal, progress is shown task by task.
-    expect(run.stderr).toMatch(/✓.* Render the monolith-cache blueprint \(3 entities, 1 job\)/);
+    expect(run.stderr).toMatch(/✓.* Render the monolith-cache blueprint \(4 entities, 1 job\)/);
     expect(run.stderr).toMatch(/✓.* Format \d+ rendered files with prettier/);
     expect(run.stderr).toMatch(/✓.* Write \d+ files/);
     expect(scripted.asked).toEqual(['Domain', 'Path to the spec file', 'Project name', 'Architecture blueprint', 'Package manager', 'Optional parts to include', 'Initialize a git repository with a first commit?']);

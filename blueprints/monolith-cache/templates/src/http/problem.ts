@@ -7,13 +7,17 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    type: Type.String({ maxLength: 2048 }),
+    title: Type.String({ maxLength: 200 }),
+    status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ maxLength: 2048 })),
+    instance: Type.Optional(Type.String({ maxLength: 8192 })),
+    requestId: Type.Optional(Type.String({ maxLength: 128 })),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String({ maxLength: 1024 }), message: Type.String({ maxLength: 2048 }) }), {
+        maxItems: 100,
+      }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
@@ -89,16 +93,44 @@ interface PgError {
   constraint?: unknown;
 }
 
+/**
+ * The columns a constraint error is about, from PostgreSQL's detail ("Key (team_id, name)=(…) already
+ * exists."): the fields are named, never the constraint's internal name nor the values.
+ */
+function keyColumns(err: PgError): string[] {
+  const match = /^Key \(([^)]*)\)=/.exec(typeof err.detail === 'string' ? err.detail : '');
+  return match ? match[1]!.split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+}
+
 /** PostgreSQL errors that are the client's fault, as problem statuses (everything else is a 500). */
-function fromPostgres(err: PgError): { status: number; detail: string } | null {
+function fromPostgres(err: PgError): { status: number; detail: string; errors?: Problem['errors'] } | null {
   switch (err.code) {
-    case '23505':
-      return { status: 409, detail: `Already exists (${String(err.constraint ?? 'unique constraint')})` };
-    case '23503':
+    case '23505': {
+      const columns = keyColumns(err);
+      if (columns.length === 0) return { status: 409, detail: 'Already exists' };
       return {
         status: 409,
-        detail: `Referenced row missing or still referenced (${String(err.constraint ?? 'foreign key')})`,
+        detail: `Already exists: another row has the same ${columns.join(', ')}`,
+        errors: columns.map((c) => ({
+          path: `body/${c}`,
+          message:
+            columns.length > 1
+              ? `must be unique together with ${columns.filter((o) => o !== c).join(', ')}`
+              : 'must be unique',
+        })),
       };
+    }
+    case '23503': {
+      const columns = keyColumns(err);
+      return {
+        status: 409,
+        detail: columns.length
+          ? `Referenced row missing or still referenced (${columns.join(', ')})`
+          : 'Referenced row missing or still referenced',
+      };
+    }
+    case '23001':
+      return { status: 409, detail: 'This resource is append-only: it cannot be changed or removed' };
     case '23514':
     case '23502':
     case '22P02':
@@ -165,7 +197,7 @@ export function errorHandler(error: FastifyError | HttpError | Error, request: F
   const pg = fromPostgres(error as PgError);
   if (pg) {
     if (pg.status >= 500) request.log.error({ err: error }, 'database error');
-    return sendProblem(reply, pg.status, pg.detail);
+    return sendProblem(reply, pg.status, pg.detail, pg.errors);
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status >= 500) {
