@@ -179,6 +179,7 @@ export class Flow {
     }
     // Follow the object itself back to object literals and read the property there.
     const out: Bound[] = [];
+    // An object literal without the property may gain it later (`out[key] = …`): that is opaque too.
     let opaque = false;
     const seen = new Set<ts.Node>();
     const find = (x: ts.Expression, b: Bindings, depth: number): void => {
@@ -191,6 +192,7 @@ export class Flow {
           if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return void out.push({ expr: p.name, bindings: b });
           if (ts.isSpreadAssignment(p)) find(p.expression, b, depth + 1);
         }
+        opaque = true;
         return;
       }
       const next = this.sourcesOf(e, b);
