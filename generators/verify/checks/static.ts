@@ -21,8 +21,6 @@ import { alertMetrics } from './observability/alert-metrics.js';
 import { alertThresholds } from './observability/alert-thresholds.js';
 import { healthEndpoints } from './observability/health-endpoints.js';
 import { structuredLogs } from './observability/structured-logs.js';
-import { helmet } from './security/helmet.js';
-import { cors } from './security/cors.js';
 import { passwordHashing } from './security/password-hashing.js';
 import { dockerfileNonRoot } from './delivery/dockerfile.js';
 import { ciWorkflow } from './delivery/ci-workflow.js';
@@ -51,8 +49,6 @@ export const STATIC_CHECKS: Check[] = [
   alertThresholds,
   healthEndpoints,
   structuredLogs,
-  helmet,
-  cors,
   passwordHashing,
   dockerfileNonRoot,
   ciWorkflow,
