@@ -3,17 +3,35 @@
  * way a user or another codebase would write the same defect — and every variant must fail with the
  * right check id and evidence; equivalent correct rewrites must pass. Static checks only (no install).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFile, breakFile, copyProject, evidenceText, generate, removeProject, runCheck } from './helpers.js';
 
 let acme: string;
+/** A soft-deleted entity with a unique field (acme's soft-deleted project has none). */
+let soft: string;
+const SOFT_SPEC = `name: soft
+entities:
+  account:
+    softDelete: true
+    fields:
+      handle: { type: string, max: 40, unique: true }
+      kind: { type: enum, values: [a, b], default: a }
+    access:
+      - { where: [kind], order: created_at desc }
+`;
 
 beforeAll(async () => {
-  acme = await generate('acme');
-}, 60_000);
+  const specDir = await mkdtemp(path.join(tmpdir(), 'cba-soft-spec-'));
+  await writeFile(path.join(specDir, 'soft.yaml'), SOFT_SPEC);
+  [acme, soft] = await Promise.all([generate('acme'), generate('soft', ['--spec', path.join(specDir, 'soft.yaml')])]);
+  await rm(specDir, { recursive: true, force: true });
+}, 90_000);
 
 afterAll(async () => {
-  if (acme) await removeProject(acme);
+  await Promise.all([acme, soft].filter(Boolean).map(removeProject));
 });
 
 type Edit = (dir: string) => Promise<void>;
@@ -32,8 +50,30 @@ const MIG = 'migrations/0001_initial.sql';
 const UP = (sql: string) => `-- Up Migration\n${sql}\n\n-- Down Migration\n`;
 const CONFIG_JWT = /(JWT_SECRET: \{\n\s*schema: str\(32\),\n\s*default: )undefined/;
 
-/** [check id, how the rule is broken, the edit, evidence that must be named] */
+const ROUTES = 'src/modules/project/routes.ts';
+const withBody = (body: string, extra = ''): Edit => async (d) => {
+  await breakFile(d, ROUTES, 'body: CreateProjectBody,', `body: ${body},`);
+  if (extra) await breakFile(d, ROUTES, /$/, `\n${extra}\n`);
+};
+const laterMigration = (sql: string): Edit => (d) => addFile(d, 'migrations/0002_later.sql', UP(sql));
+
+/** [check id, how the rule is broken, the edit, evidence that must be named]; a description starting with "soft:" edits the soft project. */
 const BROKEN: [string, string, Edit, RegExp][] = [
+  // Soft-deleted rows are skipped by their indexes — as the database has them after every migration.
+  ['schema.soft-delete-indexes', 'a later migration recreates an access-pattern index without its predicate', laterMigration('DROP INDEX project_status_updated_at_desc_idx;\nCREATE INDEX project_status_updated_at_desc_idx ON project (status, updated_at DESC, id DESC);'), /0002_later\.sql:3 project: project_status_updated_at_desc_idx serves GET \/projects\?status=…&sort=updated_at:desc but is not partial/],
+  ['schema.soft-delete-indexes', 'the predicate removed in the first migration', (d) => breakFile(d, MIG, 'ON project (team_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;', 'ON project (team_id, created_at DESC, id DESC);'), /0001_initial\.sql:\d+ project: project_team_id_created_at_desc_idx serves .* but is not partial/],
+  ['schema.soft-delete-indexes', 'a predicate on another column', (d) => breakFile(d, MIG, 'ON project (team_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;', "ON project (team_id, created_at DESC, id DESC) WHERE status <> 'archived';"), /project_team_id_created_at_desc_idx serves .* partial on a predicate that does not imply deleted_at IS NULL/],
+  ['schema.soft-delete-indexes', 'an OR that lets deleted rows in', (d) => breakFile(d, MIG, 'ON project (team_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;', "ON project (team_id, created_at DESC, id DESC) WHERE deleted_at IS NULL OR status = 'active';"), /project_team_id_created_at_desc_idx serves .* does not imply deleted_at IS NULL/],
+  ['schema.soft-delete-indexes', 'soft: the live-rows unique index replaced by a UNIQUE constraint', laterMigration('DROP INDEX account_handle_live_key;\nALTER TABLE account ADD CONSTRAINT account_handle_key UNIQUE (handle);'), /0002_later\.sql:3 account: UNIQUE constraint account_handle_key on \(handle\) counts soft-deleted rows/],
+  ['schema.soft-delete-indexes', 'soft: the unique index recreated over every row', laterMigration('DROP INDEX account_handle_live_key;\nCREATE UNIQUE INDEX account_handle_key ON account (handle);'), /account: unique index account_handle_key on \(handle\) counts soft-deleted rows/],
+  ['schema.soft-delete-indexes', 'soft: the unique index dropped', laterMigration('DROP INDEX account_handle_live_key;'), /account\.handle is declared unique but no unique index on \(handle\) exists/],
+  // Every route has a request schema — and a schema that accepts anything is not one.
+  ['api.route-schemas', 'body: {}', withBody('{}'), /routes\.ts:\d+ POST \/projects: the body schema has no constraining keyword/],
+  ['api.route-schemas', "body: { type: 'object' }", withBody("{ type: 'object' }"), /POST \/projects: the body schema is an object with no properties and additionalProperties allowed/],
+  ['api.route-schemas', 'body: Type.Any()', withBody('Type.Any()'), /POST \/projects: the body schema is Type\.Any\(\)/],
+  ['api.route-schemas', 'body: Type.Unknown()', withBody('Type.Unknown()'), /POST \/projects: the body schema is Type\.Unknown\(\)/],
+  ['api.route-schemas', 'an empty open Type.Object', withBody('Type.Object({}, { additionalProperties: true })'), /the body schema is an object with no properties/],
+  ['api.route-schemas', 'a record of anything through a constant', withBody('AnyBody', 'const AnyBody = Type.Record(Type.String(), Type.Unknown());'), /the body schema is a record of anything/],
   // Parameterized queries only: text built from a value, whatever the operation or route.
   ['code.sql-parameterized', '+ concatenation in a query config', byIdQuery(`{ text: "SELECT * FROM project WHERE id = '" + id + "'", values: [] } as never`), /repository\.ts:\d+ SQL text built by string concatenation from request\.params\.id \(not a constant\) reaches db\.query\(\)/],
   ['code.sql-parameterized', 'an untagged template', byIdQuery("`SELECT * FROM project WHERE id = '${id}'` as never"), /SQL text built by template interpolation from request\.params\.id/],
@@ -84,6 +124,8 @@ const BROKEN: [string, string, Edit, RegExp][] = [
 
 /** Correct code written differently from the templates: must pass. */
 const CORRECT: [string, string, Edit][] = [
+  ['schema.soft-delete-indexes', 'the partial index renamed and recreated with an extra condition', laterMigration("DROP INDEX project_status_updated_at_desc_idx;\nCREATE INDEX project_live_by_status ON project (status, updated_at DESC, id DESC) WHERE deleted_at IS NULL AND status <> 'archived';")],
+  ['api.route-schemas', 'a JSON Schema literal with properties', withBody("{ type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false }")],
   ['code.sql-parameterized', 'constant text in a variable with a values array', byIdQuery('{ text: BY_ID_TEXT, values: [id] } as never', "const BY_ID_TEXT = 'SELECT * FROM project WHERE id = $1 AND deleted_at IS NULL';")],
   ['code.sql-parameterized', 'sql.raw() of text built only from constants', byIdQuery("sql`SELECT ${sql.raw(['id', 'name'].join(', '))} FROM project WHERE id = ${id}`")],
   ['code.sql-parameterized', 'a constant picked by a ternary', byIdQuery("(id ? 'SELECT 1' : 'SELECT 2') as never")],
@@ -94,7 +136,7 @@ const CORRECT: [string, string, Edit][] = [
 describe('each rule fails however it is broken (several differently written edits)', () => {
   for (const [id, what, edit, evidence] of BROKEN) {
     it(`${id}: ${what}`, async () => {
-      const dir = await copyProject(acme);
+      const dir = await copyProject(what.startsWith('soft:') ? soft : acme);
       try {
         await edit(dir);
         const r = await runCheck(dir, id);
@@ -123,4 +165,3 @@ describe('correct code written differently passes', () => {
   }
 });
 
-export { MIG, UP };

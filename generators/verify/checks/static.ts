@@ -4,6 +4,7 @@ import { migrationsParse } from './schema/migrations-parse.js';
 import { primaryKeys } from './schema/primary-keys.js';
 import { fkIndexed } from './schema/fk-indexed.js';
 import { accessPatternIndexes } from './schema/access-pattern-indexes.js';
+import { softDeleteIndexes } from './schema/soft-delete-indexes.js';
 import { auditColumns } from './schema/audit-columns.js';
 import { constraints } from './schema/constraints.js';
 import { auditLog } from './schema/audit-log.js';
@@ -32,6 +33,7 @@ export const STATIC_CHECKS: Check[] = [
   primaryKeys,
   fkIndexed,
   accessPatternIndexes,
+  softDeleteIndexes,
   auditColumns,
   constraints,
   auditLog,
