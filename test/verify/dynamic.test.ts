@@ -59,6 +59,26 @@ describe('a freshly generated, installed project', () => {
   });
 });
 
+describe('a second shape, installed: shop (reserved words, composite access patterns, no soft delete, decimal/bigint/json)', () => {
+  let shop: string | undefined;
+  afterAll(async () => {
+    if (shop) await rm(path.dirname(shop), { recursive: true, force: true });
+  });
+
+  it('passes every check that applies, static and dynamic, with 0 false failures', { timeout: 900_000 }, async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cba-verify-shop-'));
+    shop = path.join(root, 'shop');
+    const out: string[] = [];
+    const sink = { write: (t: string) => (out.push(t), true) } as unknown as NodeJS.WritableStream;
+    const code = await main(['new', shop, '--yes', '--no-verify', '--spec', 'test/fixtures/specs/shop.yaml'], { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
+    expect(code, out.join('')).toBe(0);
+    const report = await runVerify({ dir: shop });
+    const wrong = report.results.filter((r) => r.status === 'fail' || r.notRun).map((r) => `${r.id} (${r.status}): ${r.summary}\n${evidenceText(r)}`);
+    expect(wrong).toEqual([]);
+    expect(report.results.filter((r) => r.kind === 'dynamic' && r.status === 'pass').length).toBe(DYNAMIC_CHECKS.length);
+  });
+});
+
 const ROUTES = 'src/modules/project/routes.ts';
 const APP = 'src/app.ts';
 const JOBS = 'src/jobs/routes.ts';
