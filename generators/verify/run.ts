@@ -26,6 +26,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const selected = select(checklist, options.only);
   const statics = selected.filter((c) => c.kind === 'static');
   const dynamics = options.staticOnly ? [] : selected.filter((c) => c.kind === 'dynamic');
+  if (options.only?.length && statics.length === 0 && dynamics.length === 0)
+    throw new UserError(`--only ${options.only.join(',')} selects only dynamic checks, and --static does not run them.`, { hint: 'Drop --static, or select static checks.' });
 
   const results: CheckResult[] = await Promise.all(statics.map((c) => runOne(c, { project }, options)));
   if (dynamics.length) {

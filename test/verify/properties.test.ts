@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFile, breakFile, copyProject, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+import { addFile, breakFile, checkOnCopy, evidenceText, generate, removeProject } from './helpers.js';
 
 let acme: string;
 /** A soft-deleted entity with a unique field (acme's soft-deleted project has none). */
@@ -136,16 +136,10 @@ const CORRECT: [string, string, Edit][] = [
 describe('each rule fails however it is broken (several differently written edits)', () => {
   for (const [id, what, edit, evidence] of BROKEN) {
     it(`${id}: ${what}`, async () => {
-      const dir = await copyProject(what.startsWith('soft:') ? soft : acme);
-      try {
-        await edit(dir);
-        const r = await runCheck(dir, id);
-        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
-        expect(evidenceText(r)).toMatch(evidence);
-        expect(r.fix).toBeTruthy();
-      } finally {
-        await removeProject(dir);
-      }
+      const r = await checkOnCopy(what.startsWith('soft:') ? soft : acme, edit, id);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(evidenceText(r)).toMatch(evidence);
+      expect(r.fix).toBeTruthy();
     });
   }
 });
@@ -153,14 +147,8 @@ describe('each rule fails however it is broken (several differently written edit
 describe('correct code written differently passes', () => {
   for (const [id, what, edit] of CORRECT) {
     it(`${id}: ${what}`, async () => {
-      const dir = await copyProject(acme);
-      try {
-        await edit(dir);
-        const r = await runCheck(dir, id);
-        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
-      } finally {
-        await removeProject(dir);
-      }
+      const r = await checkOnCopy(acme, edit, id);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
     });
   }
 });

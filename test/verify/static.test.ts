@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { main } from '../../generators/cli/main.js';
 import { verifyAfterNew } from '../../generators/commands/verify.js';
-import { addFile, breakFile, copyProject, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+import { addFile, breakFile, checkOnCopy, copyProject, evidenceText, generate, removeProject } from './helpers.js';
 
 let acme: string;
 let shop: string;
@@ -87,16 +87,10 @@ describe('each static check fails, naming the evidence, on a project broken on p
 
   for (const [id, what, breakIt, evidence] of CASES) {
     it(`${id}: ${what}`, async () => {
-      const dir = await copyProject(acme);
-      try {
-        await breakIt(dir);
-        const r = await runCheck(dir, id);
-        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
-        expect(evidenceText(r)).toMatch(evidence);
-        expect(r.fix).toBeTruthy();
-      } finally {
-        await removeProject(dir);
-      }
+      const r = await checkOnCopy(acme, breakIt, id);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(evidenceText(r)).toMatch(evidence);
+      expect(r.fix).toBeTruthy();
     });
   }
 });
