@@ -13,6 +13,7 @@ import { loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
+import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
 
 export interface NewFlags {
   name?: string;
@@ -71,19 +72,22 @@ export async function resolveAnswers(
   const spec = specFile ? await loadSpecFile(path.resolve(ctx.cwd, specFile), specFile) : await loadSpecFile(EXAMPLE_SPEC_PATH);
 
   let blueprint = given.blueprint ?? spec.blueprint;
+  let context = given.context;
   if (blueprint === undefined) {
-    if (prompter && !flags.yes)
-      blueprint = await prompter.select<BlueprintId>({
+    if (prompter && !flags.yes) {
+      const picked = await prompter.select<BlueprintId | typeof HELP_ME_CHOOSE>({
         message: 'Architecture blueprint',
-        choices: BLUEPRINTS.map((b) => ({
+        choices: [{ name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE }, ...BLUEPRINTS.map((b) => ({
           name: `${b.title} (${b.id})`,
           value: b.id,
           description: b.summary,
           ...(b.available ? {} : { disabled: '(not available yet)' }),
-        })),
+        }))],
         default: 'monolith-cache',
       });
-    else if (flags.yes) blueprint = 'monolith-cache';
+      if (picked === HELP_ME_CHOOSE) ({ blueprint, context } = await helpMeChoose(prompter));
+      else blueprint = picked;
+    } else if (flags.yes) blueprint = 'monolith-cache';
     else missing('--blueprint monolith-cache', 'blueprint');
   }
   assertAvailable(blueprint!);
@@ -103,7 +107,7 @@ export async function resolveAnswers(
       choices: FEATURES.map((f) => ({ name: f.title, value: f.id, checked: true })),
     });
 
-  const answers = answersSchema.parse({ name, blueprint, packageManager, features });
+  const answers = answersSchema.parse({ name, blueprint, packageManager, features, context });
   return { answers, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined };
 }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BLUEPRINT_IDS, FEATURE_IDS } from '../blueprints/registry.js';
 import { UserError } from './errors.js';
 import { specSchema } from '../domain/schema.js';
+import { adviceContextSchema } from '../advise/context.js';
 
 export const MANIFEST_PATH = '.backend-arch/manifest.json';
 
@@ -20,6 +21,8 @@ export const answersSchema = z.strictObject({
   blueprint: z.enum(BLUEPRINT_IDS),
   packageManager: z.enum(['npm', 'pnpm', 'yarn']).default('npm'),
   features: z.array(z.enum(FEATURE_IDS)).default([...FEATURE_IDS]),
+  /** The project's context as given to `advise` (optional): docs/architecture.md is drawn from it. */
+  context: adviceContextSchema.optional(),
 });
 export type Answers = z.output<typeof answersSchema>;
 

@@ -86,6 +86,7 @@ export async function generateProject(input: GenerateInput): Promise<Generated> 
     packageManager: answers.packageManager,
     features: answers.features,
     generatorVersion: GENERATOR_VERSION,
+    context: answers.context,
   });
   const tree = new Tree(input.targetDir);
   const progress = input.progress ?? silentProgress;

@@ -12,6 +12,9 @@ import { ALERTS, ENV, METRICS } from './observability.js';
 import type { EntityPlan, JobPlan, PackageManager, Plan } from './types.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './versions.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
+import { planArchitecture } from './architecture.js';
+import type { AdviceContextInput } from '../advise/context.js';
+import type { Measured } from '../advise/capacity.js';
 
 export interface PlanInput {
   spec: Spec;
@@ -20,6 +23,10 @@ export interface PlanInput {
   packageManager: PackageManager;
   features: FeatureId[];
   generatorVersion: string;
+  /** The context given to `advise` (recorded in the answers), for the decision record. */
+  context?: AdviceContextInput | undefined;
+  /** API throughput a verify run measured, for the capacity estimate. */
+  measured?: Measured | undefined;
 }
 
 export function planProject(input: PlanInput): Plan {
@@ -49,7 +56,7 @@ export function planProject(input: PlanInput): Plan {
   });
   for (const job of jobs) entities.find((e) => e.name === job.entity)!.jobs.push(job.name);
   const blueprint = BLUEPRINTS.find((b) => b.id === input.blueprint)!;
-  return {
+  const plan: Omit<Plan, 'architecture'> = {
     generator: { name: 'create-backend-arch', version: input.generatorVersion },
     project: {
       name: input.name,
@@ -71,6 +78,7 @@ export function planProject(input: PlanInput): Plan {
     env: ENV,
     spec,
   };
+  return { ...plan, architecture: planArchitecture(plan, input.context, input.measured) };
 }
 
 function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {

@@ -5,6 +5,7 @@
  */
 import type { BlueprintId, FeatureId } from '../blueprints/registry.js';
 import type { FieldType, Role, Spec } from '../domain/schema.js';
+import type { ArchitecturePlan } from './architecture.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
@@ -40,6 +41,8 @@ export interface Plan {
   env: EnvVarPlan[];
   /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
   spec: Spec;
+  /** The architecture decision record (docs/architecture.md). */
+  architecture: ArchitecturePlan;
 }
 
 export interface EntityPlan {

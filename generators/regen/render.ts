@@ -20,6 +20,7 @@ import type { Spec } from '../domain/schema.js';
 import { diffSchema, type SchemaChange } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
 import { validateChangedSpec, type SpecChange } from './spec-change.js';
+import type { Measured } from '../advise/capacity.js';
 
 export const REGEN_GENERATORS = ['resource', 'job', 'index', 'update'] as const;
 export type RegenGenerator = (typeof REGEN_GENERATORS)[number];
@@ -38,6 +39,8 @@ export interface RegenContext {
   /** Numbers already used by files in migrations/ on disk (the user may have written some). */
   usedMigrationNumbers: number[];
   tree: Tree;
+  /** API throughput the last verify run measured (docs/verification.md): the decision record's capacity uses it. */
+  measured?: Measured | undefined;
   /** Formatted output reused from the snapshot for files whose template output did not change. */
   formatCache?: FormatCache | undefined;
   spec?: Spec;
@@ -48,7 +51,7 @@ export interface RegenContext {
   thrown?: unknown;
 }
 
-function planFor(manifest: Manifest, spec: Spec): Plan {
+function planFor(manifest: Manifest, spec: Spec, measured?: Measured): Plan {
   return planProject({
     spec,
     name: manifest.answers.name,
@@ -56,6 +59,8 @@ function planFor(manifest: Manifest, spec: Spec): Plan {
     packageManager: manifest.answers.packageManager,
     features: manifest.answers.features,
     generatorVersion: GENERATOR_VERSION,
+    context: manifest.answers.context,
+    measured,
   });
 }
 
@@ -91,7 +96,7 @@ function registerGenerators(): Promise<NodePlopAPI> {
     plop.setActionType(
       'plan-regen',
       guarded('plan-regen', (ctx) => {
-        const plan = planFor(ctx.manifest, ctx.spec!);
+        const plan = planFor(ctx.manifest, ctx.spec!, ctx.measured);
         const before = planFor(ctx.manifest, ctx.generatedSpec);
         const schema = diffSchema(before.entities, plan.entities);
         if (schema.destructive.length > 0 && !ctx.allowDestructive)

@@ -38,6 +38,7 @@ export class ProjectContext {
       packageManager: manifest.answers.packageManager,
       features: manifest.answers.features,
       generatorVersion: manifest.generator.version,
+      context: manifest.answers.context,
     });
     return new ProjectContext(root, manifest, plan, await listFiles(root));
   }

@@ -82,7 +82,8 @@ const CASES: [string, string, Break, RegExp][] = [
 describe('each static check fails, naming the evidence, on a project broken on purpose', () => {
   it('every static check has at least one break-case', () => {
     const covered = new Set(CASES.map(([id]) => id));
-    expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+    // The architecture.* checks have their break-cases in test/advise/architecture-checks.test.ts.
+    expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('architecture.'))).toEqual([]);
   });
 
   for (const [id, what, breakIt, evidence] of CASES) {

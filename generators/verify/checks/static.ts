@@ -27,6 +27,7 @@ import { dockerfileNonRoot } from './delivery/dockerfile.js';
 import { ciWorkflow } from './delivery/ci-workflow.js';
 import { readme } from './delivery/readme.js';
 import { envExample } from './delivery/env-example.js';
+import { ARCHITECTURE_CHECKS } from './architecture/index.js';
 
 export const STATIC_CHECKS: Check[] = [
   migrationsParse,
@@ -56,4 +57,5 @@ export const STATIC_CHECKS: Check[] = [
   ciWorkflow,
   readme,
   envExample,
+  ...ARCHITECTURE_CHECKS,
 ];
