@@ -7,7 +7,8 @@
  *    migration (migration.fileName without .sql, local `migration`);
  *  - a leading `_` on a dotfile name (`_gitignore`) becomes `.` (npm drops real dotfiles when publishing);
  *  - blueprint.json maps optional features to the template paths they own.
- * Templates get `plan` and the per-item local; they print, they do not compute.
+ * Templates get `plan`, the per-item local and `esc` (the escapers of render/escape.ts: every value from
+ * a spec is printed through the one for its context); they print, they do not compute.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import type { EntityPlan, JobPlan, MigrationPlan, Plan } from '../plan/types.js';
 import { FEATURE_IDS } from '../blueprints/registry.js';
+import { escapers } from './escape.js';
 
 export const blueprintManifestSchema = z.strictObject({
   id: z.string(),
@@ -109,7 +111,7 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
     const make = (locals: Record<string, unknown>, replacements: Record<string, string>): RenderUnit => ({
       path: outputPath(template.source, replacements),
       verbatim: !isEjs,
-      render: () => (compiled ? compiled({ plan, ...locals }) : template.content),
+      render: () => (compiled ? compiled({ plan, esc: escapers, ...locals }) : template.content),
     });
     if (template.source.includes('[entity]')) {
       for (const entity of plan.entities) units.push(make({ entity } satisfies { entity: EntityPlan }, { '[entity]': entity.moduleDir }));
@@ -127,7 +129,7 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
 
 function compile(template: TemplateFile, dir: string): ejs.TemplateFunction {
   try {
-    return ejs.compile(template.content, { filename: path.join(dir, 'templates', template.source), strict: true, localsName: 'it', destructuredLocals: ['plan', 'entity', 'job', 'migration'] });
+    return ejs.compile(template.content, { filename: path.join(dir, 'templates', template.source), strict: true, localsName: 'it', destructuredLocals: ['plan', 'esc', 'entity', 'job', 'migration'] });
   } catch (err) {
     throw new Error(`Template ${template.source} does not compile: ${(err as Error).message}`);
   }

@@ -25,6 +25,8 @@ export interface AppProcess {
   name: string;
   url: string;
   port: number;
+  /** Where the process serves /metrics: the API on its own METRICS_PORT (not the public port), the worker on WORKER_METRICS_PORT. */
+  metricsUrl: string;
   proc: ChildProcess;
   /** Last lines the process printed (for evidence). */
   output(): string;
@@ -168,7 +170,9 @@ export class Runtime {
   /** Starts the API (`node dist/server.js`) and waits until /health/live answers. */
   async startApi(options: StartOptions = {}): Promise<AppProcess> {
     const port = await freePort();
-    return this.startProcess('api', ['dist/server.js'], { ...(await this.appEnv(options)), PORT: String(port) }, port, '/health/live');
+    const metricsPort = await freePort();
+    const env = { ...(await this.appEnv(options)), PORT: String(port), METRICS_PORT: String(metricsPort) };
+    return this.startProcess('api', ['dist/server.js'], env, port, '/health/live', metricsPort);
   }
 
   /** Starts the worker (`node dist/worker.js`) and waits until its /metrics answers. */
@@ -186,7 +190,7 @@ export class Runtime {
     return this.once('worker', () => this.startWorker());
   }
 
-  private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string): Promise<AppProcess> {
+  private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string, metricsPort = port): Promise<AppProcess> {
     await this.built();
     const proc = spawn(process.execPath, args, { cwd: this.project.dir, env: { ...process.env, ...this.baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -199,6 +203,7 @@ export class Runtime {
       name,
       url,
       port,
+      metricsUrl: `http://127.0.0.1:${metricsPort}`,
       proc,
       output: () => out,
       exited,

@@ -1,7 +1,7 @@
 import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
 import { withRuntime } from './guard.js';
 import type { PgClient } from '../../dynamic/runtime.js';
-import type { EntityPlan } from '../../../plan/types.js';
+import type { EntityPlan, NullCheck } from '../../../plan/types.js';
 
 /** The two volumes the page query is planned at: its cost must not grow with the table. */
 export const VOLUMES = { small: 20_000, large: 200_000 } as const;
@@ -33,8 +33,10 @@ interface Observed {
 }
 
 /**
- * Migrations applied to a fresh database by the project's runner; the tables seeded, and each declared
- * access pattern's page query (its filter, its order, LIMIT 21) EXPLAINed at two volumes. What is
+ * Migrations applied to a fresh database by the project's runner; the tables seeded (optional columns
+ * NULL in one row of seven), and each list query — every access pattern (with its `is [not] null`
+ * conditions, NULLS LAST on a nullable sort column), each sort the API offers without a filter —
+ * EXPLAINed as its page (LIMIT 21) at two volumes. What is
  * judged is what matters, not one node type: the plan reaches the rows through an index that serves
  * the pattern (any index access: Index Scan, Index Only Scan, Bitmap Index Scan — a Bitmap scan with a
  * small Sort is right when few rows match), it never reads the whole table, and the page's estimated
@@ -61,17 +63,19 @@ export const explainAccessPatterns: Check = {
         for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small);
         await db.query('ANALYZE');
         const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
-        for (const e of patterned) {
-          for (const idx of e.indexes) {
-            const ap = idx.accessPattern;
-            if (!ap) continue;
+        for (const e of plan.entities) {
+          for (const l of listQueries(e)) {
             const live = e.softDelete ? ' AND deleted_at IS NULL' : '';
-            const cols = ap.where.map((c) => `"${c}"`);
-            const sample = (await db.query<Record<string, string>>(`SELECT ${ap.where.length ? ap.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
-            const where = [...cols.map((c, i) => `${c} = ${sample[`v${i}`] ?? 'NULL'}`), ...(e.softDelete ? ['deleted_at IS NULL'] : [])];
-            const dir = ap.order.direction.toUpperCase();
-            const query = `SELECT * FROM ${e.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY "${ap.order.column}" ${dir}, id ${dir} LIMIT 21`;
-            queries.push({ e, label: `${e.name}: ${ap.httpQuery}`, query, count: `SELECT count(*)::int AS n FROM ${e.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, where: ap.where.length ? ap.where : [ap.order.column], order: ap.order.column });
+            const cols = l.where.map((c) => `"${c}"`);
+            const sample = (await db.query<Record<string, string>>(`SELECT ${l.where.length ? l.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
+            const where = [
+              ...cols.map((c, i) => `${c} = ${sample[`v${i}`] ?? 'NULL'}`),
+              ...l.nullChecks.map((c) => `"${c.column}" IS ${c.isNull ? '' : 'NOT '}NULL`),
+              ...(e.softDelete ? ['deleted_at IS NULL'] : []),
+            ];
+            const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+            const query = `SELECT * FROM ${e.table}${filter} ORDER BY ${l.orderBy} LIMIT 21`;
+            queries.push({ e, label: `${e.name}: ${l.httpQuery}`, query, count: `SELECT count(*)::int AS n FROM ${e.table}${filter}`, where: l.where.length ? l.where : [l.orderColumn], order: l.orderColumn });
           }
         }
         for (const q of queries) q.small = await observe(db, q.query, q.count);
@@ -139,6 +143,33 @@ async function indexesLeadingWith(db: PgClient, table: string, lead: string[]): 
   return rows.filter((r) => lead.every((c) => r.cols.slice(0, lead.length).includes(c)));
 }
 
+interface ListQuery {
+  where: string[];
+  nullChecks: NullCheck[];
+  orderBy: string;
+  orderColumn: string;
+  httpQuery: string;
+}
+
+/** Every list query to EXPLAIN: each access pattern (with its `is [not] null` conditions, NULLS LAST on a nullable sort column), and each sort the API offers without a filter. */
+function listQueries(e: EntityPlan): ListQuery[] {
+  const queries: ListQuery[] = [];
+  const seen = new Set<string>();
+  for (const idx of e.indexes) {
+    const ap = idx.accessPattern;
+    if (!ap) continue;
+    const dir = ap.order.direction.toUpperCase();
+    const orderBy = `"${ap.order.column}" ${dir}${ap.order.nullable ? ' NULLS LAST' : ''}, id ${dir}`;
+    queries.push({ where: ap.where, nullChecks: ap.nullChecks ?? [], orderBy, orderColumn: ap.order.column, httpQuery: ap.httpQuery });
+    if (ap.where.length === 0 && (ap.nullChecks ?? []).length === 0) seen.add(`${ap.order.column}:${ap.order.direction}`);
+  }
+  for (const sort of e.sorts) {
+    if (seen.has(sort.key)) continue;
+    queries.push({ where: [], nullChecks: [], orderBy: sort.orderBySql, orderColumn: sort.column, httpQuery: `GET ${e.routePrefix}?sort=${sort.key}` });
+  }
+  return queries;
+}
+
 function flatten(n: PlanNode): PlanNode[] {
   return [n, ...(n.Plans ?? []).flatMap(flatten)];
 }
@@ -157,7 +188,8 @@ async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number):
       exprs.push(`${alias}.ids[1 + (g % cardinality(${alias}.ids))]`);
     } else if (f.seedSql) {
       cols.push(f.sql);
-      exprs.push(f.seedSql);
+      // Optional columns hold NULLs too, so `is null` filters and NULLS LAST orders meet real data.
+      exprs.push(f.nullable ? `CASE WHEN g % 7 = 3 THEN NULL ELSE ${f.seedSql} END` : f.seedSql);
     }
   }
   cols.push('created_at', 'updated_at');
