@@ -1,7 +1,7 @@
 /**
  * `backend-arch verify [dir]`: the architect's checklist against a generated project, static and
  * dynamic, with a report on the terminal (or JSON with --json) and in docs/verification.md.
- * Exit code 1 when a check fails.
+ * Exit status: see exitCodeOf() (0 pass, 1 a check failed, 2 usage, 3 checks could not run).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import type { Io } from '../cli/main.js';
 import { createStatusLine } from '../cli/progress.js';
 import { formatText, writeMarkdownReport, REPORT_PATH } from '../verify/report.js';
-import type { VerifyReport } from '../verify/types.js';
+import { EXIT_CODES_HELP, exitCodeOf, type VerifyReport } from '../verify/types.js';
 
 interface VerifyFlags {
   static?: boolean;
@@ -25,11 +25,13 @@ export function registerVerifyCommand(program: Command, io: Io): void {
     .argument('[dir]', 'project directory', '.')
     .option('--static', 'run only the static checks (no servers, no processes)')
     .option('--json', 'print the full result as JSON (for CI)')
-    .option('--only <ids>', 'run only these checks: comma-separated ids, or prefixes ending in "." (e.g. schema.,dynamic.explain)')
+    .option('--only <ids>', 'run only these checks: comma-separated ids or id prefixes (e.g. schema.,dynamic.explain); one that matches no check is an error')
     .option('--no-report', `do not write ${REPORT_PATH}`)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (dir: string, flags: VerifyFlags) => {
       const report = await verifyProject(io, path.resolve(io.cwd, dir), flags);
-      if (report.totals.fail > 0) process.exitCode = 1;
+      const code = exitCodeOf(report);
+      if (code !== 0) process.exitCode = code;
     });
 }
 

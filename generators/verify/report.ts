@@ -30,8 +30,10 @@ export function formatText(report: VerifyReport, options: { color?: boolean; max
     } else if (r.status === 'skip' && r.fix) lines.push(`    to run it: ${r.fix}`);
   }
   const { pass, fail, skip } = report.totals;
+  const notRun = report.results.filter((r) => r.notRun).length;
   lines.push('');
-  lines.push(`${pass} passed, ${fail} failed, ${skip} skipped (${report.mode === 'static' ? 'static checks only' : 'static and dynamic'}; ${(report.durationMs / 1000).toFixed(1)} s)`);
+  lines.push(`${pass} passed, ${fail} failed, ${skip} skipped${notRun ? ` (${notRun} could not run)` : ''} (${report.mode === 'static' ? 'static checks only' : 'static and dynamic'}; ${(report.durationMs / 1000).toFixed(1)} s)`);
+  if (notRun && report.mode === 'full' && fail === 0) lines.push(`Not everything was checked: exit status 3 (see "to run it" above, or use --static for the static part only).`);
   return lines.join('\n');
 }
 

@@ -33,6 +33,12 @@ export interface CheckOutcome {
   fix?: string;
   /** Measured numbers (ms, rows, requests/s), reported as they are. */
   figures?: Record<string, number | string>;
+  /**
+   * A skip because the check COULD NOT RUN (dependencies not installed, no servers, an earlier
+   * failure it depends on) — as opposed to a skip because the check does not apply (no jobs
+   * declared). A full run with such a skip exits 3 (see exitCodeOf), never 0.
+   */
+  notRun?: true;
 }
 
 export interface CheckContext {
@@ -85,7 +91,26 @@ export const fail = (summary: string, evidence: Evidence[], fix: string, figures
   ...(figures ? { figures } : {}),
 });
 
+/** The check does not apply to this project (e.g. the spec declares no jobs). */
 export const skip = (summary: string, fix?: string): CheckOutcome => ({ status: 'skip', summary, evidence: [], ...(fix ? { fix } : {}) });
+
+/** The check applies but could not run (no servers, dependencies missing, a prerequisite failed). */
+export const cannotRun = (summary: string, fix: string): CheckOutcome => ({ status: 'skip', summary, evidence: [], fix, notRun: true });
+
+/**
+ * The exit status of a verify run, documented in README and `verify --help`:
+ * 0 every check that applies passed; 1 a check failed; 3 no check failed but some could not run
+ * (dependencies not installed, servers unavailable) in a full run — a run that did not check
+ * everything must not look like one that did. `--static` asks for the static part only, so skipped
+ * dynamic checks do not count there. (2 is a usage error, raised before a report exists.)
+ */
+export function exitCodeOf(report: VerifyReport): 0 | 1 | 3 {
+  if (report.totals.fail > 0) return 1;
+  if (report.mode === 'full' && report.results.some((r) => r.notRun)) return 3;
+  return 0;
+}
+
+export const EXIT_CODES_HELP = 'Exit status: 0 every check that applies passed; 1 a check failed; 2 bad usage (not a generated project, --only matching no check); 3 nothing failed but some checks could not run (dependencies not installed, no PostgreSQL/Redis) — not used with --static.';
 
 /** pass when there are no problems, fail listing every problem otherwise. */
 export function verdict(problems: Evidence[], ok: { summary: string; evidence?: Evidence[] }, bad: { summary: string; fix: string }): CheckOutcome {

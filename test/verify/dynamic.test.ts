@@ -4,6 +4,8 @@
  * then each break-case edits it, runs just that check, and restores the file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../generators/cli/main.js';
@@ -57,15 +59,52 @@ describe('a freshly generated, installed project', () => {
   });
 });
 
+describe('a second shape, installed: shop (reserved words, composite access patterns, no soft delete, decimal/bigint/json)', () => {
+  let shop: string | undefined;
+  afterAll(async () => {
+    if (shop) await rm(path.dirname(shop), { recursive: true, force: true });
+  });
+
+  it('passes every check that applies, static and dynamic, with 0 false failures', { timeout: 900_000 }, async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cba-verify-shop-'));
+    shop = path.join(root, 'shop');
+    const out: string[] = [];
+    const sink = { write: (t: string) => (out.push(t), true) } as unknown as NodeJS.WritableStream;
+    const code = await main(['new', shop, '--yes', '--no-verify', '--spec', 'test/fixtures/specs/shop.yaml'], { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
+    expect(code, out.join('')).toBe(0);
+    const report = await runVerify({ dir: shop });
+    const wrong = report.results.filter((r) => r.status === 'fail' || r.notRun).map((r) => `${r.id} (${r.status}): ${r.summary}\n${evidenceText(r)}`);
+    expect(wrong).toEqual([]);
+    expect(report.results.filter((r) => r.kind === 'dynamic' && r.status === 'pass').length).toBe(DYNAMIC_CHECKS.length);
+  });
+});
+
 const ROUTES = 'src/modules/project/routes.ts';
+const APP = 'src/app.ts';
+const JOBS = 'src/jobs/routes.ts';
+const UP = '-- Up Migration\n';
+const DOWN = '\n-- Down Migration\n';
 /** [check id, what is broken, files touched, the breakage, evidence that must be named] */
 const CASES: [string, string, string[], (d: string) => Promise<void>, RegExp][] = [
   ['dynamic.typecheck', 'a type error', ['src/lib/timeout.ts'], async (d) => writeFile(path.join(d, 'src/lib/timeout.ts'), `${await readFile(path.join(d, 'src/lib/timeout.ts'), 'utf8')}\nexport const broken: number = 'not a number';\n`), /timeout\.ts.*error TS2322/],
   ['dynamic.test-suite', 'a failing test', ['test/unit/broken.test.ts'], (d) => addFile(d, 'test/unit/broken.test.ts', "import { expect, it } from 'vitest';\nit('is broken on purpose', () => expect(1 + 1).toBe(3));\n"), /broken\.test\.ts|is broken on purpose/],
-  ['dynamic.explain-access-patterns', 'an access-pattern index dropped', ['migrations/0002_drop.sql'], (d) => addFile(d, 'migrations/0002_drop.sql', '-- Up Migration\nDROP INDEX task_project_id_done_priority_desc_idx;\n\n-- Down Migration\n'), /task: GET \/tasks\?project_id=…&done=…&sort=priority:desc: (no index scan|the index does not serve the order)[\s\S]*Seq Scan|Sort/],
+  ['dynamic.explain-access-patterns', 'an access-pattern index dropped', ['migrations/0002_drop.sql'], (d) => addFile(d, 'migrations/0002_drop.sql', `${UP}DROP INDEX task_project_id_done_priority_desc_idx;\n${DOWN}`), /task: GET \/tasks\?project_id=…&done=…&sort=priority:desc: (no index access on an index serving \(project_id, done\)|reads the whole table|the page's cost grows)/],
+  ['dynamic.explain-access-patterns', 'the index recreated leading with the sort column', ['migrations/0002_reorder.sql'], (d) => addFile(d, 'migrations/0002_reorder.sql', `${UP}DROP INDEX task_project_id_done_priority_desc_idx;\nCREATE INDEX task_by_priority ON task (priority DESC, project_id, done);\n${DOWN}`), /task: GET \/tasks\?project_id=…&done=…&sort=priority:desc: (no index access on an index serving \(project_id, done\)|reads the whole table|the page's cost grows)/],
+  ['dynamic.security-headers', 'helmet unregistered', [APP], (d) => breakFile(d, APP, 'await app.register(helmet);', ''), /GET \/health\/live → 200: x-content-type-options \(want nosniff, got null\)/],
+  ['dynamic.security-headers', 'helmet registered in an encapsulated child scope', [APP], (d) => breakFile(d, APP, 'await app.register(helmet);', 'await app.register(async (scope) => {\n    await scope.register(helmet);\n  });'), /GET \/teams → 200: x-content-type-options \(want nosniff/],
+  ['dynamic.security-headers', 'HSTS switched off', [APP], (d) => breakFile(d, APP, 'await app.register(helmet);', 'await app.register(helmet, { strictTransportSecurity: false });'), /strict-transport-security \(want max-age > 0, got null\)/],
+  ['dynamic.security-headers', 'a hook stripping nosniff from error responses', [APP], (d) => breakFile(d, APP, 'await app.register(helmet);', "await app.register(helmet);\n  app.addHook('onSend', async (_request, reply, payload) => {\n    if (reply.statusCode >= 400) reply.raw.removeHeader('x-content-type-options');\n    return payload;\n  });"), /→ (400|401|404): x-content-type-options \(want nosniff, got null\)/],
+  ['dynamic.cors-allowlist', "origin '*'", [APP], (d) => breakFile(d, APP, 'origin: config.CORS_ORIGINS', "origin: '*'"), /OPTIONS \/teams \(Origin: https:\/\/evil\.example\) → 204 with Access-Control-Allow-Origin: \*/],
+  ['dynamic.cors-allowlist', 'origin: true (reflect any origin)', [APP], (d) => breakFile(d, APP, 'origin: config.CORS_ORIGINS', 'origin: true'), /\(Origin: https:\/\/evil\.example\) → \d+ with Access-Control-Allow-Origin: https:\/\/evil\.example/],
+  ['dynamic.cors-allowlist', 'an origin function that accepts everything', [APP], (d) => breakFile(d, APP, 'origin: config.CORS_ORIGINS', 'origin: (_origin, callback) => callback(null, true)'), /Origin: https:\/\/evil\.example\) → \d+ with Access-Control-Allow-Origin/],
+  ['dynamic.cors-allowlist', 'a pattern built from the allowlist', [APP], (d) => breakFile(d, APP, 'origin: config.CORS_ORIGINS', "origin: new RegExp(config.CORS_ORIGINS.join('|'))"), /Origin: http:\/\/localhost:5173\.evil\.example\) → \d+ with Access-Control-Allow-Origin/],
+  ['dynamic.cors-allowlist', 'a hook echoing the Origin header', [APP], (d) => breakFile(d, APP, 'await app.register(helmet);', "await app.register(helmet);\n  app.addHook('onSend', async (request, reply, payload) => {\n    if (request.headers.origin) reply.header('access-control-allow-origin', request.headers.origin);\n    return payload;\n  });"), /GET \/teams \(Origin: https:\/\/evil\.example\) → 401 with Access-Control-Allow-Origin: https:\/\/evil\.example/],
+  ['dynamic.job-accepted-without-worker', 'the handler waits with waitUntilFinished', [JOBS], (d) => breakFile(d, JOBS, "const accepted = await enqueue(app, request, 'export-project', request.params.id);", "const accepted = await enqueue(app, request, 'export-project', request.params.id);\n      const queue = app.queues['export-project'];\n      await (await queue.getJob(accepted.jobId))?.waitUntilFinished(new QueueEvents(queue.name, { connection: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }), prefix: queue.opts.prefix }));").then(() => breakFile(d, JOBS, /^/, "import { QueueEvents } from 'bullmq';\nimport { Redis } from 'ioredis';\n")), /export-project: POST \S+ with no worker running: no answer within 3000 ms/],
+  ['dynamic.job-accepted-without-worker', "the handler polls the job's state", [JOBS], (d) => breakFile(d, JOBS, "const accepted = await enqueue(app, request, 'export-project', request.params.id);", "const accepted = await enqueue(app, request, 'export-project', request.params.id);\n      const job = await app.queues['export-project'].getJob(accepted.jobId);\n      while (job && !(await job.isCompleted())) await new Promise((r) => setTimeout(r, 50));"), /no worker running: no answer within 3000 ms/],
+  ['dynamic.job-accepted-without-worker', 'the handler does the work inline', [JOBS], (d) => breakFile(d, JOBS, "const accepted = await enqueue(app, request, 'export-project', request.params.id);", "const accepted = await enqueue(app, request, 'export-project', request.params.id);\n      await new Promise((r) => setTimeout(r, 500));"), /answered 202 in \d+, \d+, \d+ ms \(median \d+ ms > 300 ms\)/],
   ['dynamic.api-walk', 'auth removed from a POST', [ROUTES], (d) => breakFile(d, ROUTES, "preValidation: authorize(['editor', 'admin']),", ''), /project create without a token: expected 401, got POST \/projects .*→ 201/],
   ['dynamic.job-roundtrip', 'the worker never completes the job', ['src/jobs/export-project.ts'], (d) => breakFile(d, 'src/jobs/export-project.ts', '  return runOnce(db, job, async () => {', "  if (job.data) throw new Error('broken on purpose');\n  return runOnce(db, job, async () => {"), /export-project: not completed within 15 s; last GET \/jobs\/export-project\/\S+ .*→ 200 .*"status":"(queued|failed|active)"/],
-  ['dynamic.explain-access-patterns', 'the index of the plain list dropped', ['migrations/0002_drop.sql'], (d) => addFile(d, 'migrations/0002_drop.sql', '-- Up Migration\nDROP INDEX team_created_at_desc_idx;\n\n-- Down Migration\n'), /team: GET \/teams\?sort=created_at:desc: (no index scan|the index does not serve the order)/],
+  ['dynamic.explain-access-patterns', 'the index of the plain list dropped', ['migrations/0002_drop.sql'], (d) => addFile(d, 'migrations/0002_drop.sql', '-- Up Migration\nDROP INDEX team_created_at_desc_idx;\n\n-- Down Migration\n'), /team: GET \/teams\?sort=created_at:desc: (no index access on an index serving \(created_at\)|reads the whole table)/],
   ['dynamic.metrics-series', '/metrics served on the public API port', ['src/app.ts'], (d) => breakFile(d, 'src/app.ts', 'await app.register(healthRoutes);', "await app.register(healthRoutes);\n  app.get('/metrics', async () => app.metrics.registry.metrics());"), /GET http:\/\/127\.0\.0\.1:\d+\/metrics answers 200 without credentials on the public API port/],
   ['dynamic.metrics-series', 'a metric renamed', ['src/observability/metrics.ts'], (d) => breakFile(d, 'src/observability/metrics.ts', "name: 'cache_hits_total'", "name: 'cache_hit_count'"), /api \/metrics has no sample of cache_hits_total/],
   ['dynamic.rate-limit-429', 'rate limiting not global', ['src/app.ts'], (d) => breakFile(d, 'src/app.ts', 'global: true,', 'global: false,'), /GET \/teams .*→ 401/],
@@ -89,6 +128,49 @@ describe('each dynamic check fails, naming the evidence, when the project is bro
       });
     });
   }
+});
+
+/** Correct code written differently from the templates: the dynamic checks judge the property, so these pass. */
+const CORRECT: [string, string, string[], (d: string) => Promise<void>][] = [
+  ['dynamic.explain-access-patterns', 'the index recreated with its equality columns in the other order, under another name', ['migrations/0002_equivalent.sql'], (d) => addFile(d, 'migrations/0002_equivalent.sql', `${UP}DROP INDEX task_project_id_done_priority_desc_idx;\nCREATE INDEX task_page ON task (done, project_id, priority DESC, id DESC);\n${DOWN}`)],
+  ['dynamic.cors-allowlist', 'an origin function that checks the allowlist', [APP], (d) => breakFile(d, APP, 'origin: config.CORS_ORIGINS', 'origin: (origin, callback) => callback(null, origin !== undefined && config.CORS_ORIGINS.includes(origin))')],
+];
+
+describe('correct code written differently passes the dynamic checks', () => {
+  for (const [id, what, files, edit] of CORRECT) {
+    it(`${id}: ${what}`, { timeout: 240_000 }, async () => {
+      await broken(files, () => edit(project), async () => {
+        const r = await runCheck(project, id);
+        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      });
+    });
+  }
+});
+
+describe('verify always ends', () => {
+  it('on a project whose build fails: one clear cause, the dependent checks marked not run, and the process exits by itself', { timeout: 300_000 }, async () => {
+    await broken(['src/lib/timeout.ts'], async () => writeFile(path.join(project, 'src/lib/timeout.ts'), `${await readFile(path.join(project, 'src/lib/timeout.ts'), 'utf8')}\nexport const broken: number = 'not a number';\n`), async () => {
+      const bin = path.resolve('bin/backend-arch.js');
+      const child = spawn(process.execPath, [bin, 'verify', project, '--no-report', '--only', 'dynamic.explain,dynamic.api-walk,dynamic.readiness,dynamic.security-headers'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let summaryAt = 0;
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!summaryAt && /\d+ passed, \d+ failed/.test(out)) summaryAt = Date.now();
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      clearTimeout(killer);
+      const afterSummaryMs = Date.now() - summaryAt;
+      expect(signal, out).toBeNull();
+      expect(code, out).toBe(1);
+      expect(summaryAt, out).toBeGreaterThan(0);
+      expect(afterSummaryMs, 'the process lingered after printing its result').toBeLessThan(5000);
+      expect(out.match(/✗ dynamic\.explain-access-patterns — the check could not complete: npm run build failed/g)).toHaveLength(1);
+      expect(out.match(/skipped dynamic\.\S+ — not run: npm run build failed \(reported by dynamic\.explain-access-patterns\)/g)).toHaveLength(3);
+    });
+  });
 });
 
 describe('without servers or dependencies, dynamic checks are skipped with the reason, never passed', () => {

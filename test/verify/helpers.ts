@@ -60,3 +60,14 @@ export async function runCheck(dir: string, id: string): Promise<CheckResult> {
 export function evidenceText(r: CheckResult): string {
   return r.evidence.map((e) => `${e.file ?? ''}${e.line ? `:${e.line}` : ''} ${e.text}`).join('\n');
 }
+
+/** Runs one check on a copy of `project` changed by `edit`; the copy is removed afterwards. */
+export async function checkOnCopy(project: string, edit: (dir: string) => Promise<void>, id: string): Promise<CheckResult> {
+  const dir = await copyProject(project);
+  try {
+    await edit(dir);
+    return await runCheck(dir, id);
+  } finally {
+    await removeProject(dir);
+  }
+}

@@ -10,5 +10,8 @@ import { rateLimit429 } from './dynamic/rate-limit-429.js';
 import { readiness } from './dynamic/readiness.js';
 import { gracefulShutdown } from './dynamic/graceful-shutdown.js';
 import { loadP95 } from './dynamic/load.js';
+import { jobAcceptedWithoutWorker } from './dynamic/job-accepted.js';
+import { securityHeaders } from './dynamic/security-headers.js';
+import { corsAllowlist } from './dynamic/cors.js';
 
-export const DYNAMIC_CHECKS: Check[] = [typecheck, testSuite, explainAccessPatterns, apiWalk, jobRoundtrip, metricsSeries, rateLimit429, readiness, gracefulShutdown, loadP95];
+export const DYNAMIC_CHECKS: Check[] = [typecheck, testSuite, explainAccessPatterns, apiWalk, securityHeaders, corsAllowlist, jobAcceptedWithoutWorker, jobRoundtrip, metricsSeries, rateLimit429, readiness, gracefulShutdown, loadP95];

@@ -4,6 +4,7 @@ import { migrationsParse } from './schema/migrations-parse.js';
 import { primaryKeys } from './schema/primary-keys.js';
 import { fkIndexed } from './schema/fk-indexed.js';
 import { accessPatternIndexes } from './schema/access-pattern-indexes.js';
+import { softDeleteIndexes } from './schema/soft-delete-indexes.js';
 import { auditColumns } from './schema/audit-columns.js';
 import { constraints } from './schema/constraints.js';
 import { auditLog } from './schema/audit-log.js';
@@ -21,8 +22,6 @@ import { alertMetrics } from './observability/alert-metrics.js';
 import { alertThresholds } from './observability/alert-thresholds.js';
 import { healthEndpoints } from './observability/health-endpoints.js';
 import { structuredLogs } from './observability/structured-logs.js';
-import { helmet } from './security/helmet.js';
-import { cors } from './security/cors.js';
 import { passwordHashing } from './security/password-hashing.js';
 import { dockerfileNonRoot } from './delivery/dockerfile.js';
 import { ciWorkflow } from './delivery/ci-workflow.js';
@@ -35,6 +34,7 @@ export const STATIC_CHECKS: Check[] = [
   primaryKeys,
   fkIndexed,
   accessPatternIndexes,
+  softDeleteIndexes,
   auditColumns,
   constraints,
   auditLog,
@@ -52,8 +52,6 @@ export const STATIC_CHECKS: Check[] = [
   alertThresholds,
   healthEndpoints,
   structuredLogs,
-  helmet,
-  cors,
   passwordHashing,
   dockerfileNonRoot,
   ciWorkflow,

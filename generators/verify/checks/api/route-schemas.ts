@@ -1,5 +1,7 @@
 import ts from 'typescript';
 import { readsBody, routeLabel, routeSchema } from '../../analysis/routes.js';
+import { evaluate } from '../../analysis/evaluate.js';
+import type { Sources } from '../../analysis/source.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
 /** Every route validates what it reads: params, body, querystring, and declares its responses. */
@@ -27,6 +29,12 @@ export const routeSchemas: Check = {
       if (usesQuery(r.handler) && !has('querystring')) missing.push('querystring (the handler reads request.query)');
       if (!has('response')) missing.push('response');
       if (missing.length) problems.push({ ...at, text: `${routeLabel(r)}: schema has no ${missing.join(', ')}` });
+      // A schema that accepts anything validates nothing: it is not a schema.
+      for (const part of ['body', 'querystring', 'params'] as const) {
+        const value = sources.prop(schema, part);
+        const why = value ? acceptsAnything(sources, value) : undefined;
+        if (why) problems.push({ ...sources.at(value!), text: `${routeLabel(r)}: the ${part} schema ${why} (${value!.getText().replace(/\s+/g, ' ').slice(0, 80)}): it validates nothing` });
+      }
     }
     return verdict(
       problems,
@@ -44,4 +52,50 @@ function usesQuery(handler: ts.Node | undefined): boolean {
   };
   if (handler) v(handler);
   return found;
+}
+
+/** JSON Schema keywords that constrain a value; a schema object with none of them accepts anything. */
+const CONSTRAINING = new Set(['type', 'properties', 'required', 'enum', 'const', 'items', 'prefixItems', 'anyOf', 'oneOf', 'allOf', 'not', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', '$ref', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'minItems', 'maxItems', 'if', 'dependentRequired', 'dependentSchemas']);
+/** Keywords that constrain an object's members (an object schema without any accepts every object). */
+const OBJECT_CONSTRAINTS = ['properties', 'required', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', '$ref', 'anyOf', 'oneOf', 'allOf', 'not', 'if'];
+
+/**
+ * Why a request schema accepts any input, or undefined when it constrains something. Reads JSON Schema
+ * literals and TypeBox/zod builders (followed through variables and imports): `true`, `{}`,
+ * `{ type: 'object' }` with no members, `Type.Any()`, `Type.Unknown()`, `Type.Object({})` without
+ * `additionalProperties: false`, a record of anything, a union with such a member.
+ */
+export function acceptsAnything(sources: Sources, node: ts.Node, depth = 0): string | undefined {
+  const n = sources.resolve(node);
+  if (!n || depth > 8) return undefined;
+  if (n.kind === ts.SyntaxKind.TrueKeyword) return 'is `true`';
+  if (ts.isObjectLiteralExpression(n)) {
+    const names = sources.propNames(n);
+    if (n.properties.some((p) => ts.isSpreadAssignment(p) && sources.propNames(p.expression).length === 0)) return undefined; // spread of something unknown
+    if (!names.some((k) => CONSTRAINING.has(k))) return 'has no constraining keyword';
+    const type = evaluate(sources, sources.prop(n, 'type'));
+    const closed = evaluate(sources, sources.prop(n, 'additionalProperties')) === false;
+    if (type === 'object' && !closed && !names.some((k) => OBJECT_CONSTRAINTS.includes(k))) return 'is an object with no properties and additionalProperties allowed';
+    return undefined;
+  }
+  if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+    const fn = n.expression.name.text;
+    const args = n.arguments;
+    if (/^(Any|Unknown|any|unknown)$/.test(fn)) return `is ${n.expression.getText()}()`;
+    if (fn === 'Object' && args[0]) {
+      const members = sources.propNames(args[0]);
+      const opts = args[1] ? evaluate(sources, args[1]) : undefined;
+      const closed = !!opts && typeof opts === 'object' && (opts as Record<string, unknown>).additionalProperties === false;
+      const resolved = sources.resolve(args[0]);
+      if (members.length === 0 && resolved && ts.isObjectLiteralExpression(resolved) && resolved.properties.length === 0 && !closed) return 'is an object with no properties and additionalProperties allowed';
+      return undefined;
+    }
+    if (fn === 'Record' && args[1]) return acceptsAnything(sources, args[1], depth + 1) ? 'is a record of anything' : undefined;
+    if ((fn === 'Optional' || fn === 'Readonly') && args[0]) return acceptsAnything(sources, args[0], depth + 1);
+    if (fn === 'Union' && args[0]) {
+      const list = sources.resolve(args[0]);
+      if (list && ts.isArrayLiteralExpression(list)) for (const m of list.elements) if (acceptsAnything(sources, m, depth + 1)) return 'is a union with a member that accepts anything';
+    }
+  }
+  return undefined;
 }

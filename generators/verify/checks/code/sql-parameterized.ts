@@ -1,93 +1,139 @@
 import ts from 'typescript';
-import { parse } from 'libpg-query';
-import { calleeName, findAll, literalString } from '../../analysis/source.js';
+import { Constness, isNamespace } from '../../analysis/constant.js';
+import { Flow } from '../../analysis/flow.js';
+import { programOf, skipOuter } from '../../analysis/program.js';
+import { oneLine } from '../../analysis/source.js';
 import { seed, verdict, type Check, type Evidence } from '../../types.js';
 
-const SQLISH = /^\s*(\(\s*)?(select|insert|update|delete|with|create|alter|drop|truncate|merge|copy)\b/i;
-
 /**
- * Values reach SQL only as parameters: through the `sql` tag (every interpolation becomes $n) or as
- * pg's values array. Finds SQL text built by `+` or by an untagged template with substitutions (a
- * string is SQL if, with the holes filled, the PostgreSQL parser accepts it), and `sql.raw()` with
- * anything but a string literal.
+ * Values reach SQL only as parameters. Follows the query text given to the driver — pg's
+ * `query()` (pool, client, or any wrapper: a wrapper's parameter is followed to every call site),
+ * `new Query()` / `new Cursor()`, and `sql.raw()` — back through variables, properties, helpers and
+ * returns (the TypeScript checker's symbols). Text that is a constant, or a `sql` tagged template
+ * (every interpolation becomes $n), passes; text built by any string operation (`+`, a template,
+ * `concat`, `join`, `replace`, `format`, a helper) from a value that is not a constant fails.
  */
 export const sqlParameterized: Check = {
   id: 'code.sql-parameterized',
-  title: 'No SQL built by concatenation or template interpolation',
+  title: 'No SQL text built from values (parameterized queries only)',
   seed: seed('s004', 'Security & Authentication: use parameterized queries to prevent SQL injection'),
   kind: 'static',
   async run({ project }) {
-    const sources = await project.sources();
-    const problems: Evidence[] = [];
-    let queries = 0;
-    for (const { sf } of sources.all.filter((s) => !/\.(test|spec)\.ts$/.test(s.file))) {
-      for (const call of findAll(sf, ts.isCallExpression)) {
-        const name = calleeName(call);
-        if (name === 'raw' && ts.isPropertyAccessExpression(call.expression) && call.expression.expression.getText() === 'sql') {
-          if (literalString(call.arguments[0]) === undefined) problems.push({ ...sources.at(call), text: `sql.raw() with a non-literal argument: ${call.getText().slice(0, 120)}` });
+    const program = await programOf(project);
+    const flow = new Flow(program);
+    const constness = new Constness(flow);
+    const problems = new Map<string, Evidence>();
+    let sinks = 0;
+    for (const { file, sf } of program.files) {
+      if (/\.(test|spec)\.ts$/.test(file) || file.startsWith('test/')) continue;
+      visitCalls(sf, (call) => {
+        const sink = sinkOf(flow, call);
+        if (!sink) return;
+        sinks++;
+        const report = (at: ts.Node, how: string, value: ts.Expression) => {
+          const where = program.at(at);
+          const key = `${where.file}:${where.line}`;
+          if (!problems.has(key)) {
+            const s = program.at(call);
+            problems.set(key, { ...where, text: `SQL text built by ${how} from ${oneLine(value.getText(), 60)} (not a constant) reaches ${sink.what} at ${s.file}:${s.line}: ${oneLine(at.getText(), 120)}` });
+          }
+        };
+        if (sink.mustBeConstant) {
+          // sql.raw() inserts its text as is: it must be a constant, whatever route it takes.
+          const v = constness.variable(sink.text);
+          if (v) report(sink.text, 'sql.raw() of a value', v);
+          return;
         }
-        if (name === 'query') queries++;
-      }
-      for (const node of findAll(sf, (n): n is ts.TemplateExpression | ts.BinaryExpression => ts.isTemplateExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken))) {
-        if (ts.isTemplateExpression(node) && ts.isTaggedTemplateExpression(node.parent)) continue; // sql`…` (or another tag): values are the tag's business
-        if (ts.isBinaryExpression(node) && ts.isBinaryExpression(node.parent) && node.parent.operatorToken.kind === ts.SyntaxKind.PlusToken) continue; // outermost only
-        const parts = ts.isTemplateExpression(node) ? templateParts(node) : concatParts(node);
-        if (!parts || parts.holes === 0) continue;
-        if (!SQLISH.test(parts.literals[0] ?? '') && !parts.literals.some((l) => /\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b/i.test(l))) continue;
-        if (await parsesAsSql(parts.literals)) problems.push({ ...sources.at(node), text: `SQL built from ${ts.isTemplateExpression(node) ? 'template interpolation' : 'string concatenation'}: ${node.getText().replace(/\s+/g, ' ').slice(0, 140)}` });
-      }
+        traceText(flow, constness, sink.text, report);
+      });
     }
+    const list = [...problems.values()];
     return verdict(
-      problems,
-      { summary: `No SQL text is built from values (${queries} query call(s); values go through the sql tag as $n parameters)` },
-      { summary: `${problems.length} place(s) build SQL from values`, fix: 'Use the sql tag: db.query(sql`SELECT … WHERE id = ${id}`) — every interpolated value becomes a $n parameter. sql.raw() only with string literals.' },
+      list,
+      { summary: `${sinks} place(s) hand SQL to the driver; every text is a constant or a sql\`…\` template (values go as $n parameters)` },
+      { summary: `${list.length} place(s) build SQL text from values`, fix: 'Use the sql tag: db.query(sql`SELECT … WHERE id = ${id}`) — every interpolated value becomes a $n parameter. sql.raw() only with constant text (identifiers chosen from a fixed list).' },
     );
   },
 };
 
-function templateParts(t: ts.TemplateExpression): { literals: string[]; holes: number } {
-  return { literals: [t.head.text, ...t.templateSpans.map((s) => s.literal.text)], holes: t.templateSpans.length };
+interface Sink {
+  text: ts.Expression;
+  what: string;
+  mustBeConstant: boolean;
 }
 
-function concatParts(b: ts.BinaryExpression): { literals: string[]; holes: number } | undefined {
-  const flat: ts.Expression[] = [];
-  const walk = (e: ts.Expression): void => {
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      walk(e.left);
-      walk(e.right);
-    } else if (ts.isParenthesizedExpression(e)) walk(e.expression);
-    else flat.push(e);
-  };
-  walk(b);
-  if (!flat.some((e) => literalString(e) !== undefined || ts.isTemplateExpression(e))) return undefined;
-  const literals: string[] = [''];
-  let holes = 0;
-  for (const e of flat) {
-    const s = literalString(e);
-    if (s !== undefined) literals[literals.length - 1] = (literals[literals.length - 1] ?? '') + s;
-    else if (ts.isTemplateExpression(e)) {
-      const p = templateParts(e);
-      literals[literals.length - 1] = (literals[literals.length - 1] ?? '') + (p.literals[0] ?? '');
-      for (const l of p.literals.slice(1)) literals.push(l);
-      holes += p.holes;
-    } else {
-      holes++;
-      literals.push('');
-    }
-  }
-  return { literals, holes };
+function visitCalls(node: ts.Node, fn: (c: ts.CallExpression | ts.NewExpression) => void): void {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) fn(node);
+  node.forEachChild((c) => visitCalls(c, fn));
 }
 
-/** Fill the holes with a parameter, then with an identifier; SQL if either parses. */
-async function parsesAsSql(literals: string[]): Promise<boolean> {
-  for (const fill of [(i: number) => `$${i + 1}`, () => 'x', () => "'x'"]) {
-    const text = literals.reduce((acc, l, i) => (i === 0 ? l : `${acc}${fill(i - 1)}${l}`), '');
-    try {
-      const tree = (await parse(text)) as { stmts?: unknown[] };
-      if ((tree.stmts?.length ?? 0) > 0) return true;
-    } catch {
-      // not SQL with this filling
-    }
-  }
-  return false;
+/** Where query text enters the driver (or the sql tag's raw escape hatch). */
+function sinkOf(flow: Flow, call: ts.CallExpression | ts.NewExpression): Sink | undefined {
+  const arg = call.arguments?.[0];
+  if (!arg) return undefined;
+  const callee = call.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (ts.isNewExpression(call)) return name && /^(Query|Cursor|QueryStream)$/.test(name) ? { text: arg, what: `new ${name}()`, mustBeConstant: false } : undefined;
+  if (name === 'raw' && ts.isPropertyAccessExpression(callee) && isSqlTag(callee.expression)) return { text: arg, what: 'sql.raw()', mustBeConstant: true };
+  // A project function named query is a wrapper: its own body reaches the driver and is checked there.
+  if ((name === 'query' || name === 'unsafe') && !flow.program.functionOf(callee)) return { text: arg, what: `${oneLine(callee.getText(), 40)}()`, mustBeConstant: false };
+  return undefined;
 }
+
+function isSqlTag(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  return (ts.isIdentifier(x) && x.text === 'sql') || (ts.isPropertyAccessExpression(x) && x.name.text === 'sql');
+}
+
+/** Follows query text back; reports every string operation that mixes in a value that is not a constant. */
+function traceText(flow: Flow, constness: Constness, start: ts.Expression, report: (at: ts.Node, how: string, value: ts.Expression) => void): void {
+  flow.trace(start, {
+    visit: (x) => {
+      const e = skipOuter(x);
+      if (e !== x) return 'follow';
+      if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return 'stop';
+      if (ts.isTaggedTemplateExpression(e)) {
+        if (isSqlTag(e.tag)) return 'stop'; // parameterized: interpolations become $n
+        if (ts.isTemplateExpression(e.template)) for (const s of e.template.templateSpans) checkPart(s.expression, e, `the ${oneLine(e.tag.getText(), 30)}\`…\` tag`);
+        return 'stop';
+      }
+      if (ts.isTemplateExpression(e)) {
+        for (const s of e.templateSpans) checkPart(s.expression, e, 'template interpolation');
+        return 'stop';
+      }
+      if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken || e.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken)) {
+        for (const part of [e.left, e.right]) checkPart(part, e, 'string concatenation');
+        return 'stop';
+      }
+      if (ts.isObjectLiteralExpression(e)) {
+        // A query config object: { text, values }.
+        for (const p of e.properties) if (ts.isPropertyAssignment(p) && /^(text|sql)$/.test(p.name.getText())) traceText(flow, constness, p.initializer, report);
+        return 'stop';
+      }
+      if (ts.isCallExpression(e)) {
+        if (isSqlTag(e.expression) || (ts.isPropertyAccessExpression(e.expression) && isSqlTag(e.expression.expression))) return 'stop'; // sql.join / sql.raw: checked as their own sinks
+        if (flow.program.functionOf(e.expression)) return 'follow';
+        const callee = e.expression;
+        const how = ts.isPropertyAccessExpression(callee) ? `.${callee.name.text}()` : `${oneLine(callee.getText(), 30)}()`;
+        const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+        for (const part of [...(receiver && !isNamespace(flow, receiver) ? [receiver] : []), ...e.arguments]) checkPart(part, e, how);
+        return 'stop';
+      }
+      if (ts.isNewExpression(e)) {
+        const textArg = e.arguments?.[0];
+        if (textArg) checkPart(textArg, e, `new ${oneLine(e.expression.getText(), 30)}()`);
+        return 'stop';
+      }
+      return 'follow';
+    },
+  });
+
+  function checkPart(part: ts.Expression, at: ts.Node, how: string): void {
+    // A nested sql`…` fragment or another piece of query text: follow it as query text too.
+    const p = skipOuter(part);
+    if (ts.isTaggedTemplateExpression(p) && isSqlTag(p.tag)) return;
+    const v = constness.variable(part);
+    if (v) report(at, how, v);
+  }
+}
+

@@ -44,7 +44,9 @@ export const gracefulShutdown: Check = {
         });
         const res = await response.catch((err: Error) => ({ status: 0, body: err.message }));
         steps.push({ text: `in-flight request → ${res.status} ${res.body.slice(0, 120)}` });
-        const exit = await Promise.race([api.exited, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+        // Bounded wait for the exit; the timer is cleared either way so verify itself exits at once.
+        let timer: NodeJS.Timeout | undefined;
+        const exit = await Promise.race([api.exited, new Promise<null>((r) => (timer = setTimeout(() => r(null), 15_000)))]).finally(() => clearTimeout(timer));
         steps.push({ text: `process exit: ${exit ? `code ${exit.code}${exit.signal ? ` signal ${exit.signal}` : ''}` : 'still running after 15 s'}` });
         if (res.status !== 201) return fail(`the in-flight request was not completed (${res.status || 'connection error'})`, steps, 'On SIGTERM call app.close() (stop accepting, wait for in-flight requests) before closing the pool and Redis.');
         if (!exit || exit.code !== 0) return fail('the API did not exit cleanly after draining', steps, 'Exit 0 once app.close() resolves; keep the forced exit only as a timeout.');

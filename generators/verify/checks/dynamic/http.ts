@@ -1,4 +1,5 @@
 /** HTTP helpers for the dynamic checks: every exchange is kept as a one-line transcript for evidence. */
+import { request } from 'node:http';
 import ts from 'typescript';
 import type { EntityPlan } from '../../../plan/types.js';
 
@@ -10,12 +11,12 @@ export interface Exchange {
   transcript: string;
 }
 
-export async function http(base: string, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Exchange> {
+export async function http(base: string, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Exchange> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   if (payload !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), signal: AbortSignal.timeout(15_000) });
+  const r = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
   const text = await r.text();
   let body: unknown = text;
   try {
@@ -70,4 +71,18 @@ export function sameValue(api: unknown, db: unknown): boolean {
   const da = Date.parse(a);
   const dbt = Date.parse(b);
   return !Number.isNaN(da) && !Number.isNaN(dbt) && da === dbt;
+}
+
+/** A request through node:http (any header, including Origin and the CORS preflight ones); the body is read and dropped. */
+export function rawRequest(base: string, method: string, path: string, headers: Record<string, string>, body?: string, timeoutMs = 15_000): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; transcript: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) }, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, transcript: `${method} ${path}${headers.origin ? ` (Origin: ${headers.origin})` : ''} → ${res.statusCode}` }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

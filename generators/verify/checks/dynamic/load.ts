@@ -1,4 +1,4 @@
-import { fail, pass, seed, skip, type Check } from '../../types.js';
+import { cannotRun, fail, pass, seed, skip, type Check } from '../../types.js';
 import { withRuntime } from './guard.js';
 import { ensureRows } from './ensure.js';
 import { http } from './http.js';
@@ -21,7 +21,7 @@ export const loadP95: Check = {
       try {
         autocannon = rt.require<Autocannon>('autocannon');
       } catch {
-        return skip('skipped: autocannon is not installed in the project', 'npm install --save-dev autocannon');
+        return cannotRun('skipped: autocannon is not installed in the project', 'npm install --save-dev autocannon');
       }
       const e = ctx.project.plan.entities[0];
       if (!e) return skip('No entities');

@@ -1,6 +1,7 @@
 import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
 import { withRuntime } from './guard.js';
 import { RedisProxy } from '../../dynamic/proxy.js';
+import type { AppProcess } from '../../dynamic/runtime.js';
 import { http, type Exchange } from './http.js';
 
 /** Readiness answers 503 when Redis goes away and 200 again when it is back (Redis reached through a proxy the check cuts). */
@@ -14,7 +15,14 @@ export const readiness: Check = {
       const servers = await rt.servers();
       const proxy = new RedisProxy(new URL(servers.redisUrl));
       await proxy.start();
-      const api = await rt.startApi({ redisProxy: proxy, env: { REDIS_KEY_PREFIX: `verify-${rt.runId}-ready` } });
+      // The proxy listens from here on: close it on every path, including the API failing to start.
+      let api: AppProcess;
+      try {
+        api = await rt.startApi({ redisProxy: proxy, env: { REDIS_KEY_PREFIX: `verify-${rt.runId}-ready` } });
+      } catch (err) {
+        await proxy.stop();
+        throw err;
+      }
       const steps: Evidence[] = [];
       const until = async (want: number, ms: number): Promise<{ x: Exchange; ms: number }> => {
         const t0 = Date.now();
