@@ -34,7 +34,8 @@ FastifyError FastifyInstance FastifyPluginAsyncTypebox FastifyReply FastifyReque
 IdempotencyHeaders IncomingMessage Job JobData JobDefinition JobName JobStatus JobsOptions Logger LoggerOptions
 ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorkers SqlFragment Static Type
 TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
-Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket`.split(/\s+/),
+Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
+ChildProcess FastifyDynamicSwaggerOptions TestProject`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */
