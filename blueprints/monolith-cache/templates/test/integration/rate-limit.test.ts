@@ -26,8 +26,18 @@ const LIMITED = {
 /** Starts `src/server.ts` (through tsx) as its own process and waits until it is ready. */
 async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
+  // Each process serves /metrics on a port of its own (METRICS_PORT), like its API port.
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
