@@ -13,7 +13,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/roles.js';
 import { bearer, createTestApp, createUser, testConfig } from '../support/app.js';
-import { requireServers } from '../support/servers.js';
 
 // A route every project has; the limiter runs before validation, so an empty body (400) still counts.
 const LIMITED = {
@@ -25,9 +24,7 @@ const LIMITED = {
 
 /** Starts `src/server.ts` (through tsx) as its own process and waits until it is ready. */
 async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  // Each process serves /metrics on a port of its own (METRICS_PORT), like its API port.
-  const metricsPort = await freePort();
+  const [port, metricsPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
@@ -115,11 +112,11 @@ describe('rate limit across API processes sharing one Redis', () => {
     } finally {
       await app.close();
     }
-    const { databaseUrl, redisUrl } = requireServers();
+    const config = testConfig(); // the test run's own database, migrated by test/global-setup.ts
     const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      JWT_SECRET: testConfig().JWT_SECRET,
+      DATABASE_URL: config.DATABASE_URL,
+      REDIS_URL: config.REDIS_URL,
+      JWT_SECRET: config.JWT_SECRET,
       REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}`,
       RATE_LIMIT_ANONYMOUS_MAX: String(limits.anonymous),
       RATE_LIMIT_USER_MAX: String(limits.user),
