@@ -55,7 +55,7 @@ function spec(blueprint: string, text: (where: string) => string) {
 async function files(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true }))
     .map(String)
-    .filter((f) => !f.split(path.sep).includes('node_modules') && !f.startsWith('.backend-arch'))
+    .filter((f) => !f.split(path.sep).includes('node_modules') && !f.startsWith('.backend-arch') && f.split(path.sep)[0] !== '.git')
     .sort();
 }
 
