@@ -110,10 +110,12 @@ describe('the published package, and the printed next steps run literally', () =
     // What the step's comment asks the user to do: point .env at their PostgreSQL and Redis.
     const port = await freePort();
     const metricsPort = await freePort();
+    const apiMetricsPort = await freePort();
     const values: Record<string, string> = {
       DATABASE_URL: await freshDatabase('first_ten_minutes'),
       REDIS_URL: redisDatabase(3),
       PORT: String(port),
+      METRICS_PORT: String(apiMetricsPort),
       HOST: '127.0.0.1',
       WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
