@@ -143,8 +143,16 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
   it('the built API (npm start) holds a bounded load test (npm run test:load) on loopback', async () => {
     // A per-user limit high enough that the load test measures the API, not the limiter.
     await withBuiltApi({ RATE_LIMIT_USER_MAX: '1000000' }, async (port) => {
-      const load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
-      expect(load.exitCode, load.all).toBe(0);
+      // The script exits 1 on a failed request or p97.5 over 100 ms. Latency on a shared CI machine also
+      // measures the machine's other work, so a round over the target is run again (3 rounds at most, as
+      // verify's dynamic.load-p95 does); a failed request or a slow API misses in every round.
+      const outputs: string[] = [];
+      let load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
+      for (let round = 2; round <= 3 && load.exitCode !== 0 && !/non-2xx [1-9]|errors [1-9]/.test(load.all ?? ''); round++) {
+        outputs.push(load.all ?? '');
+        load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
+      }
+      expect(load.exitCode, [...outputs, load.all].join('\n---\n')).toBe(0);
       expect(load.all).toMatch(/requests\/s\s+avg \d+/);
     });
   }, TEN_MINUTES);
