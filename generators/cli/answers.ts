@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { BLUEPRINTS, FEATURES, FEATURE_IDS, type BlueprintId, type FeatureId } from '../blueprints/registry.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { blueprintRefSchema } from '../blueprints/manifest.js';
+import { DEFAULT_BLUEPRINT, isPathRef, listBuiltIns, resolveBlueprint } from '../blueprints/registry.js';
 import { UserError } from '../core/errors.js';
 import { answersSchema, type Answers } from '../core/manifest.js';
-import { EXAMPLE_SPEC_PATH, GENERATOR_VERSION } from '../core/version.js';
+import { EXAMPLE_SPEC_PATH } from '../core/version.js';
 import { loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
@@ -24,11 +26,18 @@ export interface NewFlags {
   yes?: boolean;
 }
 
-/** An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example". */
-const answersFileSchema = answersSchema.partial().extend({ spec: z.string().min(1).optional() });
+/**
+ * An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example";
+ * `blueprint` may also be a path (relative to the file) or an npm package.
+ */
+const answersFileSchema = answersSchema.partial().extend({ spec: z.string().min(1).optional(), blueprint: blueprintRefSchema.optional() });
+
+/** Answers as given, before the blueprint is resolved (its ref may be a path or a package). */
+type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; blueprint?: string };
 
 export interface ResolvedAnswers {
   answers: Answers;
+  blueprint: ResolvedBlueprint;
   spec: Spec;
   /** The spec file used, or undefined for the built-in example. */
   specFile: string | undefined;
@@ -70,23 +79,32 @@ export async function resolveAnswers(
   const specFile = specRef === EXAMPLE ? undefined : specRef;
   const spec = specFile ? await loadSpecFile(path.resolve(ctx.cwd, specFile), specFile) : await loadSpecFile(EXAMPLE_SPEC_PATH);
 
-  let blueprint = given.blueprint ?? spec.blueprint;
-  if (blueprint === undefined) {
+  // Blueprint: --blueprint / the answers file (relative to cwd / the file), the spec's (relative to the spec), a prompt, or the default.
+  let blueprintRef = given.blueprint;
+  let blueprintFrom = ctx.cwd;
+  let blueprintWhat = given.blueprint === validatedFlags.blueprint ? '--blueprint' : `answers file ${flags.answers} field "blueprint"`;
+  if (blueprintRef === undefined && spec.blueprint !== undefined) {
+    blueprintRef = spec.blueprint;
+    blueprintFrom = specFile ? path.dirname(path.resolve(ctx.cwd, specFile)) : ctx.cwd;
+    blueprintWhat = `${specFile ?? 'spec'} field "blueprint"`;
+  }
+  if (blueprintRef === undefined) {
     if (prompter && !flags.yes)
-      blueprint = await prompter.select<BlueprintId>({
+      blueprintRef = await prompter.select<string>({
         message: 'Architecture blueprint',
-        choices: BLUEPRINTS.map((b) => ({
+        choices: (await listBuiltIns()).map((b) => ({
           name: `${b.title} (${b.id})`,
           value: b.id,
           description: b.summary,
           ...(b.available ? {} : { disabled: '(not available yet)' }),
         })),
-        default: 'monolith-cache',
+        default: DEFAULT_BLUEPRINT,
       });
-    else if (flags.yes) blueprint = 'monolith-cache';
-    else missing('--blueprint monolith-cache', 'blueprint');
+    else if (flags.yes) blueprintRef = DEFAULT_BLUEPRINT;
+    else missing(`--blueprint ${DEFAULT_BLUEPRINT}`, 'blueprint');
   }
-  assertAvailable(blueprint!);
+  const blueprint = await resolveBlueprint(blueprintRef!, { from: blueprintFrom, what: blueprintWhat });
+  const featureIds = blueprint.manifest.features.map((f) => f.id);
 
   let packageManager = given.packageManager;
   if (packageManager === undefined && prompter && !flags.yes)
@@ -97,14 +115,41 @@ export async function resolveAnswers(
     });
 
   let features = given.features;
-  if (features === undefined && prompter && !flags.yes)
-    features = await prompter.checkbox<FeatureId>({
+  if (features !== undefined) {
+    const unknown = features.filter((f) => !featureIds.includes(f));
+    if (unknown.length)
+      throw new UserError(
+        `Unknown ${flags.features !== undefined ? '--features' : `feature in ${flags.answers}`} ${unknown.map((u) => `"${u}"`).join(', ')} for blueprint ${blueprint.id}. Expected a comma-separated list of: ${featureIds.join(', ') || '(it has none)'} (or "none").`,
+      );
+  } else if (prompter && !flags.yes && featureIds.length > 0)
+    features = await prompter.checkbox<string>({
       message: 'Optional parts to include',
-      choices: FEATURES.map((f) => ({ name: f.title, value: f.id, checked: true })),
+      choices: blueprint.manifest.features.map((f) => ({ name: f.title, value: f.id, checked: true })),
     });
 
-  const answers = answersSchema.parse({ name, blueprint, packageManager, features });
-  return { answers, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined };
+  // The blueprint's own questions: the answers file's options, a prompt, or each question's default.
+  const givenOptions = given.options ?? {};
+  const options: Record<string, string> = {};
+  for (const q of blueprint.manifest.questions) {
+    let value = givenOptions[q.id];
+    if (value === undefined && prompter && !flags.yes)
+      value = q.choices
+        ? await prompter.select<string>({ message: q.message, choices: q.choices.map((c) => ({ name: c.name ?? c.value, value: c.value })), default: q.default })
+        : await prompter.input({ message: q.message, default: q.default });
+    value ??= q.default;
+    if (q.choices && !q.choices.some((c) => c.value === value))
+      throw new UserError(`Option "${q.id}" of blueprint ${blueprint.id} must be one of: ${q.choices.map((c) => c.value).join(', ')} (got "${value}").`);
+    options[q.id] = value;
+  }
+
+  const answers = answersSchema.parse({
+    name,
+    blueprint: blueprint.id,
+    packageManager,
+    features: features ?? featureIds,
+    ...(blueprint.manifest.questions.length ? { options } : {}),
+  });
+  return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined };
 }
 
 function validName(value: string): true | string {
@@ -113,48 +158,31 @@ function validName(value: string): true | string {
     : 'use lower-case letters, digits and -, starting with a letter (it becomes the package name)';
 }
 
-function assertAvailable(id: BlueprintId): void {
-  const blueprint = BLUEPRINTS.find((b) => b.id === id)!;
-  if (!blueprint.available) {
-    const available = BLUEPRINTS.filter((b) => b.available).map((b) => b.id);
-    throw new UserError(
-      `Blueprint "${id}" (${blueprint.title}) is not available yet in create-backend-arch ${GENERATOR_VERSION}. Available: ${available.join(', ')}.`,
-    );
-  }
-}
-
-function validateFlags(flags: NewFlags): Partial<Answers> & { spec?: string } {
-  const out: Partial<Answers> & { spec?: string } = {};
+function validateFlags(flags: NewFlags): GivenAnswers {
+  const out: GivenAnswers = {};
   if (flags.name !== undefined) out.name = flags.name;
   if (flags.spec !== undefined) out.spec = flags.spec;
-  if (flags.blueprint !== undefined) {
-    const known = BLUEPRINTS.map((b) => b.id) as string[];
-    if (!known.includes(flags.blueprint))
-      throw new UserError(`Unknown --blueprint "${flags.blueprint}". Expected one of: ${known.join(', ')}.`);
-    out.blueprint = flags.blueprint as BlueprintId;
-  }
+  if (flags.blueprint !== undefined) out.blueprint = flags.blueprint;
   if (flags.packageManager !== undefined) {
     if (!['npm', 'pnpm', 'yarn'].includes(flags.packageManager))
       throw new UserError(`Unknown --package-manager "${flags.packageManager}". Expected one of: npm, pnpm, yarn.`);
     out.packageManager = flags.packageManager as Answers['packageManager'];
   }
   if (flags.features !== undefined) {
-    const list = flags.features === 'none' ? [] : flags.features.split(',').map((f) => f.trim()).filter(Boolean);
-    const unknown = list.filter((f) => !(FEATURE_IDS as readonly string[]).includes(f));
-    if (unknown.length) throw new UserError(`Unknown --features ${unknown.map((u) => `"${u}"`).join(', ')}. Expected a comma-separated list of: ${FEATURE_IDS.join(', ')} (or "none").`);
-    out.features = list as FeatureId[];
+    // Checked against the blueprint's declared features once it is resolved.
+    out.features = flags.features === 'none' ? [] : flags.features.split(',').map((f) => f.trim()).filter(Boolean);
   }
   return out;
 }
 
-async function readAnswersFile(file: string): Promise<Partial<Answers> & { spec?: string }> {
+async function readAnswersFile(file: string): Promise<GivenAnswers> {
   const doc = await readLocated(file, 'answers file');
   const parsed = parseWith(answersFileSchema, doc, 'answers file');
-  const out: Partial<Answers> & { spec?: string } = {};
+  const out: GivenAnswers = {};
   for (const [key, value] of Object.entries(parsed)) if (value !== undefined) (out as Record<string, unknown>)[key] = value;
-  // A spec path in an answers file is relative to that file.
+  // Paths in an answers file (spec, a blueprint folder) are relative to that file.
   if (out.spec && out.spec !== EXAMPLE) out.spec = path.resolve(path.dirname(file), out.spec);
-  if (out.blueprint) assertAvailable(out.blueprint);
+  if (out.blueprint && isPathRef(out.blueprint)) out.blueprint = path.resolve(path.dirname(file), out.blueprint);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { resolveAnswers, type NewFlags } from '../cli/answers.js';
 import type { Progress } from '../cli/progress.js';
 import type { Prompter } from '../cli/prompter.js';
 import { generateProject } from '../pipeline/generate.js';
-import { installDependencies } from '../pipeline/install.js';
+import { postTasksFor } from '../pipeline/post-tasks.js';
 import { warmUpFormatter } from '../pipeline/format.js';
 import type { FileChange } from '../core/tree.js';
 import type { Answers } from '../core/manifest.js';
@@ -41,24 +41,22 @@ export interface CommandContext {
 export async function runNew(dir: string | undefined, options: NewOptions, ctx: CommandContext): Promise<NewResult> {
   // Prettier loads on its own thread while answers are resolved and templates render.
   warmUpFormatter();
-  const { answers, spec } = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd });
+  const { answers, spec, blueprint } = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd });
   const targetDir = path.resolve(ctx.cwd, dir ?? answers.name);
 
   // Refuse a non-empty target before doing any work (and long before writing anything).
   if (!options.dryRun && !options.force && !(await isMissingOrEmpty(targetDir)))
     throw new UserError(`${targetDir} is not empty. Choose another directory, or pass --force to write into it (existing files that the generator also writes are replaced).`);
 
-  const { tree } = await generateProject({ targetDir, answers, spec, progress: ctx.progress });
+  const { tree, plan } = await generateProject({ targetDir, answers, blueprint, spec, progress: ctx.progress });
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
 
   if (options.dryRun) return { dir: targetDir, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false };
 
   await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
-  let installed = false;
-  if (options.install) {
-    await ctx.progress.task(`Install dependencies (${answers.packageManager} install)`, () => installDependencies(targetDir, answers.packageManager));
-    installed = true;
-  }
+  // Post-tasks run after the commit (never in a dry run, which returned above).
+  for (const task of postTasksFor(blueprint, plan, targetDir, answers, { install: options.install })) await ctx.progress.task(task.title, () => task.run());
+  const installed = options.install;
   let verified = false;
   if (options.verify && ctx.verify) {
     await ctx.verify(targetDir);

@@ -3,7 +3,6 @@
  * Templates only print what is here; if a template needs to compute something, add it to the planner.
  * SQL fragments in the plan are already safe to print (identifiers quoted where reserved).
  */
-import type { BlueprintId, FeatureId } from '../blueprints/registry.js';
 import type { FieldType, Role, Spec } from '../domain/schema.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
@@ -23,23 +22,68 @@ export interface PackageManagerCommands {
   setup: string | null;
 }
 
-export interface Plan {
+/** What the planner needs besides the spec: the answers, mapped once (plan/input.ts). */
+export interface PlanInput {
+  spec: Spec;
+  name: string;
+  blueprint: string;
+  packageManager: PackageManager;
+  features: string[];
+  /** Answers to the blueprint's own questions, by question id. */
+  options: Record<string, string>;
+  generatorVersion: string;
+}
+
+/**
+ * The blueprint-neutral part of the plan, computed once in the core: entities, columns, constraints,
+ * derived indexes (each with the query it serves), relations, jobs. A blueprint's planner adds the rest.
+ */
+export interface DomainPlan {
   generator: { name: string; version: string };
   project: { name: string; description: string; packageManager: PackageManager; commands: PackageManagerCommands; nodeEngine: string };
-  blueprint: { id: BlueprintId; title: string };
-  features: Record<FeatureId, boolean>;
-  /** Every dependency of the generated project, from the one pinned version map. */
-  packages: { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  blueprint: { id: string; title: string };
+  /** Feature id → on/off, for the features the blueprint declares. */
+  features: Record<string, boolean>;
+  /** Answers to the blueprint's own questions. */
+  options: Record<string, string>;
   roles: readonly Role[];
   /** In table-creation order (referenced entities first). */
   entities: EntityPlan[];
   jobs: JobPlan[];
+  /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
+  spec: Spec;
+}
+
+export interface Plan extends DomainPlan {
+  /** Every dependency of the generated project, from the blueprint's pinned version map. */
+  packages: { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  /** The first migration stream's migrations (what the [migration] expansion renders). */
   migrations: MigrationPlan[];
+  /** One per database, each numbered on its own. */
+  migrationStreams: MigrationStreamPlan[];
   metrics: MetricPlan[];
   alerts: AlertPlan[];
   env: EnvVarPlan[];
-  /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
-  spec: Spec;
+  /** Whatever else the blueprint's planner added for its templates (processes, services, queues …). */
+  [part: string]: unknown;
+}
+
+/** A migration stream as a blueprint's planner declares it. */
+export interface MigrationStreamInput {
+  /** Unique within the project, e.g. "main" or a service name. */
+  id: string;
+  /** Folder of its .sql files, relative to the project, e.g. "migrations". */
+  dir: string;
+  /** The entities whose tables live in this database. */
+  entities: string[];
+  /** Title of the initial migration. */
+  initialTitle: string;
+  /** Statements that come before the entity tables in the initial migration (and their reverse). */
+  builtIn: { up: SqlStatement[]; down: SqlStatement[] };
+}
+
+export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle'> {
+  migrations: MigrationPlan[];
 }
 
 export interface EntityPlan {
@@ -157,7 +201,7 @@ export interface SortPlan {
 
 export interface JobPlan {
   name: string; // kebab-case, as declared: "export-project"
-  queue: string; // BullMQ queue name
+  queue: string; // queue (or stream) name
   pascal: string; // "ExportProject"
   camel: string; // "exportProject"
   entity: string; // entity name
@@ -172,7 +216,7 @@ export interface JobPlan {
   description: string;
   /** POST path that enqueues the job, e.g. "/projects/:id/jobs/export-project". */
   routePath: string;
-  /** BullMQ attempts = retries + 1. */
+  /** Tries in all: retries + 1. */
   attempts: number;
   backoffMs: number;
   timeoutMs: number;

@@ -21,7 +21,7 @@ export interface VerifyOptions {
 export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const project = await ProjectContext.load(options.dir);
-  const selected = checksFor(project.manifest.blueprint).filter((c) => selects(options.only, c.id));
+  const selected = checksFor(project.blueprint).filter((c) => selects(options.only, c.id));
   const statics = selected.filter((c) => c.kind === 'static');
   const dynamics = options.staticOnly ? [] : selected.filter((c) => c.kind === 'dynamic');
 
