@@ -33,6 +33,10 @@ const blueprint = {
     return { shared: 'all' };
   },
   runtime: monolithRuntime,
+  nextSteps(plan) {
+    const pm = plan.project.commands;
+    return ['cp .env.example .env   # then set DATABASE_URL, REDIS_URL, JWT_SECRET', `${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`];
+  },
 };
 
 export default blueprint;

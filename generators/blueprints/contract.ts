@@ -109,6 +109,8 @@ export interface BlueprintModule {
   checklist?(): Checklist;
   runtime?(rt: Runtime): RuntimeAdapter;
   postTasks?(args: PostTaskArgs): PostTask[];
+  /** Lines printed after "Created …": what to do next (after cd and install), with the plan's package-manager commands. */
+  nextSteps?(plan: Plan): string[];
 }
 
 /** Where a blueprint came from, as recorded in the project's manifest so `update` and `verify` find it again. */

@@ -192,12 +192,13 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
       ...pick(parent?.module, module, 'checklist'),
       ...pick(parent?.module, module, 'runtime'),
       ...pick(parent?.module, module, 'postTasks'),
+      ...pick(parent?.module, module, 'nextSteps'),
     },
     parentPlan: parent ? (args) => parent.module.plan({ ...args, parent: parent.parentPlan }) : undefined,
   };
 }
 
-function pick<K extends 'checklist' | 'runtime' | 'postTasks'>(parent: Partial<BlueprintModule> | undefined, child: Partial<BlueprintModule>, key: K): Pick<BlueprintModule, K> | object {
+function pick<K extends 'checklist' | 'runtime' | 'postTasks' | 'nextSteps'>(parent: Partial<BlueprintModule> | undefined, child: Partial<BlueprintModule>, key: K): Pick<BlueprintModule, K> | object {
   const value = child[key] ?? parent?.[key];
   return value ? { [key]: value } : {};
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { registerAddCommand } from '../commands/add.js';
 import { registerUpdateCommand } from '../commands/update.js';
 import { registerVerifyCommand } from '../commands/verify.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 export function registerLaterCommands(program: Command, io: Io): void {
   registerVerifyCommand(program, io);

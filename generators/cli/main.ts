@@ -12,6 +12,7 @@ import { runNew, type NewOptions, type NewResult } from '../commands/new.js';
 import { createProgress } from './progress.js';
 import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
+import type { Io } from './io.js';
 import { registerLaterCommands } from './commands.js';
 import { verifyAfterNew } from '../commands/verify.js';
 
@@ -26,14 +27,7 @@ export interface MainOptions {
   interactive?: boolean;
 }
 
-export interface Io {
-  cwd: string;
-  stderr: NodeJS.WritableStream;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  interactive: boolean;
-  prompter: () => Promise<Prompter | undefined>;
-}
+export type { Io } from './io.js';
 
 export async function main(argv: string[], options: MainOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
@@ -86,11 +80,11 @@ function buildProgram(io: Io, asCreate: boolean): Command {
     .description('Generate a backend (prompts on a terminal; flags, --answers or --yes elsewhere), install it and verify it')
     .argument('[dir]', 'target directory (default: the project name)')
     .option('--name <name>', 'project (package) name; default: the directory name')
-    .addOption(new Option('--blueprint <id>', 'architecture blueprint').choices(['monolith-cache', 'microservices', 'serverless', 'hybrid']))
+    .option('--blueprint <id|path|package>', 'architecture blueprint: a built-in id (monolith-cache), a blueprint folder (./my-blueprint) or an npm package')
     .option('--spec <file>', 'domain spec (YAML or JSON); default with --yes: the built-in example domain')
     .option('--answers <file>', 'replay a recorded answers file (YAML or JSON)')
     .addOption(new Option('--package-manager <pm>', 'package manager for the install step').choices(['npm', 'pnpm', 'yarn']))
-    .option('--features <list>', 'optional parts, comma-separated: docker,ci,monitoring,loadtest (or "none"); default: all')
+    .option('--features <list>', 'the blueprint\'s optional parts, comma-separated (monolith-cache: docker,ci,monitoring,loadtest), or "none"; default: all')
     .option('-y, --yes', 'accept defaults for every answer not given')
     .option('--no-install', 'do not install dependencies')
     .option('--no-verify', 'do not run the verification checklist afterwards')
@@ -126,6 +120,5 @@ function printNewResult(result: NewResult, io: Io, json: boolean): void {
   io.out('Next steps:');
   io.out(`  cd ${rel}`);
   if (!result.installed) io.out(`  ${pm.install}`);
-  io.out('  cp .env.example .env   # then set DATABASE_URL, REDIS_URL, JWT_SECRET');
-  io.out(`  ${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`);
+  for (const step of result.nextSteps) io.out(`  ${step}`);
 }

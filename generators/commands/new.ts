@@ -28,6 +28,8 @@ export interface NewResult {
   files: { path: string; status: 'create' | 'overwrite' | 'unchanged' }[];
   installed: boolean;
   verified: boolean;
+  /** The blueprint's next steps after cd and install (e.g. configure, migrate, start). */
+  nextSteps: string[];
 }
 
 export interface CommandContext {
@@ -51,7 +53,8 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
   const { tree, plan } = await generateProject({ targetDir, answers, blueprint, spec, progress: ctx.progress });
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
 
-  if (options.dryRun) return { dir: targetDir, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false };
+  const nextSteps = blueprint.module.nextSteps?.(plan) ?? [];
+  if (options.dryRun) return { dir: targetDir, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false, nextSteps };
 
   await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
   // Post-tasks run after the commit (never in a dry run, which returned above).
@@ -62,7 +65,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
     await ctx.verify(targetDir);
     verified = true;
   }
-  return { dir: targetDir, packageManager: answers.packageManager, dryRun: false, files, installed, verified };
+  return { dir: targetDir, packageManager: answers.packageManager, dryRun: false, files, installed, verified, nextSteps };
 }
 
 function statusOf(change: FileChange): 'create' | 'overwrite' | 'unchanged' {

@@ -16,6 +16,7 @@ import { renderBlueprint } from '../render/templates.js';
 import { formatTree } from './format.js';
 import { rawHashes } from '../regen/snapshot.js';
 import { writeRecord } from './record.js';
+import { resolveBlueprint } from '../blueprints/registry.js';
 import { silentProgress, type Progress } from '../cli/progress.js';
 
 /** What a plop action receives as "answers": the derived plan, the blueprint and the tree to write into. */
@@ -70,7 +71,8 @@ export async function runGenerator(name: string, context: RenderContext): Promis
 export interface GenerateInput {
   targetDir: string;
   answers: Answers;
-  blueprint: ResolvedBlueprint;
+  /** The resolved blueprint; default: answers.blueprint resolved by the registry (a built-in id). */
+  blueprint?: ResolvedBlueprint;
   spec: Spec;
   /** Reports each step (render, format) as it runs; silent when omitted. */
   progress?: Progress;
@@ -83,7 +85,8 @@ export interface Generated {
 }
 
 export async function generateProject(input: GenerateInput): Promise<Generated> {
-  const { answers, spec, blueprint } = input;
+  const { answers, spec } = input;
+  const blueprint = input.blueprint ?? (await resolveBlueprint(answers.blueprint, { from: input.targetDir, what: 'answers field "blueprint"' }));
   const plan = planProject(planInputFrom(answers, spec, GENERATOR_VERSION), blueprint);
   const tree = new Tree(input.targetDir);
   const progress = input.progress ?? silentProgress;

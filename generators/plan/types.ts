@@ -29,8 +29,8 @@ export interface PlanInput {
   blueprint: string;
   packageManager: PackageManager;
   features: string[];
-  /** Answers to the blueprint's own questions, by question id. */
-  options: Record<string, string>;
+  /** Answers to the blueprint's own questions, by question id (default: none). */
+  options?: Record<string, string>;
   generatorVersion: string;
 }
 
