@@ -19,8 +19,8 @@ export const answersSchema = z.strictObject({
   }),
   blueprint: blueprintIdSchema,
   packageManager: z.enum(['npm', 'pnpm', 'yarn']).default('npm'),
-  /** The blueprint's optional features that are on. */
-  features: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case feature id' })),
+  /** The blueprint's optional features that are on (absent: all of them). */
+  features: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case feature id' })).optional(),
   /** Answers to the blueprint's own questions (absent when it asks none). */
   options: z.record(z.string(), z.string()).optional(),
 });

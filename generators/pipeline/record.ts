@@ -53,8 +53,12 @@ export function writeRecord(tree: Tree, input: RecordInput): Manifest {
   return manifest;
 }
 
-/** A blueprint folder as the project records it: relative to the project when that is shorter to move with it. */
+/**
+ * A blueprint folder as the project records it: relative to the project when it lives inside it or
+ * near it (a checkout that holds both moves as one), absolute otherwise.
+ */
 function relativeRef(projectDir: string, dir: string): string {
   const rel = path.relative(projectDir, dir).split(path.sep).join('/');
-  return rel === '' ? '.' : rel;
+  if (rel === '') return '.';
+  return /^(\.\.\/){3,}/.test(`${rel}/`) || path.isAbsolute(rel) ? dir : rel;
 }

@@ -28,7 +28,8 @@ export interface PlanInput {
   name: string;
   blueprint: string;
   packageManager: PackageManager;
-  features: string[];
+  /** The optional features that are on (undefined: every feature the blueprint declares). */
+  features?: string[] | undefined;
   /** Answers to the blueprint's own questions, by question id (default: none). */
   options?: Record<string, string>;
   generatorVersion: string;
