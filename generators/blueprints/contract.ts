@@ -58,7 +58,7 @@ export interface Checklist {
 
 /** One process of a generated project, as verify starts it. */
 export interface ProcessSpec {
-  /** Arguments to `node` (run in the project directory), e.g. ['dist/server.js']. */
+  /** Arguments to `node` (run in the project directory), e.g. the compiled entry file. */
   args: string[];
   /** The env var that gets the free port the process must listen on. */
   portEnv: string;

@@ -95,7 +95,7 @@ export class ProjectContext {
     });
   }
 
-  /** Entry source file of a script ("start": "node dist/server.js" → src/server.ts). */
+  /** Entry source file of a script ("start": "node dist/main.js" → src/main.ts). */
   async entryOf(script: string, fallback: string): Promise<string> {
     const cmd = (await this.packageJson())?.scripts?.[script] ?? '';
     const m = /\bdist\/(\S+)\.js\b/.exec(cmd) ?? /\bsrc\/(\S+)\.ts\b/.exec(cmd);
