@@ -104,9 +104,18 @@ export interface PostTaskArgs {
   answers: Answers;
 }
 
+/** What checklist() gets: the outcome constructors, so checks written in plain JS need no import of the generator. */
+export interface CheckKit {
+  pass: typeof import('../verify/types.js').pass;
+  fail: typeof import('../verify/types.js').fail;
+  skip: typeof import('../verify/types.js').skip;
+  verdict: typeof import('../verify/types.js').verdict;
+  seed: typeof import('../verify/types.js').seed;
+}
+
 export interface BlueprintModule {
   plan(args: PlannerArgs): BlueprintPlanParts;
-  checklist?(): Checklist;
+  checklist?(kit: CheckKit): Checklist;
   runtime?(rt: Runtime): RuntimeAdapter;
   postTasks?(args: PostTaskArgs): PostTask[];
   /** Lines printed after "Created …": what to do next (after cd and install), with the plan's package-manager commands. */

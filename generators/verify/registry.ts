@@ -6,7 +6,7 @@
  */
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import type { Check } from './types.js';
-import { skip } from './types.js';
+import { fail, pass, seed, skip, verdict } from './types.js';
 import { STATIC_CHECKS } from './checks/static.js';
 import { DYNAMIC_CHECKS } from './checks/dynamic.js';
 
@@ -25,7 +25,7 @@ function selected(patterns: 'all' | string[], id: string): boolean {
 }
 
 export function checksFor(blueprint: Pick<ResolvedBlueprint, 'id' | 'module'>): Check[] {
-  const checklist = blueprint.module.checklist?.() ?? { shared: [] };
+  const checklist = blueprint.module.checklist?.({ pass, fail, skip, verdict, seed }) ?? { shared: [] };
   const shared = SHARED_CHECKS.map((c): Check =>
     selected(checklist.shared, c.id)
       ? c
