@@ -143,6 +143,22 @@ describe('a blueprint loaded from a path (the fixture: gateway + services)', () 
     expect(r2.results[0]).toMatchObject({ status: 'fail', evidence: [expect.objectContaining({ text: "creates another service's table: metric_sample" })] });
   });
 
+  it('an npm package: resolved from node_modules, recorded with the package version, found again by verify', async () => {
+    const pkg = path.join(cwd, 'node_modules/gateway-services-blueprint');
+    await cp(FIXTURE, pkg, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(pkg, 'blueprint.json'), 'utf8'));
+    delete manifest.version; // the package's version is the blueprint's
+    await writeFile(path.join(pkg, 'blueprint.json'), JSON.stringify(manifest));
+    await writeFile(path.join(pkg, 'package.json'), JSON.stringify({ name: 'gateway-services-blueprint', version: '3.4.5', type: 'module' }));
+    const run = await runCli(['from-pkg', '--spec', SPEC, '--blueprint', 'gateway-services-blueprint', '--yes', ...noPost], { cwd });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const dir = path.join(cwd, 'from-pkg');
+    expect((await manifestOf(dir)).blueprintSource).toEqual({ kind: 'package', ref: 'gateway-services-blueprint', version: '3.4.5' });
+    const report = await runVerify({ dir, staticOnly: true, only: ['gateway-services.'] });
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([['gateway-services.stream-per-service', 'pass']]);
+  });
+
   it('a blueprint extends another and overrides a template by path', async () => {
     const child = path.join(cwd, 'child-blueprint');
     await mkdir(path.join(child, 'templates'), { recursive: true });
