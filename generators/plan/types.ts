@@ -134,6 +134,8 @@ export interface ColumnPlan {
   fieldType: FieldType | 'id' | 'audit';
   /** Full column definition for CREATE TABLE, e.g. "name varchar(200) NOT NULL CHECK (char_length(name) >= 1)". */
   ddl: string;
+  /** The constraints in `ddl`, as data (what add/update diff). */
+  constraints: ColumnConstraints;
   sqlType: string;
   nullable: boolean;
   unique: boolean;
@@ -155,6 +157,17 @@ export interface ColumnPlan {
   /** SQL expression producing a valid value for row `g` (generate_series) when seeding volume, or null for FKs. */
   seedSql: string | null;
   description: string;
+}
+
+export interface ColumnConstraints {
+  notNull: boolean;
+  /** SQL default expression, e.g. "now()" or "'active'", or null. */
+  default: string | null;
+  /** A UNIQUE constraint on the column itself (soft-deleted tables use a partial unique index instead). */
+  unique: boolean;
+  references: { table: string; onDelete: 'RESTRICT' | 'CASCADE' | 'SET NULL' } | null;
+  /** CHECK expressions, without the CHECK keyword and outer parentheses. */
+  checks: string[];
 }
 
 export interface ReferencePlan {
