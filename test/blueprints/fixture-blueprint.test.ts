@@ -76,6 +76,16 @@ describe('a blueprint loaded from a path (the fixture: gateway + services)', () 
     const ok = await runCli(['nodocs', '--spec', SPEC, '--blueprint', FIXTURE, '--features', 'none', '--yes', ...noPost], { cwd });
     expect(ok.code).toBe(0);
     expect((await readdir(path.join(cwd, 'nodocs'))).includes('docs')).toBe(false);
+    // An answers file: the blueprint folder and the spec are relative to the file; the blueprint's own question answered.
+    await mkdir(path.join(cwd, 'answers'), { recursive: true });
+    await writeFile(
+      path.join(cwd, 'answers/blog.yaml'),
+      stringify({ blueprint: path.relative(path.join(cwd, 'answers'), FIXTURE), spec: path.relative(path.join(cwd, 'answers'), SPEC), features: [], options: { transport: 'in-process' } }),
+    );
+    const replay = await runCli(['replayed', '--answers', 'answers/blog.yaml', ...noPost], { cwd });
+    expect(replay.stderr).toBe('');
+    expect((await manifestOf(path.join(cwd, 'replayed'))).answers).toEqual({ name: 'replayed', blueprint: 'gateway-services', packageManager: 'npm', features: [], options: { transport: 'in-process' } });
+    expect(await readFile(path.join(cwd, 'replayed/gateway.js'), 'utf8')).toContain('(in-process)');
   });
 
   it('add resource: an additive migration in the stream of the service that owns the table, or a new stream for a new service', async () => {
