@@ -219,3 +219,42 @@ function mergeManifests(parent: BlueprintManifest, child: BlueprintManifest): Bl
 export function isBlueprintId(value: string): boolean {
   return BLUEPRINT_ID.test(value);
 }
+
+/**
+ * The four architectures the product promises, as `advise` compares them (the options of its decision
+ * matrix and the titles docs/architecture.md prints). This is advice data, not the list of blueprints
+ * that can be loaded: that is discovered (blueprints/<id>/ folders) and open (paths, packages).
+ */
+export const BLUEPRINTS = [
+  {
+    id: 'monolith-cache',
+    title: 'Monolith + cache',
+    summary: 'one API process + one worker process; PostgreSQL; Redis for cache-aside, rate limits and the job queue',
+    available: true,
+  },
+  {
+    id: 'microservices',
+    title: 'Microservices',
+    summary: 'an API gateway + one service per bounded context, database per service, events with a transactional outbox',
+    available: false,
+  },
+  {
+    id: 'serverless',
+    title: 'Serverless',
+    summary: 'function handlers behind an HTTP API, a managed queue for jobs, PostgreSQL through a connection proxy',
+    available: false,
+  },
+  {
+    id: 'hybrid',
+    title: 'Hybrid',
+    summary: 'a container API (the monolith core) + separately deployed workers for async and bursty work',
+    available: false,
+  },
+] as const;
+
+/** One of the four architectures `advise` compares. */
+export type BlueprintId = (typeof BLUEPRINTS)[number]['id'];
+
+export function isArchitecture(id: string): id is BlueprintId {
+  return BLUEPRINTS.some((b) => b.id === id);
+}

@@ -15,6 +15,7 @@ import { loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
+import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
 
 export interface NewFlags {
   name?: string;
@@ -81,6 +82,7 @@ export async function resolveAnswers(
 
   // Blueprint: --blueprint / the answers file (relative to cwd / the file), the spec's (relative to the spec), a prompt, or the default.
   let blueprintRef = given.blueprint;
+  let context = given.context;
   let blueprintFrom = ctx.cwd;
   let blueprintWhat = given.blueprint === validatedFlags.blueprint ? '--blueprint' : `answers file ${flags.answers} field "blueprint"`;
   if (blueprintRef === undefined && spec.blueprint !== undefined) {
@@ -89,18 +91,23 @@ export async function resolveAnswers(
     blueprintWhat = `${specFile ?? 'spec'} field "blueprint"`;
   }
   if (blueprintRef === undefined) {
-    if (prompter && !flags.yes)
-      blueprintRef = await prompter.select<string>({
+    if (prompter && !flags.yes) {
+      const picked = await prompter.select<string>({
         message: 'Architecture blueprint',
-        choices: (await listBuiltIns()).map((b) => ({
-          name: `${b.title} (${b.id})`,
-          value: b.id,
-          description: b.summary,
-          ...(b.available ? {} : { disabled: '(not available yet)' }),
-        })),
+        choices: [
+          { name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE },
+          ...(await listBuiltIns()).map((b) => ({
+            name: `${b.title} (${b.id})`,
+            value: b.id,
+            description: b.summary,
+            ...(b.available ? {} : { disabled: '(not available yet)' }),
+          })),
+        ],
         default: DEFAULT_BLUEPRINT,
       });
-    else if (flags.yes) blueprintRef = DEFAULT_BLUEPRINT;
+      if (picked === HELP_ME_CHOOSE) ({ blueprint: blueprintRef, context } = await helpMeChoose(prompter));
+      else blueprintRef = picked;
+    } else if (flags.yes) blueprintRef = DEFAULT_BLUEPRINT;
     else missing(`--blueprint ${DEFAULT_BLUEPRINT}`, 'blueprint');
   }
   const blueprint = await resolveBlueprint(blueprintRef!, { from: blueprintFrom, what: blueprintWhat });
@@ -148,6 +155,7 @@ export async function resolveAnswers(
     packageManager,
     features: features ?? featureIds,
     ...(blueprint.manifest.questions.length ? { options } : {}),
+    context,
   });
   return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined };
 }

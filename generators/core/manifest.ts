@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { blueprintIdSchema } from '../blueprints/manifest.js';
 import { UserError } from './errors.js';
 import { specSchema } from '../domain/schema.js';
+import { adviceContextSchema } from '../advise/context.js';
 
 export const MANIFEST_PATH = '.backend-arch/manifest.json';
 
@@ -23,6 +24,8 @@ export const answersSchema = z.strictObject({
   features: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case feature id' })).optional(),
   /** Answers to the blueprint's own questions (absent when it asks none). */
   options: z.record(z.string(), z.string()).optional(),
+  /** The project's context as given to `advise` (optional): docs/architecture.md is drawn from it. */
+  context: adviceContextSchema.optional(),
 });
 export type Answers = z.output<typeof answersSchema>;
 

@@ -12,6 +12,8 @@ import { entityIndexes, normalizePattern, sortFor } from './indexes.js';
 import { initialMigration } from './migrations.js';
 import type { DomainPlan, EntityPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput } from './types.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
+import { planArchitecture } from './architecture.js';
+import { isArchitecture } from '../blueprints/registry.js';
 
 export type { PlanInput } from './types.js';
 
@@ -26,7 +28,11 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     ids.add(stream.id);
     return { id: stream.id, dir: stream.dir, entities: stream.entities, migrations: [initialMigration(stream, domain.entities)] };
   });
-  return { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
+  const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
+  // The decision record (docs/architecture.md) compares the four architectures advise knows; a
+  // blueprint that is not one of them gets none.
+  if (isArchitecture(plan.blueprint.id)) plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
+  return plan;
 }
 
 export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 'manifest'>): DomainPlan {

@@ -4,6 +4,9 @@
  * SQL fragments in the plan are already safe to print (identifiers quoted where reserved).
  */
 import type { FieldType, Role, Spec } from '../domain/schema.js';
+import type { ArchitecturePlan } from './architecture.js';
+import type { AdviceContextInput } from '../advise/context.js';
+import type { Measured } from '../advise/capacity.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
@@ -33,6 +36,10 @@ export interface PlanInput {
   /** Answers to the blueprint's own questions, by question id (default: none). */
   options?: Record<string, string>;
   generatorVersion: string;
+  /** The context given to `advise` (recorded in the answers), for the decision record. */
+  context?: AdviceContextInput | undefined;
+  /** API throughput a verify run measured, for the capacity estimate. */
+  measured?: Measured | undefined;
 }
 
 /**
@@ -65,8 +72,10 @@ export interface Plan extends DomainPlan {
   metrics: MetricPlan[];
   alerts: AlertPlan[];
   env: EnvVarPlan[];
-  /** Whatever else the blueprint's planner added for its templates (processes, services, queues …). */
-  [part: string]: unknown;
+  /** The architecture decision record (docs/architecture.md), for the four architectures advise compares. */
+  architecture?: ArchitecturePlan;
+  // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
+  // in the object too; the core never reads it, so it is not typed here.
 }
 
 /** A migration stream as a blueprint's planner declares it. */

@@ -22,6 +22,7 @@ import type { Spec } from '../domain/schema.js';
 import { diffSchema, type SchemaChange } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
 import { validateChangedSpec, type SpecChange } from './spec-change.js';
+import type { Measured } from '../advise/capacity.js';
 
 export const REGEN_GENERATORS = ['resource', 'job', 'index', 'update'] as const;
 export type RegenGenerator = (typeof REGEN_GENERATORS)[number];
@@ -50,6 +51,8 @@ export interface RegenContext {
   /** Numbers already used by files in each stream's folder on disk (the user may have written some). */
   usedMigrationNumbers: (dir: string) => number[];
   tree: Tree;
+  /** API throughput the last verify run measured (docs/verification.md): the decision record's capacity uses it. */
+  measured?: Measured | undefined;
   /** Formatted output reused from the snapshot for files whose template output did not change. */
   formatCache?: FormatCache | undefined;
   spec?: Spec;
@@ -60,8 +63,8 @@ export interface RegenContext {
   thrown?: unknown;
 }
 
-function planFor(blueprint: ResolvedBlueprint, manifest: Manifest, spec: Spec): Plan {
-  return planProject(planInputFrom(manifest.answers, spec, GENERATOR_VERSION), blueprint);
+function planFor(blueprint: ResolvedBlueprint, manifest: Manifest, spec: Spec, measured?: Measured): Plan {
+  return planProject(planInputFrom(manifest.answers, spec, GENERATOR_VERSION, measured), blueprint);
 }
 
 /**
@@ -143,7 +146,7 @@ function registerGenerators(): Promise<NodePlopAPI> {
     plop.setActionType(
       'plan-regen',
       guarded('plan-regen', (ctx) => {
-        const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!);
+        const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!, ctx.measured);
         const before = planFor(ctx.blueprint, ctx.manifest, ctx.generatedSpec);
         const { changes, added } = planStreams(plan, before, ctx);
         const schema = mergeChanges(changes);

@@ -5,6 +5,8 @@
  *   replace / 3-way merge / keep deleted → manifest + base snapshot → dry-run diff, or one atomic commit.
  */
 import { readdir } from 'node:fs/promises';
+import { measuredFromReport } from '../advise/capacity.js';
+import { REPORT_PATH } from '../verify/report.js';
 import path from 'node:path';
 import { commitTree } from '../core/commit.js';
 import { UserError } from '../core/errors.js';
@@ -137,6 +139,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     change,
     allowDestructive: options.allowDestructive === true,
     usedMigrationNumbers: (streamDir) => used.get(streamDir) ?? [],
+    measured: measuredFromReport(disk.read(REPORT_PATH)),
   });
   const { tree: renderedTree, spec, plan } = rendered;
   const newMigrations = rendered.newMigrations ?? [];

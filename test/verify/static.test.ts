@@ -82,7 +82,8 @@ const CASES: [string, string, Break, RegExp][] = [
 describe('each static check fails, naming the evidence, on a project broken on purpose', () => {
   it('every static check has at least one break-case', () => {
     const covered = new Set(CASES.map(([id]) => id));
-    expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+    // The architecture.* checks have their break-cases in test/advise/architecture-checks.test.ts.
+    expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('architecture.'))).toEqual([]);
   });
 
   for (const [id, what, breakIt, evidence] of CASES) {
@@ -122,7 +123,7 @@ describe('the command', () => {
       expect(report.mode).toBe('static');
       expect(report.totals.fail).toBe(0);
       expect(report.totals.pass).toBe(STATIC_CHECKS.length);
-      expect(await readFile(path.join(dir, 'docs/verification.md'), 'utf8')).toMatch(/\*\*28 passed, 0 failed, 0 skipped\*\*/);
+      expect(await readFile(path.join(dir, 'docs/verification.md'), 'utf8')).toMatch(new RegExp(`\\*\\*${STATIC_CHECKS.length} passed, 0 failed, 0 skipped\\*\\*`));
     } finally {
       await removeProject(dir);
     }
@@ -136,7 +137,7 @@ describe('the command', () => {
       expect(code).toBe(1);
       expect(out).toMatch(/✗ security\.helmet — @fastify\/helmet is not registered/);
       expect(out).toMatch(/fix: Register @fastify\/helmet/);
-      expect(out).toMatch(/27 passed, 1 failed, 0 skipped/);
+      expect(out).toMatch(new RegExp(`${STATIC_CHECKS.length - 1} passed, 1 failed, 0 skipped`));
       expect(await readFile(path.join(dir, 'docs/verification.md'), 'utf8')).toMatch(/\| ✗ \| `security\.helmet` \|/);
     } finally {
       await removeProject(dir);

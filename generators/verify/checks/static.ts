@@ -28,6 +28,7 @@ import { dockerfileNonRoot } from './delivery/dockerfile.js';
 import { ciWorkflow } from './delivery/ci-workflow.js';
 import { readme } from './delivery/readme.js';
 import { envExample } from './delivery/env-example.js';
+import { ARCHITECTURE_CHECKS } from './architecture/index.js';
 
 export const STATIC_CHECKS: Check[] = [
   migrationsParse,
@@ -58,4 +59,5 @@ export const STATIC_CHECKS: Check[] = [
   ciWorkflow,
   readme,
   envExample,
+  ...ARCHITECTURE_CHECKS,
 ];

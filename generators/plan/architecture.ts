@@ -1,0 +1,246 @@
+/**
+ * The architecture decision record (docs/architecture.md) as data: seed 000's method applied to this
+ * project — context, the options evaluated with their trade-offs, the decision matrix, the decision,
+ * what was generated (a mermaid diagram), the database design, the performance targets and the alert
+ * rules that monitor them, the security checklist against what the project implements, capacity and
+ * cost at 1×–10×, the scaling path and the migration path. The template only prints this.
+ */
+import { BLUEPRINTS, type BlueprintId } from '../blueprints/registry.js';
+import { advise, type Advice } from '../advise/advice.js';
+import { QUESTIONS, describeValue, type AdviceContextInput } from '../advise/context.js';
+import { estimateCapacity, MULTIPLIERS, type Estimate, type Measured } from '../advise/capacity.js';
+import { CRITERIA, CRITERION_TITLES, RULES, type Source } from '../advise/rules.js';
+import type { Plan } from './types.js';
+
+export interface ArchitecturePlan {
+  /** True when the answers carried a context (from `advise` or the "help me choose" prompt). */
+  contextStated: boolean;
+  context: { question: string; flag: string; value: string; stated: boolean }[];
+  generated: { id: BlueprintId; title: string };
+  recommended: { id: BlueprintId; title: string; available: boolean };
+  /** Why the generated blueprint differs from the recommendation (null when they agree). */
+  divergence: string | null;
+  /** `source` is markdown: a link when the source is on the web. */
+  reasons: { rule: string; condition: string; reason: string; source: string }[];
+  wouldChangeIf: { if: string; then: BlueprintId }[];
+  criteria: { id: string; title: string }[];
+  /** One row per blueprint, in the advice's order (best first). */
+  matrix: { blueprint: BlueprintId; title: string; scores: number[]; total: number }[];
+  options: { blueprint: BlueprintId; title: string; summary: string; pros: string[]; cons: string[] }[];
+  rules: { id: string; condition: string; fired: boolean; source: string }[];
+  diagram: string[];
+  /** Every table the migrations create (built-in ones included), with its columns. */
+  tables: { name: string; columns: string; notes: string }[];
+  indexes: { table: string; name: string; columns: string; partial: string; serves: string }[];
+  partitioning: { table: string; scheme: string; why: string }[];
+  targets: { target: string; monitoredBy: string }[];
+  monitoringOn: boolean;
+  alerts: { name: string; fires: string; source: string }[];
+  security: { item: string; done: boolean; how: string }[];
+  estimate: Estimate;
+  /** Column headers of the cost table: "1×", "2×", … */
+  multipliers: string[];
+  scalingPath: { step: string; when: string; what: string }[];
+  migration: { required: boolean; from: string; to: string; phases: { name: string; steps: string[] }[]; rollback: string[] };
+}
+
+const TRADE_OFFS: Record<BlueprintId, { pros: string[]; cons: string[] }> = {
+  'monolith-cache': {
+    pros: ['one deployable and one database: simple to run, debug and change', 'lowest latency: in-process calls, a pooled connection, Redis cache-aside', 'cheapest at small and steady load'],
+    cons: ['scales as a whole; one hot module scales everything', 'many teams contend for one release train'],
+  },
+  microservices: {
+    pros: ['teams deploy independently', 'each service scales and fails on its own', 'data split by bounded context'],
+    cons: ['the highest operational cost: gateway, broker, a database per service, distributed tracing', 'eventual consistency (outbox, idempotent consumers) in every cross-service flow'],
+  },
+  serverless: {
+    pros: ['pay per request, scale to zero: cheapest for spiky or idle traffic', 'no servers to patch or size'],
+    cons: ['cold starts in the p95 tail; connections through a proxy', 'per-request price exceeds provisioned capacity at high sustained load', 'long-lived connections (real time) need an external store'],
+  },
+  hybrid: {
+    pros: ['the monolith core stays warm for the latency-critical path', 'bursty and async work moves to functions that scale on their own', 'a strangler-fig step from an existing system or towards services'],
+    cons: ['two runtimes to deploy, observe and secure', 'an outbox between them to keep them consistent'],
+  },
+};
+
+/** Seed 000's performance targets, with the metrics that show them. */
+const TARGETS = [
+  { target: 'API response time p95 < 100 ms', metrics: ['http_request_duration_seconds'], verify: 'dynamic.load-p95 (verify)' },
+  { target: 'Database query time p95 < 50 ms', metrics: ['db_pool_connections_in_use', 'db_pool_waiting_requests'], verify: 'dynamic.explain (verify: every access pattern uses its index)' },
+  { target: 'Cache hit rate > 80%', metrics: ['cache_hits_total', 'cache_misses_total'], verify: 'cache_hits_total / cache_misses_total', onDashboard: true },
+  { target: 'Uptime 99.9%', metrics: ['http_requests_total'], verify: '/health/live and /health/ready probes' },
+] as const;
+
+export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput: AdviceContextInput | undefined, measured?: Measured): ArchitecturePlan {
+  const advice: Advice = advise(contextInput ?? {}, measured ? { measured } : {});
+  const generated = plan.blueprint.id as BlueprintId; // planProject calls this only for the architectures advise compares
+  const title = (id: BlueprintId) => BLUEPRINTS.find((b) => b.id === id)!.title;
+  const estimate = estimateCapacity(advice.context, generated, measured);
+  const monitoringOn = plan.features.monitoring === true;
+  const replaces = advice.context.replacesSystem;
+  return {
+    contextStated: contextInput !== undefined,
+    context: QUESTIONS.map((q) => ({ question: q.message, flag: q.flag, value: describeValue(q.field, advice.context[q.field]), stated: !advice.defaulted.includes(q.field) })),
+    generated: { id: generated, title: title(generated) },
+    recommended: { id: advice.recommended, title: title(advice.recommended), available: advice.available },
+    divergence:
+      advice.recommended === generated
+        ? null
+        : !advice.available && generated === advice.generate
+          ? `${advice.recommended} is not available yet in create-backend-arch ${plan.generator.version}; ${generated} was generated as the MonolithFirst step, and the migration path below leads to ${advice.recommended}.`
+          : `${generated} was chosen explicitly over the recommendation (${advice.recommended}); the matrix shows what that trades.`,
+    reasons: advice.reasons.map((r) => ({ rule: r.rule, condition: r.condition, reason: r.reason, source: sourceLink(r.source) })),
+    wouldChangeIf: advice.wouldChangeIf,
+    criteria: CRITERIA.map((c) => ({ id: c, title: CRITERION_TITLES[c] })),
+    matrix: advice.ranking.map(({ blueprint, total }) => {
+      const s = advice.matrix.scores.find((x) => x.blueprint === blueprint)!;
+      return { blueprint, title: title(blueprint), scores: CRITERIA.map((c) => s.criteria[c].score), total };
+    }),
+    options: advice.ranking.map(({ blueprint }) => ({ blueprint, title: title(blueprint), summary: BLUEPRINTS.find((b) => b.id === blueprint)!.summary, ...TRADE_OFFS[blueprint] })),
+    rules: RULES.map((r) => ({ id: r.id, condition: r.condition, fired: advice.matrix.fired.includes(r.id), source: sourceLink(r.source) })),
+    diagram: diagram(plan),
+    ...schemaTables(plan),
+    partitioning: [
+      { table: 'audit_log', scheme: 'RANGE (created_at), one partition per month created ahead by ensure_audit_log_partitions(), plus a DEFAULT partition', why: 'append-only and the fastest-growing table; old months are detached or dropped instead of deleted row by row' },
+      ...(estimate.rows.some((r) => r.dbGb >= 100)
+        ? [{ table: largestTable(plan), scheme: `RANGE (created_at) by month once the database passes ~100 GB (the estimate reaches ${estimate.rows.find((r) => r.dbGb >= 100)!.dbGb} GB at ${estimate.rows.find((r) => r.dbGb >= 100)!.multiplier}×)`, why: 'keeps indexes and vacuum per partition small; lists by recent created_at touch one partition' }]
+        : []),
+    ],
+    targets: TARGETS.map((t) => {
+      const alerts = plan.alerts.filter((a) => a.metrics.some((m) => (t.metrics as readonly string[]).includes(m))).map((a) => a.name);
+      const byAlert = monitoringOn && alerts.length ? `alert ${alerts.join(', ')}` : monitoringOn ? 'no alert rule' : 'monitoring feature off: no alert rule generated';
+      const shown = 'onDashboard' in t ? `${monitoringOn ? 'the Grafana dashboard over' : 'exported at /metrics:'} ${t.verify}` : t.verify;
+      return { target: t.target, monitoredBy: `${byAlert}; ${shown}` };
+    }),
+    monitoringOn,
+    alerts: plan.alerts.map((a) => ({ name: a.name, fires: `${a.summary} for ${a.for} (${a.severity})`, source: a.source })),
+    security: securityChecklist(plan),
+    estimate,
+    multipliers: MULTIPLIERS.map((m) => `${m}×`),
+    scalingPath: scalingPath(estimate),
+    migration: migrationPath(generated, replaces, advice.context.stack),
+  };
+}
+
+/**
+ * Tables and indexes as the planned migrations create them (built-in tables included), each index
+ * with the query it serves (the comment the migration prints above it).
+ */
+function schemaTables(plan: Omit<Plan, 'architecture'>): Pick<ArchitecturePlan, 'tables' | 'indexes'> {
+  const tables: ArchitecturePlan['tables'] = [];
+  const indexes: ArchitecturePlan['indexes'] = [];
+  for (const statement of plan.migrations.flatMap((m) => m.up)) {
+    const table = /^CREATE TABLE ("?[\w]+"?) \(\n([\s\S]*?)\n\)( PARTITION BY [^;]+)?;$/.exec(statement.sql);
+    if (table) {
+      const name = table[1]!.replaceAll('"', '');
+      const entity = plan.entities.find((e) => e.tableName === name);
+      const columns = table[2]!.split('\n').map((l) => l.trim()).filter((l) => !/^(PRIMARY KEY|UNIQUE|CHECK|CONSTRAINT|FOREIGN KEY)\b/.test(l)).map((l) => l.split(/\s+/)[0]!.replaceAll('"', ''));
+      const notes = entity
+        ? [entity.softDelete ? 'soft delete (deleted_at)' : '', ...entity.references.map((r) => `${r.column} → ${r.entity} (${r.onDelete})`), `read by id cached ${entity.cacheTtl} s`]
+        : [statement.comment];
+      if (table[3]) notes.push(`partitioned:${table[3].replace(' PARTITION BY', '')}`);
+      tables.push({ name, columns: columns.join(', '), notes: notes.filter(Boolean).join('; ') });
+      continue;
+    }
+    const index = /^CREATE (?:UNIQUE )?INDEX (\w+) ON ("?\w+"?) \((.+?)\)(?: WHERE (.+?))?;$/.exec(statement.sql);
+    if (index) {
+      indexes.push({
+        table: index[2]!.replaceAll('"', ''),
+        name: index[1]!,
+        columns: index[3]!,
+        partial: index[4] ?? '',
+        serves: statement.comment.replace(/^Serves /, '').replace(/\.$/, ''),
+      });
+    }
+  }
+  return { tables, indexes };
+}
+
+function sourceLink(source: Source): string {
+  return source.url ? `[${source.title}](${source.url})` : source.title;
+}
+
+function largestTable(plan: Omit<Plan, 'architecture'>): string {
+  // The table most others point at collects the most rows per parent: the child with the most references.
+  const leaf = [...plan.entities].sort((a, b) => b.references.length - a.references.length)[0];
+  return leaf?.tableName ?? 'the largest table';
+}
+
+function diagram(plan: Omit<Plan, 'architecture'>): string[] {
+  const lines = [
+    'flowchart LR',
+    '  client(["Client"]) -->|"HTTP + JWT"| api["API process (Fastify)"]',
+    `  pg[("PostgreSQL: ${plan.entities.length} entity tables + audit_log, job_runs, auth_users")]`,
+    '  redis[("Redis: cache, rate limits, queues")]',
+    '  api -->|"rate limits"| redis',
+  ];
+  for (const e of plan.entities) lines.push(`  api -->|"${e.routePrefix}"| m_${e.name}["module ${e.moduleDir}"]`, `  m_${e.name} -->|"cache-aside ${e.cacheTtl} s"| redis`, `  m_${e.name} -->|"SQL"| pg`);
+  if (plan.jobs.length) lines.push('  worker["worker process"] -->|"SQL"| pg');
+  for (const j of plan.jobs) lines.push(`  api -->|"enqueue → 202"| q_${j.camel}[["queue ${j.queue}"]]`, `  q_${j.camel} -->|"${j.attempts} attempts, backoff"| worker`);
+  if (plan.features.monitoring) lines.push('  prometheus["Prometheus + alert rules"] -->|"scrape"| api', ...(plan.jobs.length ? ['  prometheus -->|"scrape"| worker'] : []));
+  return lines;
+}
+
+/** Seed 000's Security Checklist, each item as this project implements it (or says where it belongs). */
+function securityChecklist(plan: Omit<Plan, 'architecture'>): ArchitecturePlan['security'] {
+  const roles = plan.roles.join(', ');
+  return [
+    { item: 'Authentication (JWT, OAuth, API keys)', done: true, how: 'JWT bearer tokens (@fastify/jwt) on every route but login; checked by api.auth-on-mutations' },
+    { item: 'Authorization (RBAC, permissions)', done: true, how: `roles ${roles} per entity and action, 401 vs 403; checked by api.auth-on-mutations` },
+    { item: 'Rate limiting (per-user, per-IP)', done: true, how: 'per IP and per user in Redis, 429 with Retry-After; checked by api.rate-limit' },
+    { item: 'Input validation (SQL injection, XSS prevention)', done: true, how: 'a TypeBox schema on every route, parameterized SQL only; checked by api.route-schemas and code.sql-parameterized' },
+    { item: 'Encryption at rest (database, backups)', done: false, how: 'a property of the managed database and its backups (enable storage encryption); not in the code' },
+    { item: 'Encryption in transit (TLS 1.3)', done: false, how: 'terminated at the load balancer or ingress; not in the code' },
+    { item: 'Secrets management (env vars, vault)', done: true, how: 'secrets only from the environment, validated at boot, none in the code; checked by code.no-secret-literals and delivery.env-example' },
+    { item: 'Audit logging (all mutations)', done: true, how: 'every mutation written to the partitioned audit_log; checked by schema.audit-log-partitioned' },
+  ];
+}
+
+function scalingPath(estimate: Estimate): ArchitecturePlan['scalingPath'] {
+  const at = (pred: (r: Estimate['rows'][number]) => boolean) => estimate.rows.find(pred);
+  const moreInstances = at((r) => r.apiInstances > estimate.rows[0]!.apiInstances);
+  const biggerDb = at((r) => r.dbTier !== estimate.rows[0]!.dbTier);
+  const replicas = at((r) => r.dbReplicas > 0);
+  const bigData = at((r) => r.dbGb >= 100);
+  const where = (r: Estimate['rows'][number] | undefined, what: string) => (r ? `from ${r.multiplier}× (${r.rpsPeak} req/s at the peak): ${what}` : `beyond 10× of the stated load`);
+  return [
+    { step: 'Cache', when: 'p95 above 100 ms or the cache hit rate under 80%', what: 'Raise TTLs of hot entities, cache list pages that repeat, precise invalidation stays on writes' },
+    { step: 'Pool sizing', when: 'DatabasePoolExhaustion fires (pool > 80%)', what: 'Raise DATABASE_POOL_MAX while instances × pool stays under the database max_connections; add a connection pooler (PgBouncer, RDS Proxy) beyond that' },
+    { step: 'More API instances', when: where(moreInstances, moreInstances ? `${moreInstances.apiInstances} API instances` : ''), what: 'The API is stateless (rate limits, cache and queues in Redis): add instances behind the load balancer; workers follow queue depth' },
+    { step: 'Bigger database, then read replicas', when: where(biggerDb ?? replicas, biggerDb ? `database tier ${biggerDb.dbTier}` : ''), what: `Scale the primary up first; route list reads to read replicas${replicas ? ` (${replicas.dbReplicas} at ${replicas.multiplier}×)` : ''} when the primary passes its tier` },
+    { step: 'Partitions', when: where(bigData, bigData ? `${bigData.dbGb} GB` : ''), what: 'Partition the largest tables by created_at like audit_log; keep every access-pattern index per partition' },
+    { step: 'Split services', when: 'four or more teams deploy independently, or one module dominates the load', what: 'Follow the migration path: hybrid first (async work to functions), then services per bounded context' },
+  ];
+}
+
+function migrationPath(from: BlueprintId, replaces: boolean, stack: string): ArchitecturePlan['migration'] {
+  const rollback = [
+    'route traffic back at the load balancer or with a feature flag per route (instant)',
+    'a database snapshot before every migration; applied migrations are never edited, a failed one is rolled back by its down migration',
+    'jobs are idempotent (job_runs), so work replayed on the old path is safe',
+  ];
+  if (replaces)
+    return {
+      required: true,
+      from: `the existing system (${stack})`,
+      to: from,
+      phases: [
+        { name: 'Phase 1: preparation', steps: ['put one entry point (proxy or gateway) in front of the old system', 'migrate the data with scripts and keep it in sync (dual write or change data capture)', 'generate and deploy this backend beside the old system, dark'] },
+        { name: 'Phase 2: validation', steps: ['shadow traffic to the new backend and compare responses', 'run `backend-arch verify` and the load test against production-sized data'] },
+        { name: 'Phase 3: cutover, route by route (strangler fig)', steps: ['10% of a route → watch the alert rules', '50% → watch', '100%, then the next route', 'decommission the old system when no route is left'] },
+      ],
+      rollback,
+    };
+  const next = from === 'monolith-cache' ? 'hybrid, then microservices' : from === 'hybrid' ? 'microservices' : 'hybrid';
+  return {
+    required: false,
+    from,
+    to: next,
+    phases: [
+      { name: 'Phase 1: preparation', steps: ['add a transactional outbox table and publish domain events for the async work', 'move one job at a time to functions fed by the outbox (hybrid)'] },
+      { name: 'Phase 2: validation', steps: ['run the new consumers in shadow mode and compare their results with the worker', 'keep the job runs idempotent so both can process the same event'] },
+      { name: 'Phase 3: cutover', steps: ['switch a job to the function path, 10% → 50% → 100%', 'extract a bounded context into its own service with its own database when a team owns it (microservices)'] },
+    ],
+    rollback,
+  };
+}

@@ -1,0 +1,70 @@
+import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
+import { authOnMutations } from '../api/auth-on-mutations.js';
+import { rateLimit } from '../api/rate-limit.js';
+import { routeSchemas } from '../api/route-schemas.js';
+import { sqlParameterized } from '../code/sql-parameterized.js';
+import { noSecretLiterals } from '../code/no-secret-literals.js';
+import { envExample } from '../delivery/env-example.js';
+import { auditLog } from '../schema/audit-log.js';
+import { helmet } from '../security/helmet.js';
+import { cors } from '../security/cors.js';
+import { passwordHashing } from '../security/password-hashing.js';
+import { missingRecord, readRecord, RECORD, section } from './record.js';
+
+/**
+ * Seed 000's Security Checklist items, how to recognise each in the record, and the code checks that
+ * can confirm a claim. An item without a code check (encryption at rest, in transit) is a deployment
+ * property: the record may list it, but not claim it as implemented.
+ */
+const ITEMS = [
+  { item: 'Authentication', match: /authenticat/i, seedItem: true, checks: [authOnMutations] },
+  { item: 'Authorization', match: /authori[sz]ation|rbac/i, seedItem: true, checks: [authOnMutations] },
+  { item: 'Rate limiting', match: /rate.?limit/i, seedItem: true, checks: [rateLimit] },
+  { item: 'Input validation', match: /input validation|sql injection|xss/i, seedItem: true, checks: [routeSchemas, sqlParameterized] },
+  { item: 'Encryption at rest', match: /at rest/i, seedItem: true, checks: [] },
+  { item: 'Encryption in transit', match: /in transit|\btls\b/i, seedItem: true, checks: [] },
+  { item: 'Secrets management', match: /secret/i, seedItem: true, checks: [noSecretLiterals, envExample] },
+  { item: 'Audit logging', match: /audit/i, seedItem: true, checks: [auditLog] },
+  { item: 'Security headers', match: /helmet|security headers/i, seedItem: false, checks: [helmet] },
+  { item: 'CORS allowlist', match: /\bcors\b/i, seedItem: false, checks: [cors] },
+  { item: 'Password hashing', match: /password/i, seedItem: false, checks: [passwordHashing] },
+];
+
+export const securityClaims: Check = {
+  id: 'architecture.security-claims',
+  title: "The decision record addresses seed 000's security checklist, and every item it claims is confirmed by a code check",
+  seed: seed('s000', 'Validation Criteria: Security best practices addressed (Security Checklist)'),
+  kind: 'static',
+  async run(ctx) {
+    const record = await readRecord(ctx.project);
+    if (!record) return missingRecord();
+    const s = section(record, /security/i);
+    if (!s) return fail('no security section', [{ file: RECORD, text: 'no section whose heading mentions security' }], "Add seed 000's security checklist as task items (- [x] / - [ ]).");
+    const boxes = s.body.flatMap((l) => {
+      const m = /^\s*[-*+]\s+\[([ xX])\]\s+(.*)$/.exec(l.text);
+      return m ? [{ checked: m[1] !== ' ', text: m[2]!, line: l.line }] : [];
+    });
+    const problems: Evidence[] = [];
+    const confirmed: Evidence[] = [];
+    for (const item of ITEMS.filter((i) => i.seedItem))
+      if (!boxes.some((b) => item.match.test(b.text))) problems.push({ file: RECORD, line: s.line, text: `the checklist does not address ${item.item}` });
+    for (const box of boxes.filter((b) => b.checked)) {
+      // A line may name several items ("Authentication and TLS"): every one it names is claimed.
+      const items = ITEMS.filter((i) => i.match.test(box.text));
+      if (items.length === 0) problems.push({ file: RECORD, line: box.line, text: `claims "${box.text}", which no code check can confirm` });
+      for (const item of items) {
+        if (item.checks.length === 0) {
+          problems.push({ file: RECORD, line: box.line, text: `claims ${item.item} as implemented, but it is a deployment property no code check can confirm; leave it unchecked and say where it belongs` });
+          continue;
+        }
+        for (const check of item.checks) {
+          const outcome = await check.run(ctx);
+          if (outcome.status !== 'pass') problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${check.id} ${outcome.status === 'fail' ? 'fails' : 'could not confirm it'}: ${outcome.summary}` });
+        }
+      }
+      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks.map((c) => c.id)))].join(', ')} pass` });
+    }
+    if (problems.length) return fail(`${problems.length} security claim(s) not backed by the code`, problems, 'Fix the code the failing check names, or uncheck the item and say what is missing; address every item of the seed checklist.');
+    return pass(`${boxes.length} checklist items; ${confirmed.length} claimed and confirmed by code checks`, confirmed);
+  },
+};
