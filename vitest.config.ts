@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  *   regen      add/update stories (real.test.ts needs servers: run under test/support/with-servers.js)
  *   verify     the checklist (dynamic.test.ts needs servers)
  *   e2e        generated projects installed, built and tested against real servers
+ *   other      every other test folder (e.g. test/advise), so a new folder is never left out
  */
 const shared = { testTimeout: 30_000, hookTimeout: 600_000 };
 
@@ -20,6 +21,14 @@ export default defineConfig({
       { test: { ...shared, name: 'regen', include: ['test/regen/**/*.test.ts'] } },
       { test: { ...shared, name: 'verify', include: ['test/verify/**/*.test.ts'] } },
       { test: { ...shared, name: 'e2e', include: ['test/e2e/**/*.test.ts', 'test/*.test.ts'] } },
+      {
+        test: {
+          ...shared,
+          name: 'other',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/{unit,golden,blueprints,regen,verify,e2e}/**', 'test/*.test.ts', '**/node_modules/**'],
+        },
+      },
     ],
   },
 });
