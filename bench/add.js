@@ -20,7 +20,7 @@ const ARGS = ['resource', 'invoice', '--field', 'number:string', '--field', 'amo
 
 try {
   const template = path.join(work, 'template');
-  execFileSync(process.execPath, [cli, 'new', template, '--yes', '--no-install', '--no-verify'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [cli, 'new', template, '--yes', '--no-install', '--no-verify', '--no-git'], { stdio: 'ignore' });
   const copy = (name) => {
     const dir = path.join(work, name);
     cpSync(template, dir, { recursive: true });

@@ -35,7 +35,10 @@ const blueprint = {
   runtime: monolithRuntime,
   nextSteps(plan) {
     const pm = plan.project.commands;
-    return ['cp .env.example .env   # then set DATABASE_URL, REDIS_URL, JWT_SECRET', `${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`];
+    const start = `${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`;
+    return plan.features.docker
+      ? ['cp .env.example .env   # its URLs match the compose services below; or point them at your own servers', 'docker compose up -d postgres redis', start]
+      : ['cp .env.example .env   # then point DATABASE_URL and REDIS_URL at your PostgreSQL and Redis', start];
   },
 };
 

@@ -32,7 +32,7 @@ export function monolithRuntime(rt) {
       };
     },
     processes: {
-      api: { args: ['dist/server.js'], portEnv: 'PORT', ready: '/health/live' },
+      api: { args: ['dist/server.js'], portEnv: 'PORT', ready: '/health/live', metricsPortEnv: 'METRICS_PORT' },
       worker: { args: ['dist/worker.js'], portEnv: 'WORKER_METRICS_PORT', ready: '/health/live' },
     },
     async tokens(rt, apiUrl, databaseUrl) {

@@ -64,6 +64,8 @@ export interface ProcessSpec {
   portEnv: string;
   /** A path that answers 2xx once the process is ready, e.g. '/health/live'. */
   ready: string;
+  /** The env var that gets a second free port for its metrics endpoint, when it serves them apart. */
+  metricsPortEnv?: string;
 }
 
 /** A page of a list endpoint, read the blueprint's way. */

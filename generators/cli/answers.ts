@@ -14,6 +14,7 @@ import { EXAMPLE_SPEC_PATH } from '../core/version.js';
 import { loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
+import { defaultPackageManager, installedPackageManagers, type PackageManagerId } from './package-managers.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
 import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
 
@@ -25,74 +26,99 @@ export interface NewFlags {
   packageManager?: string;
   features?: string;
   yes?: boolean;
+  /** --git / --no-git; undefined when neither was given (then: a question, or yes). */
+  git?: boolean;
 }
 
-/**
- * An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example";
- * `blueprint` may also be a path (relative to the file) or an npm package.
- */
-const answersFileSchema = answersSchema.partial().extend({ spec: z.string().min(1).optional(), blueprint: blueprintRefSchema.optional() });
+/** An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example". */
+export const answersFileSchema = answersSchema
+  .partial()
+  .extend({ spec: z.string().min(1).optional(), git: z.boolean().optional(), blueprint: blueprintRefSchema.optional() });
 
-/** Answers as given, before the blueprint is resolved (its ref may be a path or a package). */
-type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; blueprint?: string };
+/** Where the project (package) name came from, in precedence order (said in the summary). */
+export type NameSource = '--name' | 'answers file' | 'spec' | 'directory' | 'prompt' | 'default';
 
 export interface ResolvedAnswers {
   answers: Answers;
+  /** The blueprint, resolved by the registry (built in, a path or an npm package). */
   blueprint: ResolvedBlueprint;
   spec: Spec;
   /** The spec file used, or undefined for the built-in example. */
   specFile: string | undefined;
+  nameFrom: NameSource;
+  /** Initialise a git repository with a first commit after writing. */
+  git: boolean;
 }
 
-export const EXAMPLE = 'example';
+/** What flags and an answers file give: any subset of the answers. */
+type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; git?: boolean; blueprint?: string };
 
-export async function resolveAnswers(
-  dir: string | undefined,
-  flags: NewFlags,
-  ctx: { prompter: Prompter | undefined; cwd: string },
-): Promise<ResolvedAnswers> {
+export const EXAMPLE = 'example';
+/** The project name when nothing names it and --yes accepts the default. */
+export const DEFAULT_NAME = 'my-api';
+
+export interface AnswerContext {
+  prompter: Prompter | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The install step will run: the package manager must be installed (checked before any question). */
+  install: boolean;
+}
+
+/**
+ * Order: everything given is validated first (flags, answers file, spec and the blueprint it names),
+ * so a mistake stops the run before the first question. Then the questions: domain, name, blueprint,
+ * package manager, optional parts, git.
+ */
+export async function resolveAnswers(dir: string | undefined, flags: NewFlags, ctx: AnswerContext): Promise<ResolvedAnswers> {
   const fromFile = flags.answers ? await readAnswersFile(path.resolve(ctx.cwd, flags.answers)) : {};
   const validatedFlags = validateFlags(flags);
   const given = { ...fromFile, ...validatedFlags };
   const { prompter } = ctx;
+  const ask = prompter && !flags.yes ? prompter : undefined;
   const missing = (flag: string, what: string): never => {
-    throw new UserError(`Missing ${what}: pass ${flag}${flag === '--name' ? '' : ', or --yes to accept the default'}.`, {
-      hint: NO_PROMPT_HINT,
-    });
+    throw new UserError(`Missing ${what}: pass ${flag}, or --yes to accept the default.`, { hint: NO_PROMPT_HINT });
   };
+  // A blueprint given (id, path or package) is resolved up front: a mistake stops the run before any question.
+  let resolved: ResolvedBlueprint | undefined = given.blueprint
+    ? await resolveBlueprint(given.blueprint, { from: ctx.cwd, what: flags.blueprint ? '--blueprint' : 'the answers file' })
+    : undefined;
 
-  // Project name: --name, the answers file, the directory's name, or a prompt.
-  let name = given.name ?? (dir ? path.basename(path.resolve(ctx.cwd, dir)) : undefined);
-  if (name === undefined) {
-    if (!prompter) missing('a directory (create-backend-arch my-api) or --name', 'project name');
-    name = await prompter!.input({ message: 'Project name', default: 'my-api', validate: (v) => validName(v) });
-  }
-  const nameProblem = validName(name);
-  if (nameProblem !== true) throw new UserError(`Invalid project name "${name}": ${nameProblem}. Pass --name to choose another.`);
+  const installed = await installedPackageManagers(ctx.env);
+  if (given.packageManager && ctx.install) assertInstalled(given.packageManager, installed);
 
-  // Domain: --spec FILE, the answers file's spec, a prompt, or the built-in example with --yes.
+  // Domain: --spec FILE, the answers file's spec, a question, or the built-in example with --yes.
   let specRef = given.spec;
   if (specRef === undefined) {
-    if (prompter && !flags.yes) specRef = await promptDomain(prompter, ctx.cwd);
+    if (ask) specRef = await promptDomain(ask, ctx.cwd, given.blueprint === undefined);
     else if (flags.yes) specRef = EXAMPLE;
     else missing('--spec FILE', 'domain spec');
   }
   const specFile = specRef === EXAMPLE ? undefined : specRef;
   const spec = specFile ? await loadSpecFile(path.resolve(ctx.cwd, specFile), specFile) : await loadSpecFile(EXAMPLE_SPEC_PATH);
+  // A blueprint the spec names is checked now, before any other question (--blueprint overrides it).
+  if (!resolved && spec.blueprint)
+    resolved = await resolveBlueprint(spec.blueprint, { from: specFile ? path.dirname(path.resolve(ctx.cwd, specFile)) : ctx.cwd, what: `${specFile ?? 'spec'}: blueprint` });
 
-  // Blueprint: --blueprint / the answers file (relative to cwd / the file), the spec's (relative to the spec), a prompt, or the default.
-  let blueprintRef = given.blueprint;
-  let context = given.context;
-  let blueprintFrom = ctx.cwd;
-  let blueprintWhat = given.blueprint === validatedFlags.blueprint ? '--blueprint' : `answers file ${flags.answers} field "blueprint"`;
-  if (blueprintRef === undefined && spec.blueprint !== undefined) {
-    blueprintRef = spec.blueprint;
-    blueprintFrom = specFile ? path.dirname(path.resolve(ctx.cwd, specFile)) : ctx.cwd;
-    blueprintWhat = `${specFile ?? 'spec'} field "blueprint"`;
+  // Project name: --name > answers file > the spec's `name:` > the directory's name > a question > "my-api" with --yes.
+  let name: string | undefined = given.name;
+  let nameFrom: NameSource = flags.name !== undefined ? '--name' : 'answers file';
+  if (name === undefined && specFile && spec.name) [name, nameFrom] = [spec.name, 'spec'];
+  if (name === undefined && dir) [name, nameFrom] = [path.basename(path.resolve(ctx.cwd, dir)), 'directory'];
+  if (name === undefined) {
+    if (ask) [name, nameFrom] = [await ask.input({ message: 'Project name', default: DEFAULT_NAME, validate: (v) => validName(v) }), 'prompt'];
+    else if (flags.yes) [name, nameFrom] = [DEFAULT_NAME, 'default'];
+    else missing('a directory (create-backend-arch my-api) or --name NAME', 'project name');
   }
-  if (blueprintRef === undefined) {
-    if (prompter && !flags.yes) {
-      const picked = await prompter.select<string>({
+  const nameProblem = validName(name!);
+  if (nameProblem !== true)
+    throw new UserError(`Invalid project name "${name}" (from ${describeSource(nameFrom)}): ${nameProblem}. Pass --name to choose another.`);
+
+  let context = given.context;
+  if (!resolved) {
+    let id: string | undefined;
+    if (ask) {
+      const picked = await ask.select<string>({
         message: 'Architecture blueprint',
         choices: [
           { name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE },
@@ -105,21 +131,27 @@ export async function resolveAnswers(
         ],
         default: DEFAULT_BLUEPRINT,
       });
-      if (picked === HELP_ME_CHOOSE) ({ blueprint: blueprintRef, context } = await helpMeChoose(prompter));
-      else blueprintRef = picked;
-    } else if (flags.yes) blueprintRef = DEFAULT_BLUEPRINT;
+      if (picked === HELP_ME_CHOOSE) ({ blueprint: id, context } = await helpMeChoose(ask));
+      else id = picked;
+    } else if (flags.yes) id = DEFAULT_BLUEPRINT;
     else missing(`--blueprint ${DEFAULT_BLUEPRINT}`, 'blueprint');
+    resolved = await resolveBlueprint(id!, { from: ctx.cwd, what: 'blueprint' });
   }
-  const blueprint = await resolveBlueprint(blueprintRef!, { from: blueprintFrom, what: blueprintWhat });
+  const blueprint = resolved;
   const featureIds = blueprint.manifest.features.map((f) => f.id);
 
+  // Package manager: only installed ones are offered; the default is the one that launched us.
   let packageManager = given.packageManager;
-  if (packageManager === undefined && prompter && !flags.yes)
-    packageManager = await prompter.select<'npm' | 'pnpm' | 'yarn'>({
-      message: 'Package manager',
-      choices: (['npm', 'pnpm', 'yarn'] as const).map((pm) => ({ name: pm, value: pm })),
-      default: 'npm',
-    });
+  if (packageManager === undefined) {
+    packageManager = defaultPackageManager(installed, ctx.env);
+    if (ask && installed.length > 1)
+      packageManager = await ask.select<PackageManagerId>({
+        message: 'Package manager',
+        choices: installed.map((pm) => ({ name: pm, value: pm })),
+        default: packageManager,
+      });
+    if (ctx.install) assertInstalled(packageManager, installed);
+  }
 
   let features = given.features;
   if (features !== undefined) {
@@ -128,26 +160,29 @@ export async function resolveAnswers(
       throw new UserError(
         `Unknown ${flags.features !== undefined ? '--features' : `feature in ${flags.answers}`} ${unknown.map((u) => `"${u}"`).join(', ')} for blueprint ${blueprint.id}. Expected a comma-separated list of: ${featureIds.join(', ') || '(it has none)'} (or "none").`,
       );
-  } else if (prompter && !flags.yes && featureIds.length > 0)
-    features = await prompter.checkbox<string>({
+  } else if (ask && featureIds.length > 0)
+    features = await ask.checkbox<string>({
       message: 'Optional parts to include',
       choices: blueprint.manifest.features.map((f) => ({ name: f.title, value: f.id, checked: true })),
     });
 
-  // The blueprint's own questions: the answers file's options, a prompt, or each question's default.
+  // The blueprint's own questions: the answers file's options, a question, or each question's default.
   const givenOptions = given.options ?? {};
   const options: Record<string, string> = {};
   for (const q of blueprint.manifest.questions) {
     let value = givenOptions[q.id];
-    if (value === undefined && prompter && !flags.yes)
+    if (value === undefined && ask)
       value = q.choices
-        ? await prompter.select<string>({ message: q.message, choices: q.choices.map((c) => ({ name: c.name ?? c.value, value: c.value })), default: q.default })
-        : await prompter.input({ message: q.message, default: q.default });
+        ? await ask.select<string>({ message: q.message, choices: q.choices.map((c) => ({ name: c.name ?? c.value, value: c.value })), default: q.default })
+        : await ask.input({ message: q.message, default: q.default });
     value ??= q.default;
     if (q.choices && !q.choices.some((c) => c.value === value))
       throw new UserError(`Option "${q.id}" of blueprint ${blueprint.id} must be one of: ${q.choices.map((c) => c.value).join(', ')} (got "${value}").`);
     options[q.id] = value;
   }
+
+  let git = given.git;
+  if (git === undefined) git = ask ? await ask.confirm({ message: 'Initialize a git repository with a first commit?', default: true }) : true;
 
   const answers = answersSchema.parse({
     name,
@@ -157,7 +192,11 @@ export async function resolveAnswers(
     ...(blueprint.manifest.questions.length ? { options } : {}),
     context,
   });
-  return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined };
+  return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined, nameFrom, git };
+}
+
+export function describeSource(source: NameSource): string {
+  return source === 'spec' ? "the spec's name:" : source === 'directory' ? "the directory's name" : source === 'default' ? 'the default' : source;
 }
 
 function validName(value: string): true | string {
@@ -166,10 +205,19 @@ function validName(value: string): true | string {
     : 'use lower-case letters, digits and -, starting with a letter (it becomes the package name)';
 }
 
+function assertInstalled(pm: PackageManagerId, installed: readonly PackageManagerId[]): void {
+  if (!installed.includes(pm))
+    throw new UserError(
+      `${pm} is not installed (it would install the generated project's dependencies); nothing was written.`,
+      { hint: `Installed: ${installed.join(', ') || 'none of npm, pnpm, yarn'}. Pass --package-manager ${installed[0] ?? 'npm'}, or --no-install to install later.` },
+    );
+}
+
 function validateFlags(flags: NewFlags): GivenAnswers {
   const out: GivenAnswers = {};
   if (flags.name !== undefined) out.name = flags.name;
   if (flags.spec !== undefined) out.spec = flags.spec;
+  if (flags.git !== undefined) out.git = flags.git;
   if (flags.blueprint !== undefined) out.blueprint = flags.blueprint;
   if (flags.packageManager !== undefined) {
     if (!['npm', 'pnpm', 'yarn'].includes(flags.packageManager))
@@ -194,7 +242,8 @@ async function readAnswersFile(file: string): Promise<GivenAnswers> {
   return out;
 }
 
-async function promptDomain(prompter: Prompter, cwd: string): Promise<string> {
+/** checkBlueprint: a spec naming a blueprint that is not available is refused at this question. */
+async function promptDomain(prompter: Prompter, cwd: string, checkBlueprint: boolean): Promise<string> {
   const choice = await prompter.select<'example' | 'file'>({
     message: 'Domain',
     choices: [
@@ -208,7 +257,8 @@ async function promptDomain(prompter: Prompter, cwd: string): Promise<string> {
     message: 'Path to the spec file',
     validate: async (value) => {
       try {
-        await loadSpecFile(path.resolve(cwd, value), value);
+        const spec = await loadSpecFile(path.resolve(cwd, value), value);
+        if (checkBlueprint && spec.blueprint) await resolveBlueprint(spec.blueprint, { from: path.dirname(path.resolve(cwd, value)), what: `${value}: blueprint` });
         return true;
       } catch (err) {
         return (err as Error).message;

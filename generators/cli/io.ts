@@ -7,5 +7,6 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   interactive: boolean;
+  env: NodeJS.ProcessEnv;
   prompter: () => Promise<Prompter | undefined>;
 }

@@ -33,3 +33,26 @@ export function createProgress(options: { enabled: boolean; stream: { write(text
     },
   };
 }
+
+/**
+ * One transient status line on a terminal ("which check is running"): each show() redraws it in place
+ * and clear() erases it, so the final report is the only lasting list (nothing is printed twice).
+ */
+export interface StatusLine {
+  show(text: string): void;
+  clear(): void;
+}
+
+export function createStatusLine(stream: { write(text: string): unknown }): StatusLine {
+  let shown = false;
+  return {
+    show(text) {
+      stream.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}

@@ -17,13 +17,15 @@ export interface Prompter {
   input(question: { message: string; default?: string; validate?: (value: string) => true | string | Promise<true | string> }): Promise<string>;
   select<T>(question: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
   checkbox<T>(question: { message: string; choices: Choice<T>[] }): Promise<T[]>;
+  confirm(question: { message: string; default?: boolean }): Promise<boolean>;
 }
 
 export async function inquirerPrompter(): Promise<Prompter> {
-  const { input, select, checkbox } = await import('@inquirer/prompts');
+  const { input, select, checkbox, confirm } = await import('@inquirer/prompts');
   return {
     input: (q) => input(q),
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) => select<T>(q),
     checkbox: <T>(q: { message: string; choices: Choice<T>[] }) => checkbox<T>(q),
+    confirm: (q) => confirm(q),
   };
 }

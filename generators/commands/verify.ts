@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { Io } from '../cli/io.js';
+import { createStatusLine } from '../cli/progress.js';
 import { formatText, writeMarkdownReport, REPORT_PATH } from '../verify/report.js';
 import type { VerifyReport } from '../verify/types.js';
 
@@ -36,16 +37,18 @@ async function verifyProject(io: Io, dir: string, flags: VerifyFlags): Promise<V
   // Loaded on demand: the checks pull in the TypeScript compiler and libpg-query, which every other
   // command (and --help) should not pay for at start-up.
   const { runVerify } = await import('../verify/run.js');
-  const live = io.interactive && !flags.json;
+  // Dynamic checks take seconds each, so say which one is running: on a terminal as one line redrawn
+  // in place and erased at the end (the report below is the only list); in a log, one line per start.
+  const status = io.interactive && !flags.json ? createStatusLine(io.stderr) : undefined;
   const report = await runVerify({
     dir,
     staticOnly: flags.static === true,
     ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-    onProgress: ({ type, check, result }) => {
-      if (flags.json) return;
-      // Live progress: dynamic checks take seconds each, so say which one is running.
-      if (type === 'start' && check.kind === 'dynamic') io.err(`… ${check.id}: ${check.title}`);
-      if (type === 'end' && result && live && check.kind === 'dynamic') io.err(`  ${result.status} (${result.durationMs} ms)`);
+    onProgress: ({ type, check }) => {
+      if (flags.json || check.kind !== 'dynamic') return;
+      if (type === 'end') status?.clear();
+      else if (status) status.show(`… ${check.id}: ${check.title}`);
+      else io.err(`… ${check.id}: ${check.title}`);
     },
   });
   let written: string | undefined;

@@ -33,9 +33,18 @@ const jobName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case job name: a lower-case letter, then letters, digits or -, at most 40 characters' });
 
+/** Enum values are kept exactly as the domain spells them (`PG-13`, `inProgress`, `EUR`), in the API and in SQL. */
 const enumValue = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'expected a lower-case enum value (letters, digits, _)' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}$/, {
+    error: 'expected an enum value of letters, digits, _ . + or - (starting with a letter or digit, at most 63 characters), e.g. PG-13',
+  });
+
+/** `column`, `column is null` or `column is not null` in an access pattern's `where`. */
+export const WHERE_ENTRY = /^([a-z][a-z0-9_]{0,39})( is (not )?null)?$/;
+const whereEntry = z.string().regex(WHERE_ENTRY, {
+  error: 'expected "<column>" (equality) or "<column> is null" / "<column> is not null", e.g. "returned_at is null"',
+});
 
 export const fieldSchema = z.strictObject({
   type: z.enum(FIELD_TYPES),
@@ -60,8 +69,8 @@ export const fieldSchema = z.strictObject({
 export type FieldSpec = z.output<typeof fieldSchema>;
 
 export const accessPatternSchema = z.strictObject({
-  /** Equality filters, in the order the index should use them. */
-  where: z.array(identifier).default([]),
+  /** Equality filters, in the order the index should use them, and `column is [not] null` conditions. */
+  where: z.array(whereEntry).default([]),
   /** One sort column and direction, e.g. "created_at desc". */
   order: z
     .string()
@@ -75,6 +84,10 @@ export const entitySchema = z.strictObject({
   description: z.string().max(200).optional(),
   /** DELETE sets deleted_at; reads and indexes skip deleted rows. */
   softDelete: z.boolean().default(false),
+  /** Rows are never changed or removed (a ledger, an event log): no PATCH/DELETE, the database refuses UPDATE/DELETE. */
+  appendOnly: z.boolean().default(false),
+  /** Composite unique constraints: each entry lists two or more columns unique together, e.g. [[team_id, name]]. */
+  unique: z.array(z.array(identifier).min(2, { error: 'a composite unique constraint needs at least two columns (use `unique: true` on a field for one)' })).default([]),
   fields: z.record(identifier, fieldSchema).refine((f) => Object.keys(f).length > 0, { error: 'an entity needs at least one field' }),
   access: z.array(accessPatternSchema).default([]),
   permissions: z

@@ -4,8 +4,9 @@
  */
 import type { InputIssue } from '../core/errors.js';
 import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
-import type { Spec } from './schema.js';
+import { WHERE_ENTRY, type EntitySpec, type Spec } from './schema.js';
 import { pluralize } from './words.js';
+import { validateSpecConsistency } from './consistency.js';
 
 /** Columns every table gets; a field may not redeclare them. */
 export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
@@ -76,17 +77,17 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
     entity.access.forEach((pattern, i) => {
       const ap: PathSegment[] = [...base, 'access', i];
       if (pattern.where.length === 0 && !pattern.order) at(ap, 'an access pattern needs "where" columns, an "order", or both');
-      pattern.where.forEach((col, j) => {
+      const whereColumns = pattern.where.map((entry) => parseWhereEntry(entry).column);
+      whereColumns.forEach((col, j) => {
         if (!columns.has(col)) at([...ap, 'where', j], `unknown column "${col}" on ${entityName}; columns: ${[...columns].join(', ')}`);
-        else if (entity.fields[col]?.type === 'json') at([...ap, 'where', j], `"${col}" is a json field; equality filters on json are not indexable with btree`);
+        else if (entity.fields[col]?.type === 'json' && parseWhereEntry(pattern.where[j]!).isNull === null)
+          at([...ap, 'where', j], `"${col}" is a json field; equality filters on json are not indexable with btree`);
       });
-      if (new Set(pattern.where).size !== pattern.where.length) at([...ap, 'where'], 'a column appears twice in "where"');
+      if (new Set(whereColumns).size !== whereColumns.length) at([...ap, 'where'], 'a column appears twice in "where"');
       if (pattern.order) {
         const [col = ''] = pattern.order.split(' ');
         if (!columns.has(col)) at([...ap, 'order'], `unknown column "${col}" on ${entityName}; columns: ${[...columns].join(', ')}`);
         else if (pattern.where.includes(col)) at([...ap, 'order'], `"${col}" is already an equality filter; sorting by it does nothing`);
-        else if (entity.fields[col]?.optional)
-          at([...ap, 'order'], `"${col}" is optional (nullable); keyset pagination needs a NOT NULL sort column: make the field required or give it a default`);
         else if (entity.fields[col]?.type === 'json') at([...ap, 'order'], `"${col}" is a json field and cannot be sorted on`);
       }
       const key = `${pattern.where.join(',')}|${pattern.order ?? ''}`;
@@ -95,13 +96,75 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
     });
   }
 
+  for (const [entityName, entity] of Object.entries(spec.entities)) {
+    const base: PathSegment[] = ['entities', entityName];
+    const columns = new Set<string>([...AUDIT_COLUMNS, ...Object.keys(entity.fields)]);
+    validateNullChecks(entityName, entity, base, at);
+    validateCompositeUniques(entity, columns, base, at);
+    validateAppendOnly(entity, base, at);
+  }
+
   for (const [jobName, job] of Object.entries(spec.jobs)) {
     if (!entityNames.includes(job.entity))
       at(['jobs', jobName, 'entity'], `unknown entity "${job.entity}"; declared entities: ${entityNames.join(', ')}`);
   }
   const cycle = findReferenceCycle(spec);
   if (cycle) at(['entities', cycle[0] ?? ''], `references form a cycle (${cycle.join(' → ')}); break it by making one side a plain uuid field`);
+  validateSpecConsistency(spec, at);
   return issues;
+}
+
+/** `returned_at is null` → { column: 'returned_at', isNull: true }; a plain column → isNull: null (equality). */
+export function parseWhereEntry(entry: string): { column: string; isNull: boolean | null } {
+  const match = WHERE_ENTRY.exec(entry);
+  if (!match?.[2]) return { column: match?.[1] ?? entry, isNull: null };
+  return { column: match[1]!, isNull: match[3] === undefined };
+}
+
+type At = (path: PathSegment[], message: string) => void;
+
+/** `is null` / `is not null` only make sense on a column that can be NULL: an optional field. */
+function validateNullChecks(entityName: string, entity: EntitySpec, base: PathSegment[], at: At): void {
+  entity.access.forEach((pattern, i) => {
+    pattern.where.forEach((entry, j) => {
+      const { column, isNull } = parseWhereEntry(entry);
+      if (isNull === null) return;
+      const field = entity.fields[column];
+      if (column === SOFT_DELETE_COLUMN) at([...base, 'access', i, 'where', j], `"${SOFT_DELETE_COLUMN}" is handled by softDelete: every list already skips deleted rows`);
+      else if (field && !field.optional)
+        at([...base, 'access', i, 'where', j], `"${column}" is required (NOT NULL) on ${entityName}, so "${entry}" is ${isNull ? 'never' : 'always'} true; make the field optional or remove the condition`);
+    });
+  });
+}
+
+/** Composite unique constraints name real, distinct, indexable columns, and are not declared twice. */
+function validateCompositeUniques(entity: EntitySpec, columns: Set<string>, base: PathSegment[], at: At): void {
+  const seen = new Set<string>();
+  entity.unique.forEach((group, i) => {
+    const path = [...base, 'unique', i];
+    group.forEach((col, j) => {
+      if (!columns.has(col)) at([...path, j], `unknown column "${col}"; columns: ${[...columns].join(', ')}`);
+      else if (entity.fields[col]?.type === 'json' || entity.fields[col]?.type === 'text')
+        at([...path, j], `"${col}" is a ${entity.fields[col]!.type} field; unbounded values make a poor unique key`);
+    });
+    if (new Set(group).size !== group.length) at(path, 'a column appears twice in this unique constraint');
+    const key = [...group].sort().join(',');
+    if (seen.has(key)) at(path, 'duplicate unique constraint (same columns as an earlier one)');
+    seen.add(key);
+  });
+}
+
+/**
+ * An append-only entity keeps every row as written: no soft delete (that is an UPDATE), and no
+ * reference that would make the database change or remove its rows (cascade / set-null).
+ */
+function validateAppendOnly(entity: EntitySpec, base: PathSegment[], at: At): void {
+  if (!entity.appendOnly) return;
+  if (entity.softDelete) at([...base, 'softDelete'], 'an appendOnly entity cannot be soft-deleted (soft delete updates the row); remove one of the two');
+  for (const [name, field] of Object.entries(entity.fields)) {
+    if (field.references && field.onDelete !== undefined && field.onDelete !== 'restrict')
+      at([...base, 'fields', name, 'onDelete'], `an appendOnly entity's rows are never changed or removed, so onDelete: ${field.onDelete} would be refused; use restrict (the default)`);
+  }
 }
 
 function defaultProblem(type: string, value: string | number | boolean, values?: string[]): string | undefined {

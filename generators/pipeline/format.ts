@@ -5,7 +5,10 @@
  * Prettier is most of a generation's time, so:
  *  - formatted output is cached by content (like `prettier --cache`): the key is prettier's version,
  *    the config, the parser and the source, so a hit is exactly what prettier would print. Most files
- *    of a project are the same from one generation to the next. Disabled with CREATE_BACKEND_ARCH_CACHE=off;
+ *    of a project are the same from one generation to the next. Disabled with CREATE_BACKEND_ARCH_CACHE=off.
+ *    The cache is bounded (see FORMAT_CACHE_LIMITS): a hit refreshes an entry's time, and at most once
+ *    an hour a generation prunes entries unused for 30 days, then the least recently used beyond 64 MB,
+ *    and the folders of other prettier versions;
  *  - misses are formatted on a second thread: `warmUpFormatter()` starts loading prettier's plugins
  *    there as early as possible (while the main thread loads node-plop and renders). Running from
  *    sources (vitest), where no compiled worker exists, they are formatted on the main thread — same
@@ -13,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,11 +95,50 @@ export async function formatTree(tree: Tree, files: string[] = tree.writtenPaths
   const formatted = thread ? await thread.format(misses, config) : await formatBatch(misses, config);
   for (const job of formatted) tree.write(job.file, job.source);
   await Promise.all(formatted.map((job, i) => cache.set(misses[i]!, job.source)));
+  await cache.prune();
 }
 
 interface FormatCache {
   get(job: FormatJob): Promise<string | undefined>;
   set(job: FormatJob, formatted: string): Promise<void>;
+  /** Evicts old and excess entries when the last prune is more than FORMAT_CACHE_LIMITS.pruneEveryMs old. */
+  prune(): Promise<void>;
+}
+
+export const FORMAT_CACHE_LIMITS = {
+  maxBytes: 64 * 1024 * 1024,
+  maxAgeMs: 30 * 24 * 60 * 60 * 1000,
+  pruneEveryMs: 60 * 60 * 1000,
+};
+const PRUNED_MARKER = '.pruned';
+
+/**
+ * Removes entries unused for maxAgeMs, then the least recently used until the folder is under 3/4 of
+ * maxBytes, plus temporary files left by a crash. `dir` is one prettier version's folder; sibling
+ * folders of other prettier versions are never read again and are removed whole.
+ */
+export async function pruneFormatCache(dir: string, limits = FORMAT_CACHE_LIMITS, now = Date.now()): Promise<{ removed: number; keptBytes: number }> {
+  const parent = path.dirname(dir);
+  for (const sibling of await readdir(parent).catch(() => [] as string[]))
+    if (sibling.startsWith('prettier-') && sibling !== path.basename(dir)) await rm(path.join(parent, sibling), { recursive: true, force: true });
+  const entries: { file: string; size: number; used: number }[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name === PRUNED_MARKER) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile()) entries.push({ file, size: info.size, used: info.mtimeMs });
+  }
+  entries.sort((a, b) => b.used - a.used); // most recently used first
+  let keptBytes = 0;
+  let removed = 0;
+  for (const entry of entries) {
+    const stale = now - entry.used > limits.maxAgeMs || (entry.file.endsWith('.tmp') && now - entry.used > 60_000);
+    if (stale || keptBytes + entry.size > (limits.maxBytes * 3) / 4) {
+      await rm(entry.file, { force: true });
+      removed++;
+    } else keptBytes += entry.size;
+  }
+  return { removed, keptBytes };
 }
 
 const PRETTIER_VERSION = (() => {
@@ -111,7 +153,7 @@ function cacheDir(): string {
 
 /** Content-addressed: one file per formatted output. Any cache failure just means "format it". */
 function formatCache(config: Options): FormatCache {
-  if (process.env.CREATE_BACKEND_ARCH_CACHE === 'off') return { get: async () => undefined, set: async () => undefined };
+  if (process.env.CREATE_BACKEND_ARCH_CACHE === 'off') return { get: async () => undefined, set: async () => undefined, prune: async () => undefined };
   const dir = cacheDir();
   const configKey = JSON.stringify(config);
   const keyOf = (job: FormatJob) =>
@@ -120,7 +162,12 @@ function formatCache(config: Options): FormatCache {
   return {
     async get(job) {
       try {
-        return await readFile(path.join(dir, keyOf(job)), 'utf8');
+        const file = path.join(dir, keyOf(job));
+        const text = await readFile(file, 'utf8');
+        // The modification time is the entry's last use: pruning evicts the least recently used.
+        const now = new Date();
+        await utimes(file, now, now).catch(() => undefined);
+        return text;
       } catch {
         return undefined;
       }
@@ -135,6 +182,18 @@ function formatCache(config: Options): FormatCache {
         await rename(temp, file);
       } catch {
         // A read-only or full cache directory only costs speed.
+      }
+    },
+    async prune() {
+      try {
+        const marker = path.join(dir, PRUNED_MARKER);
+        const last = await stat(marker).then((s) => s.mtimeMs, () => 0);
+        if (Date.now() - last < FORMAT_CACHE_LIMITS.pruneEveryMs) return;
+        await mkdir(dir, { recursive: true });
+        await writeFile(marker, '');
+        await pruneFormatCache(dir);
+      } catch {
+        // Pruning is housekeeping: a failure only leaves the cache larger.
       }
     },
   };

@@ -10,12 +10,14 @@ import { installDependencies } from './install.js';
 
 export interface PostTaskOptions {
   install: boolean;
+  /** The environment the package manager runs in. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function corePostTasks(dir: string, answers: Answers, options: PostTaskOptions): PostTask[] {
   const tasks: PostTask[] = [];
   if (options.install)
-    tasks.push({ title: `Install dependencies (${answers.packageManager} install)`, run: () => installDependencies(dir, answers.packageManager) });
+    tasks.push({ title: `Install dependencies (${answers.packageManager} install)`, run: () => installDependencies(dir, answers.packageManager, options.env ?? process.env) });
   return tasks;
 }
 

@@ -2,10 +2,17 @@
 import type { FieldSpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase } from '../domain/words.js';
+import { sqlLiteral } from '../render/escape.js';
 import type { ColumnConstraints, ColumnPlan } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;
 const EMAIL_MAX = 320;
+const TEXT_MAX = 100_000;
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+/** Schemas for values carried as strings; every string in the API has a bound (OWASP API4: unrestricted resources). */
+export const UUID_TYPEBOX = `Type.String({ format: 'uuid', maxLength: 36 })`;
+export const TIMESTAMP_TYPEBOX = `Type.String({ format: 'date-time', maxLength: 40 })`;
 
 export interface FieldContext {
   /** Soft-deleted tables enforce uniqueness with a partial unique index instead (deleted rows do not count). */
@@ -46,7 +53,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     }
     case 'text':
       sqlType = 'text';
-      typebox = 'Type.String({ maxLength: 100000 })';
+      typebox = `Type.String({ maxLength: ${TEXT_MAX} })`;
       exampleExpr = `\`${name} \${n}\``;
       seedSql = `'${name} ' || g`;
       break;
@@ -58,13 +65,13 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       if (field.min !== undefined) checks.push(`${col} >= ${field.min}`);
       if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
       if (field.type === 'integer') {
-        const range = [field.min !== undefined ? `minimum: ${field.min}` : '', field.max !== undefined ? `maximum: ${field.max}` : ''].filter(Boolean);
-        typebox = `Type.Integer(${range.length ? `{ ${range.join(', ')} }` : ''})`;
+        // int4 bounds unless the spec narrows them: the API refuses what the column cannot hold.
+        typebox = `Type.Integer({ format: 'int32', minimum: ${field.min ?? INT32_MIN}, maximum: ${field.max ?? INT32_MAX} })`;
         tsType = 'number';
         exampleExpr = `${lo} + (n % ${hi - lo + 1})`;
       } else {
         // int8 does not fit a JS number: the API carries it as a decimal string.
-        typebox = `Type.String({ pattern: '^-?[0-9]{1,19}$' })`;
+        typebox = `Type.String({ pattern: '^-?[0-9]{1,19}$', maxLength: 20 })`;
         exampleExpr = `String(${lo} + (n % ${hi - lo + 1}))`;
       }
       seedSql = `${lo} + (g % ${hi - lo + 1})`;
@@ -77,7 +84,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       if (field.min !== undefined) checks.push(`${col} >= ${field.min}`);
       if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
       // numeric is carried as a string so no precision is lost on the way through JSON.
-      typebox = `Type.String({ pattern: '^-?[0-9]+(\\\\.[0-9]+)?$' })`;
+      typebox = decimalTypebox(precision, scale);
       const lo = field.min ?? 0;
       exampleExpr = `(${lo} + (n % 100) / 4).toFixed(${scale})`;
       seedSql = `${lo} + (g % 100) / 4.0`;
@@ -92,19 +99,19 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       break;
     case 'uuid':
       sqlType = 'uuid';
-      typebox = `Type.String({ format: 'uuid' })`;
+      typebox = UUID_TYPEBOX;
       exampleExpr = field.references ? null : 'crypto.randomUUID()';
       seedSql = field.references ? null : 'gen_random_uuid()';
       break;
     case 'timestamp':
       sqlType = 'timestamptz';
-      typebox = `Type.String({ format: 'date-time' })`;
+      typebox = TIMESTAMP_TYPEBOX;
       exampleExpr = 'new Date(Date.UTC(2026, 0, 1 + (n % 28))).toISOString()';
       seedSql = `timestamptz '2026-01-01' + (g % 365) * interval '1 day'`;
       break;
     case 'date':
       sqlType = 'date';
-      typebox = `Type.String({ format: 'date' })`;
+      typebox = `Type.String({ format: 'date', maxLength: 10 })`;
       exampleExpr = "`2026-01-${String(1 + (n % 28)).padStart(2, '0')}`";
       seedSql = `date '2026-01-01' + (g % 365)`;
       break;
@@ -159,9 +166,21 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     tsType,
     references: field.references ?? null,
     exampleExpr,
+    decimalScale: field.type === 'decimal' ? (field.scale ?? 2) : null,
     seedSql,
     description: field.description ?? '',
   };
+}
+
+/**
+ * A decimal as the API accepts it: at most `scale` fractional digits and `precision - scale` integer
+ * digits, so a value the column would round or refuse is a 400 naming the field, never silently changed.
+ */
+export function decimalTypebox(precision: number, scale: number): string {
+  const integerDigits = precision - scale;
+  const integer = integerDigits > 0 ? `[0-9]{1,${integerDigits}}` : '0';
+  const fraction = scale > 0 ? `(\\\\.[0-9]{1,${scale}})?` : '';
+  return `Type.String({ pattern: '^-?${integer}${fraction}$', maxLength: ${precision + 2} })`;
 }
 
 function stringExample(name: string, min: number, max: number): string {
@@ -182,22 +201,21 @@ export function onDeleteSql(field: FieldSpec): 'RESTRICT' | 'CASCADE' | 'SET NUL
   return field.onDelete === 'cascade' ? 'CASCADE' : field.onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT';
 }
 
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+/** A SQL string literal (the one escaper for that context, render/escape.ts). */
+export const sqlString = sqlLiteral;
 
 /** Columns the generator adds to every table. */
 export function idColumn(): ColumnPlan {
-  return generatedColumn('id', 'uuid', 'id uuid PRIMARY KEY DEFAULT gen_random_uuid()', `Type.String({ format: 'uuid' })`, false, 'Primary key.');
+  return generatedColumn('id', 'uuid', 'id uuid PRIMARY KEY DEFAULT gen_random_uuid()', UUID_TYPEBOX, false, 'Primary key.');
 }
 
 export function auditColumns(softDelete: boolean): ColumnPlan[] {
   const cols = [
-    generatedColumn('created_at', 'timestamptz', 'created_at timestamptz NOT NULL DEFAULT now()', `Type.String({ format: 'date-time' })`, false, 'When the row was created (audit column).'),
-    generatedColumn('updated_at', 'timestamptz', 'updated_at timestamptz NOT NULL DEFAULT now()', `Type.String({ format: 'date-time' })`, false, 'Last modification, maintained by a trigger (audit column).'),
+    generatedColumn('created_at', 'timestamptz', 'created_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_TYPEBOX, false, 'When the row was created (audit column).'),
+    generatedColumn('updated_at', 'timestamptz', 'updated_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_TYPEBOX, false, 'Last modification, maintained by a trigger (audit column).'),
   ];
   if (softDelete)
-    cols.push(generatedColumn('deleted_at', 'timestamptz', 'deleted_at timestamptz', `Type.String({ format: 'date-time' })`, true, 'Set when the row is soft-deleted; reads skip such rows.'));
+    cols.push(generatedColumn('deleted_at', 'timestamptz', 'deleted_at timestamptz', TIMESTAMP_TYPEBOX, true, 'Set when the row is soft-deleted; reads skip such rows.'));
   return cols;
 }
 
@@ -218,6 +236,7 @@ function generatedColumn(name: string, sqlType: string, ddl: string, typebox: st
     tsType: 'string',
     references: null,
     exampleExpr: null,
+    decimalScale: null,
     seedSql: null,
     description,
   };

@@ -6,24 +6,48 @@
  *    in its direction, then id as the keyset tiebreaker — so the list query is an index range scan
  *    that needs no sort step; partial (WHERE deleted_at IS NULL) on soft-deleted tables, because every
  *    list query skips deleted rows;
- *  - one partial unique index per unique field on soft-deleted tables (deleted rows do not hold a value).
+ *  - `column is [not] null` conditions make the index partial on them (the rows the query never reads
+ *    are not in the index), and a nullable sort column is ordered NULLS LAST in the index and the query;
+ *  - one per list order the API offers without a filter (the plain list in the default order, and each
+ *    declared sort on its own), unless another index already serves it;
+ *  - one partial unique index per unique field on soft-deleted tables (deleted rows do not hold a value),
+ *    and one unique index per composite unique constraint (partial on soft-deleted tables).
  */
 import type { AccessPatternSpec, EntitySpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
-import type { IndexPlan, SortPlan } from './types.js';
+import { parseWhereEntry } from '../domain/validate.js';
+import type { IndexPlan, NullCheck, SortPlan } from './types.js';
 
 const PG_MAX_IDENTIFIER = 63;
 export const LIVE_ROWS = 'deleted_at IS NULL';
 
 export interface NormalizedPattern {
+  /** Equality columns. */
   where: string[];
-  order: { column: string; direction: 'asc' | 'desc' };
+  /** `column IS [NOT] NULL` conditions. */
+  nullChecks: NullCheck[];
+  /** `nullable`: the sort column can be NULL, so NULLs are placed last (in the index and the query). */
+  order: { column: string; direction: 'asc' | 'desc'; nullable: boolean };
 }
 
 /** An access pattern without an order is served in the default list order (created_at desc). */
-export function normalizePattern(pattern: AccessPatternSpec): NormalizedPattern {
+export function normalizePattern(pattern: AccessPatternSpec, entity: EntitySpec): NormalizedPattern {
   const [column = 'created_at', dir] = (pattern.order ?? 'created_at desc').split(' ');
-  return { where: pattern.where, order: { column, direction: dir === 'desc' ? 'desc' : 'asc' } };
+  const entries = pattern.where.map(parseWhereEntry);
+  return {
+    where: entries.filter((e) => e.isNull === null).map((e) => e.column),
+    nullChecks: entries.filter((e) => e.isNull !== null).map((e) => ({ column: e.column, isNull: e.isNull === true })),
+    order: { column, direction: dir === 'desc' ? 'desc' : 'asc', nullable: entity.fields[column]?.optional === true },
+  };
+}
+
+/** `"due_at" DESC NULLS LAST`: the sort key as printed in an index or an ORDER BY. */
+export function sortKeySql(order: NormalizedPattern['order']): string {
+  return `${quoteIdent(order.column)} ${order.direction.toUpperCase()}${order.nullable ? ' NULLS LAST' : ''}`;
+}
+
+export function nullCheckSql(check: NullCheck): string {
+  return `${quoteIdent(check.column)} IS ${check.isNull ? '' : 'NOT '}NULL`;
 }
 
 export function indexName(table: string, columns: string[], suffix: string): string {
@@ -47,25 +71,35 @@ export function sortFor(order: NormalizedPattern['order'], castType: string): So
     column: order.column,
     columnSql,
     direction: order.direction,
-    orderBySql: `${columnSql} ${dir}, id ${dir}`,
+    nullable: order.nullable,
+    orderBySql: `${sortKeySql(order)}, id ${dir}`,
     cursorOp: order.direction === 'desc' ? '<' : '>',
     castType,
   };
 }
 
 export function describeListQuery(routePrefix: string, pattern: NormalizedPattern): string {
-  const params = [...pattern.where.map((c) => `${c}=…`), `sort=${pattern.order.column}:${pattern.order.direction}`];
+  const params = [
+    ...pattern.where.map((c) => `${c}=…`),
+    ...pattern.nullChecks.map((c) => `${c.column}=${c.isNull ? 'null' : '!null'}`),
+    `sort=${pattern.order.column}:${pattern.order.direction}`,
+  ];
   return `GET ${routePrefix}?${params.join('&')}`;
 }
 
-export function accessPatternIndex(entityName: string, table: string, routePrefix: string, softDelete: boolean, pattern: NormalizedPattern): IndexPlan {
+export function accessPatternIndex(entityName: string, table: string, routePrefix: string, softDelete: boolean, pattern: NormalizedPattern, purpose?: string): IndexPlan {
   const dir = pattern.order.direction.toUpperCase();
   const columns = [...pattern.where, pattern.order.column, 'id'];
-  const columnsSql = [...pattern.where.map(quoteIdent), `${quoteIdent(pattern.order.column)} ${dir}`, `id ${dir}`].join(', ');
-  const where = softDelete ? LIVE_ROWS : null;
-  const name = indexName(entityName, [...pattern.where, pattern.order.column, pattern.order.direction], 'idx');
+  const columnsSql = [...pattern.where.map(quoteIdent), sortKeySql(pattern.order), `id ${dir}`].join(', ');
+  const conditions = [...pattern.nullChecks.map(nullCheckSql), ...(softDelete ? [LIVE_ROWS] : [])];
+  const where = conditions.length ? conditions.join(' AND ') : null;
+  const nameParts = [...pattern.where, ...pattern.nullChecks.map((c) => `${c.column}_${c.isNull ? 'null' : 'set'}`), pattern.order.column, pattern.order.direction];
+  const name = indexName(entityName, nameParts, 'idx');
   const httpQuery = describeListQuery(routePrefix, pattern);
-  const filter = pattern.where.length ? `filtered by ${pattern.where.join(' and ')}` : 'unfiltered';
+  const filters = [...pattern.where, ...pattern.nullChecks.map((c) => `${c.column} ${c.isNull ? 'is null' : 'is not null'}`)];
+  const filter = filters.length ? `filtered by ${filters.join(' and ')}` : 'unfiltered';
+  const nulls = pattern.order.nullable ? `, NULLs last` : '';
+  const partial = [...pattern.nullChecks.map(nullCheckSql), ...(softDelete ? ['live rows only'] : [])];
   return {
     name,
     kind: 'access-pattern',
@@ -74,10 +108,54 @@ export function accessPatternIndex(entityName: string, table: string, routePrefi
     columns,
     where,
     unique: false,
-    serves: `${httpQuery} — ${entityName} list ${filter}, ordered by ${pattern.order.column} ${pattern.order.direction} (keyset on ${pattern.order.column}, id)${softDelete ? ', live rows only' : ''}`,
+    serves: `${httpQuery} — ${purpose ?? `${entityName} list ${filter}`}, ordered by ${pattern.order.column} ${pattern.order.direction}${nulls} (keyset on ${pattern.order.column}, id)${partial.length ? `; partial: ${partial.join(', ')}` : ''}`,
     sql: createIndexSql(name, table, columnsSql, where, false),
-    accessPattern: { where: pattern.where, order: pattern.order, httpQuery },
+    accessPattern: { where: pattern.where, nullChecks: pattern.nullChecks, order: pattern.order, httpQuery },
   };
+}
+
+/** Composite uniqueness (`unique: [[a, b]]`); partial on soft-deleted tables, so a deleted row frees its values. */
+export function compositeUniqueIndex(entityName: string, table: string, columns: string[], softDelete: boolean): IndexPlan {
+  const name = indexName(entityName, columns, softDelete ? 'live_key' : 'key');
+  const columnsSql = columns.map(quoteIdent).join(', ');
+  const where = softDelete ? LIVE_ROWS : null;
+  return {
+    name,
+    kind: 'unique',
+    table,
+    columnsSql,
+    columns,
+    where,
+    unique: true,
+    serves: `uniqueness of (${columns.join(', ')}) on ${entityName}${softDelete ? ' among live rows (a soft-deleted row frees its values)' : ''}: a duplicate write is a 409 naming these fields; also lookups by ${columns[0]}`,
+    sql: createIndexSql(name, table, columnsSql, where, true),
+    accessPattern: null,
+  };
+}
+
+/**
+ * The list orders the API offers without a filter: the plain list (default order, created_at desc) and
+ * each declared order on its own (`?sort=` with no filter). Each gets an unfiltered index unless an
+ * unfiltered access pattern already declares it.
+ */
+export function sortIndexes(entityName: string, entity: EntitySpec, table: string, routePrefix: string, patterns: NormalizedPattern[]): IndexPlan[] {
+  // A B-tree scans both ways: (c DESC, id DESC) also serves c ASC, id ASC. With NULLS LAST in both
+  // directions a nullable column's reverse scan would put NULLs first, so there the direction counts.
+  const key = (o: NormalizedPattern['order']) => (o.nullable ? `${o.column}:${o.direction}` : o.column);
+  const unfiltered = (p: NormalizedPattern) => p.where.length === 0 && p.nullChecks.length === 0;
+  const served = new Set(patterns.filter(unfiltered).map((p) => key(p.order)));
+  const indexes: IndexPlan[] = [];
+  const defaultOrder = { column: 'created_at', direction: 'desc' as const, nullable: false };
+  for (const order of [defaultOrder, ...patterns.map((p) => p.order)]) {
+    if (served.has(key(order))) continue;
+    served.add(key(order));
+    const purpose =
+      order === defaultOrder
+        ? `the plain ${entityName} list (no filter, default order)`
+        : `the ${entityName} list sorted by ${order.column}:${order.direction} without a filter${order.nullable ? '' : ' (and, scanned backwards, the opposite direction)'}`;
+    indexes.push(accessPatternIndex(entityName, table, routePrefix, entity.softDelete, { where: [], nullChecks: [], order }, purpose));
+  }
+  return indexes;
 }
 
 export function foreignKeyIndex(entityName: string, table: string, column: string, parent: string): IndexPlan {
@@ -118,21 +196,23 @@ export function softDeleteUniqueIndex(entityName: string, table: string, column:
 /** All indexes for one entity, FK indexes first, then access patterns in declared order. */
 export function entityIndexes(entityName: string, entity: EntitySpec, table: string, routePrefix: string): IndexPlan[] {
   const indexes: IndexPlan[] = [];
-  const patterns = entity.access.map(normalizePattern);
+  const patterns = entity.access.map((p) => normalizePattern(p, entity));
   for (const [column, field] of Object.entries(entity.fields)) {
     if (!field.references) continue;
     // A full (non-partial) access-pattern index that leads with the FK column already backs the FK check.
-    const coveredBy = entity.softDelete ? undefined : patterns.find((p) => p.where[0] === column);
+    const coveredBy = entity.softDelete ? undefined : patterns.find((p) => p.where[0] === column && p.nullChecks.length === 0);
     if (!coveredBy) indexes.push(foreignKeyIndex(entityName, table, column, field.references));
   }
   for (const [column, field] of Object.entries(entity.fields)) {
     if (field.unique && entity.softDelete) indexes.push(softDeleteUniqueIndex(entityName, table, column));
   }
+  for (const columns of entity.unique) indexes.push(compositeUniqueIndex(entityName, table, columns, entity.softDelete));
   for (const pattern of patterns) {
     const index = accessPatternIndex(entityName, table, routePrefix, entity.softDelete, pattern);
-    const fk = pattern.where[0] !== undefined && !entity.softDelete ? entity.fields[pattern.where[0]]?.references : undefined;
+    const fk = pattern.where[0] !== undefined && !entity.softDelete && pattern.nullChecks.length === 0 ? entity.fields[pattern.where[0]]?.references : undefined;
     if (fk) index.serves += `; also backs the foreign key ${entityName}.${pattern.where[0]} → ${fk}.id (leading column)`;
     indexes.push(index);
   }
+  indexes.push(...sortIndexes(entityName, entity, table, routePrefix, patterns));
   return indexes;
 }

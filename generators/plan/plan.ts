@@ -8,9 +8,9 @@ import { ROLES, type EntitySpec, type Role, type Spec } from '../domain/schema.j
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase, kebabCase, pascalCase, pluralize } from '../domain/words.js';
 import { auditColumns, fieldColumn, idColumn, onDeleteSql } from './columns.js';
-import { entityIndexes, normalizePattern, sortFor } from './indexes.js';
+import { entityIndexes, normalizePattern, sortFor, type NormalizedPattern } from './indexes.js';
 import { initialMigration } from './migrations.js';
-import type { DomainPlan, EntityPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput } from './types.js';
+import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput } from './types.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
@@ -90,10 +90,9 @@ function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
   );
   const columns = [idColumn(), ...fields, ...auditColumns(entity.softDelete)];
   const byName = new Map(columns.map((c) => [c.name, c]));
-  const patterns = entity.access.map(normalizePattern);
-  const filterNames = [...new Set(patterns.flatMap((p) => p.where))];
+  const patterns = entity.access.map((p) => normalizePattern(p, entity));
   const sortKeys = new Map<string, ReturnType<typeof sortFor>>();
-  for (const order of [{ column: 'created_at', direction: 'desc' as const }, ...patterns.map((p) => p.order)]) {
+  for (const order of [{ column: 'created_at', direction: 'desc' as const, nullable: false }, ...patterns.map((p) => p.order)]) {
     const sort = sortFor(order, byName.get(order.column)!.sqlType);
     if (!sortKeys.has(sort.key)) sortKeys.set(sort.key, sort);
   }
@@ -111,6 +110,8 @@ function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
     routePrefix,
     moduleDir: kebabCase(name),
     softDelete: entity.softDelete,
+    appendOnly: entity.appendOnly,
+    uniques: entity.unique,
     cacheTtl: entity.cacheTtl,
     permissions: entity.permissions,
     forbiddenWriteRole: forbiddenWriteRole(entity.permissions),
@@ -127,6 +128,7 @@ function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
         table: quoteIdent(f.references!),
         onDelete: onDeleteSql(f),
         nullable: f.optional,
+        parentSoftDelete: spec.entities[f.references!]?.softDelete === true,
       })),
     referencedBy: Object.entries(spec.entities).flatMap(([childName, child]) =>
       Object.entries(child.fields)
@@ -134,11 +136,31 @@ function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
         .map(([col]) => ({ entity: childName, table: quoteIdent(childName), column: quoteIdent(col) })),
     ),
     indexes: entityIndexes(name, entity, table, routePrefix),
-    filters: filterNames.map((c) => byName.get(c)!),
+    filters: listFilters(patterns, byName),
     sorts: [...sortKeys.values()],
     jobs: [],
     invalidBodyJson: JSON.stringify({ [invalidField.name]: { not: 'a valid value' } }),
   };
+}
+
+/**
+ * The list filters, from the access patterns: equality on a `where` column (`?status=active`), and
+ * `?returned_at=null` / `?returned_at=!null` on a column an access pattern checks for NULL.
+ */
+function listFilters(patterns: NormalizedPattern[], byName: Map<string, ColumnPlan>): FilterPlan[] {
+  const names = [...new Set(patterns.flatMap((p) => [...p.where, ...p.nullChecks.map((c) => c.column)]))];
+  return names.map((name) => {
+    const column = byName.get(name)!;
+    const equality = patterns.some((p) => p.where.includes(name));
+    const nullCheck = patterns.some((p) => p.nullChecks.some((c) => c.column === name));
+    const nullLiterals = [`Type.Literal('null')`, `Type.Literal('!null')`];
+    const typebox = !nullCheck
+      ? column.typebox
+      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { description: ${JSON.stringify(
+          `${equality ? 'a value, or ' : ''}null (IS NULL) or !null (IS NOT NULL)`,
+        )} })`;
+    return { ...column, equality, nullCheck, filterTypebox: typebox };
+  });
 }
 
 /** A role that can read but not write: the wrong-role (403) case in the generated tests. */

@@ -113,6 +113,10 @@ export interface EntityPlan {
   /** Folder under src/modules/, e.g. "order-item". */
   moduleDir: string;
   softDelete: boolean;
+  /** Rows are never changed or removed: no PATCH/DELETE routes, and a trigger refuses UPDATE/DELETE. */
+  appendOnly: boolean;
+  /** Composite unique constraints (column names), each backed by a unique index. */
+  uniques: string[][];
   cacheTtl: number;
   permissions: { read: Role[]; write: Role[]; delete: Role[] };
   /** A role that may read but not write (for the 403 test), or null when every role may write. */
@@ -125,8 +129,8 @@ export interface EntityPlan {
   /** Entities whose rows reference this one (for jobs that summarize children). */
   referencedBy: { entity: string; table: string; column: string }[];
   indexes: IndexPlan[];
-  /** Columns a list request may filter on by equality (from the access patterns' `where`). */
-  filters: ColumnPlan[];
+  /** Columns a list request may filter on (from the access patterns' `where`). */
+  filters: FilterPlan[];
   /** Allowed list sorts; the first is the default. */
   sorts: SortPlan[];
   /** Names of jobs that run on this entity. */
@@ -163,6 +167,8 @@ export interface ColumnPlan {
    * for uniqueness. Null for foreign keys (the factory passes the parent's id) and generated columns.
    */
   exampleExpr: string | null;
+  /** decimal fields: the column's scale (the API refuses more fractional digits); null otherwise. */
+  decimalScale: number | null;
   /** SQL expression producing a valid value for row `g` (generate_series) when seeding volume, or null for FKs. */
   seedSql: string | null;
   description: string;
@@ -179,6 +185,15 @@ export interface ColumnConstraints {
   checks: string[];
 }
 
+export interface FilterPlan extends ColumnPlan {
+  /** `?column=value` (an access pattern filters on it by equality). */
+  equality: boolean;
+  /** `?column=null` / `?column=!null` (an access pattern checks it for NULL). */
+  nullCheck: boolean;
+  /** TypeBox expression of the query parameter. */
+  filterTypebox: string;
+}
+
 export interface ReferencePlan {
   column: string; // bare column name
   columnSql: string;
@@ -188,6 +203,8 @@ export interface ReferencePlan {
   table: string; // referenced table as printed in SQL
   onDelete: 'RESTRICT' | 'CASCADE' | 'SET NULL';
   nullable: boolean;
+  /** The referenced entity is soft-deleted: a create/update must not point at a deleted row (the FK alone allows it). */
+  parentSoftDelete: boolean;
 }
 
 export interface IndexPlan {
@@ -205,7 +222,21 @@ export interface IndexPlan {
   /** The full CREATE INDEX statement. */
   sql: string;
   /** For access-pattern indexes: the declared pattern and the exact list query it serves (for EXPLAIN). */
-  accessPattern: { where: string[]; order: { column: string; direction: 'asc' | 'desc' }; httpQuery: string } | null;
+  accessPattern: {
+    /** Equality columns. */
+    where: string[];
+    /** `column IS [NOT] NULL` conditions (the index is partial on them). Absent in plans recorded before they existed. */
+    nullChecks?: NullCheck[];
+    /** `nullable`: NULLs sort last (the index key and the query say NULLS LAST). */
+    order: { column: string; direction: 'asc' | 'desc'; nullable?: boolean };
+    httpQuery: string;
+  } | null;
+}
+
+export interface NullCheck {
+  column: string;
+  /** true: IS NULL; false: IS NOT NULL. */
+  isNull: boolean;
 }
 
 export interface SortPlan {
@@ -214,7 +245,9 @@ export interface SortPlan {
   column: string;
   columnSql: string;
   direction: 'asc' | 'desc';
-  /** ORDER BY clause body, e.g. "created_at DESC, id DESC". */
+  /** The sort column can be NULL: NULLs come last, and a cursor may carry a null value. */
+  nullable: boolean;
+  /** ORDER BY clause body, e.g. "created_at DESC, id DESC" ("due_at ASC NULLS LAST, id ASC" when nullable). */
   orderBySql: string;
   /** Keyset comparison operator for the next page: "<" for desc, ">" for asc. */
   cursorOp: '<' | '>';

@@ -8,7 +8,8 @@
  *    (e.g. `[service]`), and segments nest left to right (`services/[service]/[migration].sql.ejs`);
  *  - a leading `_` on a dotfile name (`_gitignore`) becomes `.` (npm drops real dotfiles when publishing);
  *  - blueprint.json maps optional features to the template paths they own.
- * Templates get `plan` and the per-item locals; they print, they do not compute.
+ * Templates get `plan`, the per-item local and `esc` (the escapers of render/escape.ts: every value from
+ * a spec is printed through the one for its context); they print, they do not compute.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import ejs from 'ejs';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
 import type { Plan } from '../plan/types.js';
+import { escapers } from './escape.js';
 
 export interface TemplateFile {
   /** Path relative to templates/, with `/` separators. */
@@ -110,12 +112,12 @@ function expand(source: string, expansions: Expansion[], locals: Record<string, 
 /** Expand the blueprint's templates over the plan: one unit per output file. */
 export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[] {
   const units: RenderUnit[] = [];
-  const localNames = ['plan', ...new Set(blueprint.expansions.map((e) => e.local))];
+  const localNames = ['plan', 'esc', ...new Set(blueprint.expansions.map((e) => e.local))];
   for (const template of blueprint.templates) {
     if (!featureEnabled(blueprint.manifest, plan, template.source)) continue;
     const isEjs = template.source.endsWith('.ejs');
     const compiled = isEjs ? compile(template, localNames) : undefined;
-    for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan }, {})) {
+    for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan, esc: escapers }, {})) {
       units.push({
         path: outputPath(template.source, replacements),
         verbatim: !isEjs,

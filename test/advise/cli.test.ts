@@ -150,14 +150,16 @@ describe('docs/architecture.md after generation', () => {
 describe('create-backend-arch: "Help me choose a blueprint" (scripted prompts)', () => {
   it('asks the context, shows the matrix, generates the available choice and records the context', async () => {
     const spec = path.resolve('test/fixtures/specs/shop.yaml');
+    // Domain first, then (the spec names the project) the blueprint; the package manager is a flag so
+    // the script does not depend on which ones this machine has; then the parts and git.
     const prompter = scriptedPrompter([
-      'chosen-api', 'file', spec,
+      'file', spec,
       'help-me-choose',
       '300', '', '', '', '', '', 'steady', '', '2', '', 'no', '', '', 'yes', 'aws',
       'monolith-cache',
-      'npm', ['monitoring'],
+      ['monitoring'], false,
     ]);
-    const run = await runCli(['--no-install', '--no-verify'], { cwd, prompter });
+    const run = await runCli(['chosen-api', '--package-manager', 'npm', '--no-install', '--no-verify'], { cwd, prompter });
     expect(run.code, run.stderr).toBe(0);
     const matrixPrompt = prompter.asked.find((m) => m.startsWith('Decision matrix'));
     expect(matrixPrompt).toMatch(/Recommended: hybrid \(replaces-system/);
@@ -166,5 +168,15 @@ describe('create-backend-arch: "Help me choose a blueprint" (scripted prompts)',
     expect(manifest.answers.blueprint).toBe('monolith-cache');
     expect(manifest.answers.context).toEqual({ rpsAverage: 300, teams: 2, replacesSystem: true });
     expect(existsSync(path.join(cwd, 'chosen-api/docs/architecture.md'))).toBe(true);
+    // The context has no flags: the reproducible command replays the saved answers file, context included.
+    const command = 'npx create-backend-arch@0.1.0 chosen-api --yes --answers chosen-api/.backend-arch/answers.yaml --no-install --no-verify';
+    expect(run.stdout).toContain(command);
+    const elsewhere = path.join(cwd, 'elsewhere');
+    await mkdir(elsewhere);
+    const replay = await runCli(command.replace('chosen-api/', '../chosen-api/').split(' ').slice(2), { cwd: elsewhere });
+    expect(replay.code, replay.stderr).toBe(0);
+    const replayed = JSON.parse(await readFile(path.join(elsewhere, 'chosen-api/.backend-arch/manifest.json'), 'utf8'));
+    expect(replayed.answers).toEqual(manifest.answers);
+    expect(replayed.files).toEqual(manifest.files);
   });
 });

@@ -16,7 +16,7 @@ import { runVerify } from '../../generators/verify/run.js';
 
 const FIXTURE = path.resolve('test/fixtures/blueprints/gateway-services');
 const SPEC = path.join(FIXTURE, 'example.yaml');
-const noPost = ['--no-install', '--no-verify'];
+const noPost = ['--no-install', '--no-verify', '--no-git'];
 
 let cwd: string;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(di
 const backendArch = (args: string[], dir: string) => runCli(args, { cwd: dir, as: 'backend-arch' });
 
 async function generate(name: string, extra: string[] = []): Promise<string> {
-  const run = await runCli([name, '--spec', SPEC, '--yes', ...noPost, ...extra], { cwd });
+  const run = await runCli([name, '--name', name, '--spec', SPEC, '--yes', ...noPost, ...extra], { cwd });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const dir = path.join(cwd, name);
@@ -82,7 +82,7 @@ describe('a blueprint loaded from a path (the fixture: gateway + services)', () 
       path.join(cwd, 'answers/blog.yaml'),
       stringify({ blueprint: path.relative(path.join(cwd, 'answers'), FIXTURE), spec: path.relative(path.join(cwd, 'answers'), SPEC), features: [], options: { transport: 'in-process' } }),
     );
-    const replay = await runCli(['replayed', '--answers', 'answers/blog.yaml', ...noPost], { cwd });
+    const replay = await runCli(['replayed', '--name', 'replayed', '--answers', 'answers/blog.yaml', ...noPost], { cwd });
     expect(replay.stderr).toBe('');
     expect((await manifestOf(path.join(cwd, 'replayed'))).answers).toEqual({ name: 'replayed', blueprint: 'gateway-services', packageManager: 'npm', features: [], options: { transport: 'in-process' } });
     expect(await readFile(path.join(cwd, 'replayed/gateway.js'), 'utf8')).toContain('(in-process)');
@@ -178,7 +178,7 @@ describe('a blueprint loaded from a path (the fixture: gateway + services)', () 
     const doc = parse(await readFile(SPEC, 'utf8')) as Record<string, unknown>;
     delete doc.blueprint;
     await writeFile(spec, stringify(doc));
-    const run = await runCli(['kid', '--spec', spec, '--blueprint', child, '--yes', ...noPost], { cwd });
+    const run = await runCli(['kid', '--name', 'kid', '--spec', spec, '--blueprint', child, '--yes', ...noPost], { cwd });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(await readFile(path.join(cwd, 'kid/README.md'), 'utf8')).toBe('# kid (from the child blueprint)\n');
@@ -202,7 +202,7 @@ describe('blueprint errors name what is wrong and where', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain(`Invalid blueprint manifest ${path.join(bad, 'blueprint.json')}: id: expected a blueprint id`);
     const announced = await runCli(['a', '--blueprint', 'serverless', '--yes', ...noPost], { cwd });
-    expect(announced.stderr).toContain('Blueprint "serverless" (Serverless) is not available yet');
+    expect(announced.stderr).toContain('Blueprint "serverless" (Serverless, from --blueprint) is not available yet');
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
     expect((await readdir(cwd)).includes('a')).toBe(false);
   });

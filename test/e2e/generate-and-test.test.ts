@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../generators/servers/throwaway.js';
 import { freshDatabase, redisDatabase, requireServers } from '../support/servers.js';
+import { lintOpenApi, summarize } from '../support/spectral.js';
 
 const BIN = path.resolve('bin/create-backend-arch.js');
 const TEN_MINUTES = 600_000;
@@ -118,10 +119,10 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
     expect(bad.all).toContain('--role must be one of: viewer, editor, admin');
   }, TEN_MINUTES);
 
-  it('the built API (npm start) holds a bounded load test (npm run test:load) on loopback', async () => {
+  /** Starts the built API (node dist/server.js) on free ports, runs `use`, then stops it with SIGTERM (graceful: exit 0). */
+  async function withBuiltApi(extraEnv: Record<string, string>, use: (port: string) => Promise<void>) {
     const port = String(await freePort());
-    // A per-user limit high enough that the load test measures the API, not the limiter.
-    const serverEnv = { ...env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_USER_MAX: '1000000' };
+    const serverEnv = { ...env, PORT: port, METRICS_PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...extraEnv };
     const server = execa('node', ['dist/server.js'], { cwd: dir, env: serverEnv, reject: false, all: true });
     try {
       const deadline = Date.now() + 30_000;
@@ -131,14 +132,32 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
         if (Date.now() > deadline) throw new Error(`API not ready on port ${port}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
-      expect(load.exitCode, load.all).toBe(0);
-      expect(load.all).toMatch(/requests\/s\s+avg \d+/);
+      await use(port);
     } finally {
       server.kill('SIGTERM');
       const exited = await server;
       expect(exited.exitCode, exited.all).toBe(0); // graceful shutdown
     }
+  }
+
+  it('the built API (npm start) holds a bounded load test (npm run test:load) on loopback', async () => {
+    // A per-user limit high enough that the load test measures the API, not the limiter.
+    await withBuiltApi({ RATE_LIMIT_USER_MAX: '1000000' }, async (port) => {
+      const load = await run('test:load', [], { PORT: port, LOAD_TEST_SECONDS: '3' });
+      expect(load.exitCode, load.all).toBe(0);
+      expect(load.all).toMatch(/requests\/s\s+avg \d+/);
+    });
+  }, TEN_MINUTES);
+
+  it('serves an OpenAPI 3.1 document with 0 Spectral errors (spectral:oas + OWASP API Top 10), and no /metrics on the public port', async () => {
+    await withBuiltApi({}, async (port) => {
+      const document = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { openapi: string };
+      expect(document.openapi).toBe('3.1.0');
+      const findings = await lintOpenApi(document);
+      const errors = findings.filter((f) => f.severity === 'error');
+      expect(errors, summarize(errors)).toEqual([]);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    });
   }, TEN_MINUTES);
 });
 

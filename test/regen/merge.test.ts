@@ -56,7 +56,7 @@ describe('small parts', () => {
     expect(compareVersions('0.1.0', '0.1.0')).toBe(0);
   });
   it('round-trips the base snapshot deterministically', () => {
-    const snap = { generatorVersion: '0.1.0', spec: { entities: { a: { softDelete: false, fields: { n: { type: 'string' as const, optional: false, unique: false } }, access: [], permissions: { read: ['viewer' as const], write: ['editor' as const], delete: ['admin' as const] }, cacheTtl: 60 } }, jobs: {} }, migrations: [{ fileName: '0001_initial.sql', title: 'Initial' }], files: new Map([['b.ts', 'x'], ['a.ts', 'y']]), raw: { 'a.ts': 'h' } };
+    const snap = { generatorVersion: '0.1.0', spec: { entities: { a: { softDelete: false, appendOnly: false, unique: [], fields: { n: { type: 'string' as const, optional: false, unique: false } }, access: [], permissions: { read: ['viewer' as const], write: ['editor' as const], delete: ['admin' as const] }, cacheTtl: 60 } }, jobs: {} }, migrations: [{ fileName: '0001_initial.sql', title: 'Initial' }], files: new Map([['b.ts', 'x'], ['a.ts', 'y']]), raw: { 'a.ts': 'h' } };
     const text = encodeSnapshot(snap);
     expect(encodeSnapshot(snap)).toBe(text);
     expect(decodeSnapshot(text)).toEqual(snap);

@@ -20,7 +20,10 @@ function sink(): { stream: Writable; text: () => string } {
   return { stream, text: () => data };
 }
 
-export async function runCli(argv: string[], options: { cwd: string; as?: 'create-backend-arch' | 'backend-arch'; prompter?: Prompter }): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; as?: 'create-backend-arch' | 'backend-arch'; prompter?: Prompter; env?: NodeJS.ProcessEnv },
+): Promise<CliRun> {
   const out = sink();
   const err = sink();
   const code = await main(argv, {
@@ -30,13 +33,15 @@ export async function runCli(argv: string[], options: { cwd: string; as?: 'creat
     stderr: err.stream as unknown as NodeJS.WritableStream,
     interactive: options.prompter !== undefined,
     ...(options.prompter ? { prompter: options.prompter } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
 /** A prompter that answers from a script, in order, and fails on any unexpected question. */
-export function scriptedPrompter(script: unknown[]): Prompter & { asked: string[] } {
+export function scriptedPrompter(script: unknown[]): Prompter & { asked: string[]; choices: Record<string, unknown[]> } {
   const asked: string[] = [];
+  const choices: Record<string, unknown[]> = {};
   const next = (message: string) => {
     asked.push(message);
     if (script.length === 0) throw new Error(`unexpected prompt: ${message}`);
@@ -44,6 +49,7 @@ export function scriptedPrompter(script: unknown[]): Prompter & { asked: string[
   };
   return {
     asked,
+    choices,
     input: async (q) => {
       const value = next(q.message) as string;
       if (q.validate) {
@@ -52,7 +58,11 @@ export function scriptedPrompter(script: unknown[]): Prompter & { asked: string[
       }
       return value;
     },
-    select: async <T>(q: { message: string }) => next(q.message) as T,
+    select: async <T>(q: { message: string; choices: { value: T }[] }) => {
+      choices[q.message] = q.choices.map((c) => c.value);
+      return next(q.message) as T;
+    },
     checkbox: async <T>(q: { message: string }) => next(q.message) as T[],
+    confirm: async (q) => next(q.message) as boolean,
   };
 }

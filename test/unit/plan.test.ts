@@ -15,7 +15,7 @@ describe('planner: index derivation', async () => {
 
   it('creates tables referenced-first', () => {
     expect(acme.entities.map((e) => e.name)).toEqual(['team', 'project', 'task']);
-    expect(shop.entities.map((e) => e.name)).toEqual(['group', 'user', 'order']);
+    expect(shop.entities.map((e) => e.name)).toEqual(['group', 'user', 'order', 'payment']);
   });
 
   it('derives one index per access pattern: equality columns, then the sort column, then id; partial on soft-deleted tables', () => {
@@ -24,9 +24,12 @@ describe('planner: index derivation', async () => {
       'CREATE INDEX project_team_id_fk_idx ON project (team_id);',
       'CREATE INDEX project_team_id_created_at_desc_idx ON project (team_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;',
       'CREATE INDEX project_status_updated_at_desc_idx ON project (status, updated_at DESC, id DESC) WHERE deleted_at IS NULL;',
+      // The plain list and each sort alone (?sort= with no filter) are index scans too.
+      'CREATE INDEX project_created_at_desc_idx ON project (created_at DESC, id DESC) WHERE deleted_at IS NULL;',
+      'CREATE INDEX project_updated_at_desc_idx ON project (updated_at DESC, id DESC) WHERE deleted_at IS NULL;',
     ]);
     expect(project.indexes[1]!.serves).toBe(
-      'GET /projects?team_id=…&sort=created_at:desc — project list filtered by team_id, ordered by created_at desc (keyset on created_at, id), live rows only',
+      'GET /projects?team_id=…&sort=created_at:desc — project list filtered by team_id, ordered by created_at desc (keyset on created_at, id); partial: live rows only',
     );
   });
 
@@ -34,14 +37,14 @@ describe('planner: index derivation', async () => {
     expect(entity(acme, 'project').indexes[0]!.where).toBeNull();
     // user.group_id leads a full access-pattern index, so no separate FK index.
     const user = entity(shop, 'user');
-    expect(user.indexes.map((i) => i.name)).toEqual(['user_group_id_created_at_desc_idx']);
-    expect(user.indexes[0]!.serves).toContain('also backs the foreign key user.group_id → group.id');
+    expect(user.indexes.map((i) => i.name)).toEqual(['user_group_id_display_name_key', 'user_group_id_created_at_desc_idx', 'user_created_at_desc_idx']);
+    expect(user.indexes[1]!.serves).toContain('also backs the foreign key user.group_id → group.id');
     // order.user_id leads (user_id, status, placed_at): also covered.
-    expect(entity(shop, 'order').indexes.map((i) => i.kind)).toEqual(['access-pattern', 'access-pattern']);
+    expect(entity(shop, 'order').indexes.filter((i) => i.kind === 'foreign-key')).toEqual([]);
   });
 
   it('an access pattern without an order is served in the default list order', () => {
-    expect(entity(shop, 'user').indexes[0]!.columnsSql).toBe('group_id, created_at DESC, id DESC');
+    expect(entity(shop, 'user').indexes[1]!.columnsSql).toBe('group_id, created_at DESC, id DESC');
   });
 
   it('quotes reserved words everywhere they are printed', () => {
@@ -61,7 +64,10 @@ describe('planner: index derivation', async () => {
     const spec = parseSpecText('entities:\n  tag:\n    softDelete: true\n    fields:\n      slug: { type: string, max: 40, unique: true }\n', 's.yaml');
     const tag = planOf(spec).entities[0]!;
     expect(tag.columns.find((c) => c.name === 'slug')!.ddl).not.toContain('UNIQUE');
-    expect(tag.indexes.map((i) => i.sql)).toEqual(['CREATE UNIQUE INDEX tag_slug_live_key ON tag (slug) WHERE deleted_at IS NULL;']);
+    expect(tag.indexes.map((i) => i.sql)).toEqual([
+      'CREATE UNIQUE INDEX tag_slug_live_key ON tag (slug) WHERE deleted_at IS NULL;',
+      'CREATE INDEX tag_created_at_desc_idx ON tag (created_at DESC, id DESC) WHERE deleted_at IS NULL;',
+    ]);
   });
 
   it('keeps index names within PostgreSQL’s 63 characters, deterministically', () => {
@@ -81,14 +87,24 @@ describe('planner: index derivation', async () => {
       ['created_at:desc', 'created_at DESC, id DESC', '<', 'timestamptz'],
       ['placed_at:desc', 'placed_at DESC, id DESC', '<', 'timestamptz'],
       ['total:asc', 'total ASC, id ASC', '>', 'numeric(12, 2)'],
+      ['placed_at:asc', 'placed_at ASC, id ASC', '>', 'timestamptz'],
+      ['shipped_at:desc', 'shipped_at DESC NULLS LAST, id DESC', '<', 'timestamptz'],
     ]);
-    expect(order.filters.map((f) => f.name)).toEqual(['user_id', 'status']);
+    expect(order.filters.map((f) => [f.name, f.equality, f.nullCheck])).toEqual([
+      ['user_id', true, false],
+      ['status', true, false],
+      ['shipped_at', false, true],
+      ['channel', true, false],
+    ]);
   });
 
   it('derives the API and test shapes of columns', () => {
     const order = entity(shop, 'order');
     const col = (n: string) => order.columns.find((c) => c.name === n)!;
-    expect(col('status').typebox).toBe('Type.Union([Type.Literal("pending"), Type.Literal("paid"), Type.Literal("shipped"), Type.Literal("cancelled")])');
+    expect(col('status').typebox).toBe(
+      'Type.Union([Type.Literal("pending"), Type.Literal("inProgress"), Type.Literal("paid"), Type.Literal("shipped"), Type.Literal("cancelled")])',
+    );
+    expect(col('channel').ddl).toContain(`CHECK (channel IN ('web', 'in-store', 'B2B'))`);
     expect(col('status').required).toBe(false); // has a default
     expect(col('total').required).toBe(true);
     expect(col('sequence_no').typebox).toContain('pattern');

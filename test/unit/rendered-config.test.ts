@@ -28,7 +28,7 @@ describe('generated delivery and monitoring files', async () => {
 
   it('prometheus.yml scrapes the api and the worker and loads the alert rules; alerts.yml has every planned rule', () => {
     const prometheus = JSON.stringify(yamlOf('monitoring/prometheus.yml'));
-    expect(prometheus).toContain('api:3000');
+    expect(prometheus).toContain('api:9465');
     expect(prometheus).toContain('worker:9464');
     expect(prometheus).toContain('alerts.yml');
     const rules = (yamlOf('monitoring/alerts.yml') as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);

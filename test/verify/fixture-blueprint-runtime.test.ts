@@ -17,7 +17,7 @@ let dir: string;
 
 beforeAll(async () => {
   cwd = await mkdtemp(path.join(tmpdir(), 'cba-fixture-rt-'));
-  const run = await runCli(['blog', '--spec', SPEC, '--yes', '--no-install', '--no-verify'], { cwd });
+  const run = await runCli(['blog', '--spec', SPEC, '--yes', '--no-install', '--no-verify', '--no-git'], { cwd });
   expect(run.code).toBe(0);
   dir = path.join(cwd, 'blog');
   execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });

@@ -68,7 +68,7 @@ const CASES: [string, string, Break, RegExp][] = [
   ['observability.alert-metrics', 'a metric used by an alert renamed', (d) => breakFile(d, 'src/observability/metrics.ts', "name: 'http_requests_total'", "name: 'http_requests_count'"), /alerts\.yml:\d+ alert HighErrorRate reads http_requests_total, which the app does not export/],
   ['observability.alert-thresholds', 'the p95 threshold raised to 500 ms', (d) => breakFile(d, 'monitoring/alerts.yml', '[5m]))) > 0.2', '[5m]))) > 0.5'), /p95 latency > 200 ms for 10 minutes: SlowResponses has threshold 0\.5/],
   ['observability.health-endpoints', 'readiness always 200', (d) => breakFile(d, 'src/http/health.ts', 'return sendProblem(reply, 503, `Not ready: ${down} unavailable`);', "return { status: 'ok' as const, down };"), /health\.ts:\d+ GET \/health\/ready has no path answering 503/],
-  ['observability.structured-logs', 'the request logger turned off', (d) => breakFile(d, 'src/app.ts', 'logger: logger ?? loggerOptions(config.LOG_LEVEL),', 'logger: false,'), /app\.ts:\d+ Fastify\(…\) without a logger/],
+  ['observability.structured-logs', 'the request logger turned off', (d) => breakFile(d, 'src/app.ts', 'logger: logger ?? { ...loggerOptions(config.LOG_LEVEL), stream: logOutput!.stream },', 'logger: false,'), /app\.ts:\d+ Fastify\(…\) without a logger/],
   ['observability.structured-logs', 'console.log in a handler', (d) => breakFile(d, PROJECT_ROUTES, 'const row = await service.get(request.params.id);', "const row = await service.get(request.params.id);\n      console.log('read', row);"), /routes\.ts:\d+ console\.log\(…\) in a server process/],
   ['security.helmet', 'helmet unregistered', (d) => breakFile(d, 'src/app.ts', 'await app.register(helmet);', ''), /no app\.register\(<import from "@fastify\/helmet">/],
   ['security.cors', "CORS origin '*'", (d) => breakFile(d, 'src/app.ts', 'origin: config.CORS_ORIGINS', "origin: '*'"), /app\.ts:\d+ origin: '\*' allows every origin/],
@@ -79,6 +79,20 @@ const CASES: [string, string, Break, RegExp][] = [
   ['delivery.env-example', 'JWT_SECRET missing from .env.example', (d) => breakFile(d, '.env.example', /\nJWT_SECRET=[^\n]*/, ''), /config\.ts:\d+ JWT_SECRET is read here but not in \.env\.example/],
 ];
 
+/** Break-cases on the shop project: the domain constructs (nullable orders, is-null filters, composite uniques, append-only). */
+const SHOP_CASES: [string, string, Break, RegExp][] = [
+  ['schema.access-pattern-indexes', 'NULLS LAST dropped from a nullable sort column', (d) => breakFile(d, MIG, '(channel, shipped_at DESC NULLS LAST, id DESC)', '(channel, shipped_at DESC, id DESC)'), /order: GET \/orders\?channel=…&sort=shipped_at:desc .*NULLS LAST, id\) has no index/],
+  ['schema.access-pattern-indexes', 'the partial predicate of an is-null pattern removed', (d) => breakFile(d, MIG, '(placed_at ASC, id ASC) WHERE shipped_at IS NULL', '(placed_at ASC, id ASC)'), /order: GET \/orders\?shipped_at=null&sort=placed_at:asc \(WHERE shipped_at IS NULL ORDER BY placed_at asc, id\) has no index/],
+  ['schema.access-pattern-indexes', 'an is-null pattern index partial on the opposite condition', (d) => breakFile(d, MIG, '(placed_at ASC, id ASC) WHERE shipped_at IS NULL', '(placed_at ASC, id ASC) WHERE shipped_at IS NOT NULL'), /order: GET \/orders\?shipped_at=null&sort=placed_at:asc .*has no index/],
+  ['schema.access-pattern-indexes', 'the index for the plain list removed', (d) => breakFile(d, MIG, /CREATE INDEX group_created_at_desc_idx[^\n]*\n/, ''), /group: GET \/groups\?sort=created_at:desc .*has no index/],
+  ['schema.constraints', 'a composite unique index removed', (d) => breakFile(d, MIG, /CREATE UNIQUE INDEX user_group_id_display_name_key[^\n]*\n/, ''), /user: nothing enforces unique \(group_id, display_name\)/],
+  ['schema.constraints', 'a composite unique index made non-unique', (d) => breakFile(d, MIG, 'CREATE UNIQUE INDEX user_group_id_display_name_key', 'CREATE INDEX user_group_id_display_name_key'), /user: nothing enforces unique \(group_id, display_name\)/],
+  ['schema.constraints', 'the append-only trigger dropped by a later migration', (d) => addFile(d, 'migrations/0002_unguard.sql', UP2('DROP TRIGGER payment_append_only ON payment;')), /payment is append-only, but no BEFORE UPDATE trigger .* refuses an UPDATE/],
+  ['schema.constraints', 'the append-only trigger disabled', (d) => addFile(d, 'migrations/0002_disable.sql', UP2('ALTER TABLE payment DISABLE TRIGGER payment_append_only;')), /payment is append-only, but no BEFORE DELETE trigger/],
+  ['schema.constraints', 'the append-only trigger function no longer raising', (d) => breakFile(d, MIG, "RAISE EXCEPTION '% is append-only", "RAISE NOTICE '% is append-only"), /payment is append-only, but no BEFORE UPDATE trigger raising an exception/],
+  ['schema.constraints', 'a DELETE route on the append-only resource', (d) => breakFile(d, 'src/modules/payment/routes.ts', 'async (request) => service.list(request.query),\n  );', "async (request) => service.list(request.query),\n  );\n  app.delete('/:id', { preValidation: authorize(['admin']) }, async () => null);"), /routes\.ts:\d+ DELETE \/payments\/:id: payment is append-only, it must have no DELETE route/],
+];
+
 describe('each static check fails, naming the evidence, on a project broken on purpose', () => {
   it('every static check has at least one break-case', () => {
     const covered = new Set(CASES.map(([id]) => id));
@@ -86,9 +100,9 @@ describe('each static check fails, naming the evidence, on a project broken on p
     expect(STATIC_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('architecture.'))).toEqual([]);
   });
 
-  for (const [id, what, breakIt, evidence] of CASES) {
-    it(`${id}: ${what}`, async () => {
-      const dir = await copyProject(acme);
+  for (const [id, what, breakIt, evidence, project] of [...CASES.map((c) => [...c, 'acme'] as const), ...SHOP_CASES.map((c) => [...c, 'shop'] as const)]) {
+    it(`${id}: ${what}${project === 'shop' ? ' (shop)' : ''}`, async () => {
+      const dir = await copyProject(project === 'acme' ? acme : shop);
       try {
         await breakIt(dir);
         const r = await runCheck(dir, id);

@@ -79,6 +79,7 @@ const ENV_DECLARED = [
   { name: 'NODE_ENV', description: 'Runtime mode', kind: 'enum', values: ['development', 'test', 'production'], required: false, default: 'development', example: 'development', secret: false },
   { name: 'HOST', description: 'Interface the API listens on', kind: 'string', required: false, default: '0.0.0.0', example: '0.0.0.0', secret: false },
   { name: 'PORT', description: 'API port', kind: 'int', required: false, default: '3000', example: '3000', secret: false, min: 0 },
+  { name: 'METRICS_PORT', description: 'Port of the API /metrics endpoint (kept off the public API port; only Prometheus should reach it)', kind: 'int', required: false, default: '9465', example: '9465', secret: false, min: 0 },
   { name: 'LOG_LEVEL', description: 'pino log level', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], required: false, default: 'info', example: 'info', secret: false },
   { name: 'DATABASE_URL', description: 'PostgreSQL connection string', kind: 'url', required: true, default: null, example: 'postgres://app:app@localhost:5432/app', secret: true },
   { name: 'DATABASE_POOL_MAX', description: 'PostgreSQL pool size per process', kind: 'int', required: false, default: '10', example: '10', secret: false, min: 1 },

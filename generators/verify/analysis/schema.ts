@@ -41,6 +41,8 @@ export interface IndexModel extends Located {
   /** Column per key part; null for an expression. */
   columns: (string | null)[];
   directions: ('asc' | 'desc')[];
+  /** Explicit NULLS FIRST/LAST per key part; null when the default applies (LAST for ASC, FIRST for DESC). */
+  nulls: ('first' | 'last' | null)[];
   unique: boolean;
   /** Partial predicate as a parse tree (null for a full index). */
   where: unknown | null;
@@ -48,9 +50,25 @@ export interface IndexModel extends Located {
   implicit: boolean;
 }
 
+export interface TriggerModel extends Located {
+  name: string;
+  table: string;
+  timing: 'before' | 'after' | 'instead';
+  events: ('insert' | 'update' | 'delete' | 'truncate')[];
+  function: string;
+}
+
+export interface FunctionModel extends Located {
+  name: string;
+  /** The function body as written (plpgsql/sql source). */
+  body: string;
+}
+
 export interface SchemaModel {
   tables: Map<string, TableModel>;
   indexes: Map<string, IndexModel>;
+  triggers: Map<string, TriggerModel>;
+  functions: Map<string, FunctionModel>;
   files: string[];
   /** Parse errors, per file (the check reporting them fails; others see what did parse). */
   errors: { file: string; line: number; message: string }[];
@@ -88,7 +106,7 @@ function typeName(t: Node | undefined): string {
 }
 
 export async function buildSchema(files: MigrationFile[]): Promise<SchemaModel> {
-  const model: SchemaModel = { tables: new Map(), indexes: new Map(), files: files.map((f) => f.file), errors: [] };
+  const model: SchemaModel = { tables: new Map(), indexes: new Map(), triggers: new Map(), functions: new Map(), files: files.map((f) => f.file), errors: [] };
   for (const { file, text } of [...files].sort((a, b) => migrationOrder(a.file, b.file))) {
     const sql = upSection(text);
     const bytes = Buffer.from(sql, 'utf8');
@@ -129,6 +147,9 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
         table,
         columns: (node.indexParams ?? []).map((p: Node) => (p.IndexElem?.name as string | undefined) ?? null),
         directions: (node.indexParams ?? []).map((p: Node) => (p.IndexElem?.ordering === 'SORTBY_DESC' ? 'desc' : 'asc')),
+        nulls: (node.indexParams ?? []).map((p: Node) =>
+          p.IndexElem?.nulls_ordering === 'SORTBY_NULLS_FIRST' ? 'first' : p.IndexElem?.nulls_ordering === 'SORTBY_NULLS_LAST' ? 'last' : null,
+        ),
         unique: node.unique === true || node.primary === true,
         where: node.whereClause ?? null,
         implicit: false,
@@ -147,6 +168,11 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
           table.foreignKeys = table.foreignKeys.filter((fk) => !fk.sql.includes(cmd.name));
           const implicit = model.indexes.get(cmd.name);
           if (implicit?.implicit) model.indexes.delete(cmd.name);
+        } else if (cmd.subtype === 'AT_DisableTrig') {
+          // A disabled trigger does not fire: for what it guards it is as good as dropped.
+          model.triggers.delete(`${table.name}.${cmd.name}`);
+        } else if (cmd.subtype === 'AT_DisableTrigAll' || cmd.subtype === 'AT_DisableTrigUser') {
+          for (const [n, t] of model.triggers) if (t.table === table.name) model.triggers.delete(n);
         } else if (cmd.subtype === 'AT_SetNotNull') {
           const col = table.columns.get(cmd.name);
           if (col) col.notNull = true;
@@ -160,7 +186,36 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
       }
       return;
     }
+    case 'CreateTrigStmt': {
+      const events = Number(node.events ?? 0);
+      const timing = Number(node.timing ?? 0);
+      const name = node.trigname as string;
+      model.triggers.set(`${node.relation?.relname}.${name}`, {
+        ...at,
+        name,
+        table: node.relation?.relname as string,
+        // pg_trigger.tgtype bits: BEFORE = 2, INSTEAD = 64; INSERT = 4, DELETE = 8, UPDATE = 16, TRUNCATE = 32.
+        timing: timing & 64 ? 'instead' : timing & 2 ? 'before' : 'after',
+        events: (['insert', 'delete', 'update', 'truncate'] as const).filter((_, i) => events & (4 << i)),
+        function: names(node.funcname).pop() ?? '',
+      });
+      return;
+    }
+    case 'CreateFunctionStmt': {
+      const name = names(node.funcname).pop() ?? '';
+      const as = (node.options as Node[] | undefined)?.find((o) => o.DefElem?.defname === 'as');
+      const body = names(as?.DefElem?.arg?.List?.items).join('\n');
+      model.functions.set(name, { ...at, name, body });
+      return;
+    }
     case 'DropStmt': {
+      if (node.removeType === 'OBJECT_TRIGGER') {
+        for (const obj of node.objects ?? []) {
+          const parts = names(obj.List?.items);
+          model.triggers.delete(parts.slice(-2).join('.'));
+        }
+        return;
+      }
       for (const obj of node.objects ?? []) {
         const parts = names(obj.List?.items);
         const name = parts[parts.length - 1];
@@ -168,6 +223,7 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
         if (node.removeType === 'OBJECT_TABLE') {
           model.tables.delete(name);
           for (const [n, idx] of model.indexes) if (idx.table === name) model.indexes.delete(n);
+          for (const [n, t] of model.triggers) if (t.table === name) model.triggers.delete(n);
         } else if (node.removeType === 'OBJECT_INDEX') model.indexes.delete(name);
       }
       return;
@@ -267,7 +323,7 @@ function addConstraint(model: SchemaModel, table: TableModel, c: Node, at: Locat
 }
 
 function implicitIndex(model: SchemaModel, table: TableModel, name: string, columns: string[], at: Located): void {
-  model.indexes.set(name, { ...at, name, table: table.name, columns, directions: columns.map(() => 'asc'), unique: true, where: null, implicit: true });
+  model.indexes.set(name, { ...at, name, table: table.name, columns, directions: columns.map(() => 'asc'), nulls: columns.map(() => null), unique: true, where: null, implicit: true });
 }
 
 /** True if a partial predicate is `deleted_at IS NULL` (alone, or ANDed with other conditions). */
@@ -277,6 +333,24 @@ export function predicateSkipsDeleted(where: unknown, column = 'deleted_at'): bo
   if (node.NullTest) return node.NullTest.nulltesttype === 'IS_NULL' && names(node.NullTest.arg?.ColumnRef?.fields).pop() === column;
   if (node.BoolExpr?.boolop === 'AND_EXPR') return (node.BoolExpr.args as Node[]).some((a) => predicateSkipsDeleted(a, column));
   return false;
+}
+
+/**
+ * The `column IS [NOT] NULL` conditions a partial predicate ANDs together; null when it holds anything
+ * else (then no list query is known to imply it).
+ */
+export function nullTestConjuncts(where: unknown): { column: string; isNull: boolean }[] | null {
+  const node = where as Node | null;
+  if (!node) return [];
+  if (node.NullTest) {
+    const column = names(node.NullTest.arg?.ColumnRef?.fields).pop();
+    return column ? [{ column, isNull: node.NullTest.nulltesttype === 'IS_NULL' }] : null;
+  }
+  if (node.BoolExpr?.boolop === 'AND_EXPR') {
+    const parts = (node.BoolExpr.args as Node[]).map(nullTestConjuncts);
+    return parts.some((p) => p === null) ? null : parts.flatMap((p) => p!);
+  }
+  return null;
 }
 
 /** Indexes of a table, explicit and implicit. */

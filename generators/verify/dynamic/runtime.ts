@@ -30,6 +30,8 @@ export interface AppProcess {
   name: string;
   url: string;
   port: number;
+  /** Where the process serves /metrics: the API on its own METRICS_PORT (not the public port), the worker on WORKER_METRICS_PORT. */
+  metricsUrl: string;
   proc: ChildProcess;
   /** Last lines the process printed (for evidence). */
   output(): string;
@@ -188,7 +190,9 @@ export class Runtime {
     const spec = this.need().processes[name];
     if (!spec) throw new Error(`the ${this.project.blueprint.id} blueprint has no process named ${name}`);
     const port = await freePort();
-    return this.startProcess(name, spec.args, { ...(await this.appEnv(options)), [spec.portEnv]: String(port) }, port, spec.ready);
+    const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
+    const env = { ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
+    return this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
   }
 
   /** Starts the API process and waits until it is ready. */
@@ -210,7 +214,7 @@ export class Runtime {
     return this.once('worker', () => this.startWorker());
   }
 
-  private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string): Promise<AppProcess> {
+  private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string, metricsPort = port): Promise<AppProcess> {
     await this.built();
     const proc = spawn(process.execPath, args, { cwd: this.project.dir, env: { ...process.env, ...this.baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -223,6 +227,7 @@ export class Runtime {
       name,
       url,
       port,
+      metricsUrl: `http://127.0.0.1:${metricsPort}`,
       proc,
       output: () => out,
       exited,

@@ -1,9 +1,11 @@
 /** API process: `npm start` (built) or `npm run dev`. */
 import { buildApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
+import { buildMetricsServer } from './http/health.js';
 
 const config = loadConfigOrExit();
 const app = await buildApp({ config });
+const metricsServer = buildMetricsServer(app);
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -16,6 +18,7 @@ async function shutdown(signal: string) {
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
   try {
+    await metricsServer.close();
     await app.close(); // stops listening, waits for in-flight requests, then closes the pool, Redis and queues
     process.exit(0);
   } catch (err) {
@@ -28,6 +31,8 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   await app.listen({ host: config.HOST, port: config.PORT });
+  await metricsServer.listen({ host: config.HOST, port: config.METRICS_PORT });
+  app.log.info({ port: config.METRICS_PORT }, 'metrics on /metrics');
 } catch (err) {
   app.log.fatal({ err }, 'could not start the API');
   process.exit(1);

@@ -3,7 +3,10 @@ import { withRuntime } from './guard.js';
 import { ensureRows } from './ensure.js';
 import { http } from './http.js';
 
-/** After real traffic, /metrics (API) and the worker's /metrics show a sample of every declared series. */
+/**
+ * After real traffic, the API's /metrics (on its metrics port) and the worker's /metrics show a sample of
+ * every declared series; and the public API port does not serve /metrics to an anonymous caller.
+ */
 export const metricsSeries: Check = {
   id: 'dynamic.metrics-series',
   title: '/metrics shows the expected series after traffic (API and worker)',
@@ -19,9 +22,17 @@ export const metricsSeries: Check = {
       for (let i = 0; i < 2; i++) await http(api.url, 'GET', `${e.routePrefix}/${ids[e.name]}`, { token: tokens.admin });
       const problems: Evidence[] = [];
       const ok: Evidence[] = [];
-      const scrape = async (url: string) => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-      const bodies: Record<string, string> = { api: await scrape(api.url) };
-      if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).url);
+      const scrape = async (url: string) =>
+        fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then(
+          (r) => (r.ok ? r.text() : ''),
+          () => '',
+        );
+      const bodies: Record<string, string> = { api: await scrape(api.metricsUrl) };
+      if (!bodies.api) problems.push({ text: `the API answers no /metrics on its metrics port (METRICS_PORT, ${api.metricsUrl})` });
+      const exposed = await fetch(`${api.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+      if (exposed === 200) problems.push({ text: `GET ${api.url}/metrics answers 200 without credentials on the public API port: serve metrics on METRICS_PORT only` });
+      else ok.push({ text: `public port: GET /metrics → ${exposed} (metrics are served on METRICS_PORT only)` });
+      if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).metricsUrl);
       for (const m of ctx.project.plan.metrics) {
         const body = bodies[m.process] ?? '';
         const sample = body.split('\n').find((l) => new RegExp(`^${m.name}(_bucket|_count|_sum)?(\\{| )`).test(l));
@@ -32,7 +43,8 @@ export const metricsSeries: Check = {
       }
       const routeSample = bodies.api!.split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));
       if (!routeSample) problems.push({ text: `http_requests_total has no sample for route ${e.routePrefix}/:id after requests to it` });
-      if (problems.length) return fail(`${problems.length} series missing from /metrics`, problems, 'Register the metric on the process registry and observe it (src/observability/metrics.ts); the alert rules and the dashboard read these names.');
+      if (problems.length)
+        return fail(`${problems.length} /metrics problem(s)`, problems, 'Serve /metrics on METRICS_PORT (not the public port); register every metric on the process registry and observe it (src/observability/metrics.ts): the alert rules and the dashboard read these names.');
       return pass(`${ctx.project.plan.metrics.length} series present after traffic`, ok);
     }),
 };

@@ -8,7 +8,10 @@ const TokenBody = Type.Object(
   { email: Type.String({ format: 'email', maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
 );
-const TokenResponse = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer') });
+const TokenResponse = Type.Object({
+  access_token: Type.String({ maxLength: 4096 }),
+  token_type: Type.Literal('Bearer'),
+});
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -17,6 +20,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Exchange email and password for an access token',
+        security: [{}], // anonymous: this is how a caller obtains credentials
         body: TokenBody,
         response: { 200: TokenResponse, ...problemResponses(400, 401, 429) },
       },

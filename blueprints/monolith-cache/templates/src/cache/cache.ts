@@ -1,8 +1,9 @@
 /**
  * Cache-aside over Redis. Reads try Redis, fall back to the loader (PostgreSQL) and fill Redis with a
  * TTL; writes delete the key after their transaction commits. Every Redis error is logged and
- * swallowed — with Redis down, reads go straight to PostgreSQL — and a circuit breaker stops paying
- * a timeout per request while Redis is unreachable.
+ * swallowed — with Redis down, reads go straight to PostgreSQL. No command is sent while the client
+ * is not connected (it would wait in ioredis' offline queue for the command timeout), and a circuit
+ * breaker stops paying a timeout per request while Redis is unreachable but the socket looks open.
  */
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
@@ -53,7 +54,9 @@ export class Cache {
 
   private async attempt<T>(fn: () => Promise<T>, op: string): Promise<T | null> {
     try {
-      return await this.breaker.run(fn);
+      return await this.breaker.run(() =>
+        this.redis.status === 'ready' ? fn() : Promise.reject(new Error(`redis is ${this.redis.status}`)),
+      );
     } catch (err) {
       if (!(err instanceof CircuitOpenError)) this.log.warn({ err, op }, 'cache unavailable, using the database');
       return null;

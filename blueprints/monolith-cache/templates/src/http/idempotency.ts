@@ -2,8 +2,11 @@
  * Idempotency-Key support for creates. The first request with a key runs and its response is stored
  * in Redis (24 h); a repeat with the same key from the same user gets the stored response back
  * (with `idempotent-replayed: true`) instead of creating a second row. A repeat that arrives while the
- * first is still running gets 409. If Redis is unavailable the request runs without the guarantee.
+ * first is still running gets 409. The same key with a different request (method, path or body) is a
+ * client error: 422, as the IETF Idempotency-Key draft specifies. If Redis is unavailable the request
+ * runs without the guarantee.
  */
+import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './problem.js';
@@ -16,10 +19,21 @@ export const IdempotencyHeaders = Type.Object({
 });
 
 export interface StoredResponse<T> {
+  /** What the response answered (see fingerprint()); absent on responses stored before it was recorded. */
+  fingerprint?: string;
   statusCode: number;
   headers: Record<string, string>;
   body: T;
 }
+
+/** The request a key was first used for: method, path and body. */
+function fingerprint(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, request.url, request.body ?? null]))
+    .digest('base64url');
+}
+
+const REUSED = 'This Idempotency-Key was already used for a different request; use a new key for a new request';
 
 export async function idempotent<T>(
   app: FastifyInstance,
@@ -35,15 +49,22 @@ export async function idempotent<T>(
     : null;
 
   let locked = false;
+  const requestFingerprint = redisKey ? fingerprint(request) : '';
   if (redisKey) {
     try {
       // Claim the key; if it is already taken, replay what it holds.
-      locked = (await app.redis.set(redisKey, 'pending', 'EX', PENDING_TTL_SECONDS, 'NX')) === 'OK';
+      const pending = `pending:${requestFingerprint}`;
+      locked = (await app.redis.set(redisKey, pending, 'EX', PENDING_TTL_SECONDS, 'NX')) === 'OK';
       if (!locked) {
         const stored = await app.redis.get(redisKey);
-        if (stored === 'pending') throw new HttpError(409, 'A request with this Idempotency-Key is still in progress');
+        if (stored?.startsWith('pending')) {
+          if (stored !== pending && stored !== 'pending') throw new HttpError(422, REUSED);
+          throw new HttpError(409, 'A request with this Idempotency-Key is still in progress');
+        }
         if (stored) {
           const response = JSON.parse(stored) as StoredResponse<T>;
+          if (response.fingerprint !== undefined && response.fingerprint !== requestFingerprint)
+            throw new HttpError(422, REUSED);
           reply.code(response.statusCode).headers(response.headers).header('idempotent-replayed', 'true');
           return response.body;
         }
@@ -64,7 +85,7 @@ export async function idempotent<T>(
   }
   if (redisKey && locked) {
     await app.redis
-      .set(redisKey, JSON.stringify(response), 'EX', IDEMPOTENCY_TTL_SECONDS)
+      .set(redisKey, JSON.stringify({ ...response, fingerprint: requestFingerprint }), 'EX', IDEMPOTENCY_TTL_SECONDS)
       .catch((err: unknown) => request.log.warn({ err }, 'could not store the idempotent response'));
   }
   reply.code(response.statusCode).headers(response.headers);

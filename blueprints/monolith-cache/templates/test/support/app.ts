@@ -9,15 +9,17 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { sql } from '../../src/db/sql.js';
+import { inject } from 'vitest';
 import { requireServers } from './servers.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const { databaseUrl, redisUrl } = requireServers();
+  const { redisUrl } = requireServers();
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
+    // The run's own database (test/global-setup.ts), never the one DATABASE_URL names.
+    DATABASE_URL: inject('testDatabaseUrl'),
     REDIS_URL: redisUrl,
     JWT_SECRET: process.env.JWT_SECRET || 'test-only-secret-that-is-at-least-32-characters',
     REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}`,

@@ -12,6 +12,10 @@ describe('pagination cursor', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
   });
 
+  it('round-trips a null sort value (a nullable sort column, among the NULL rows)', () => {
+    expect(decodeCursor(encodeCursor({ ...cursor, value: null }))).toEqual({ ...cursor, value: null });
+  });
+
   it('is opaque and URL-safe', () => {
     const text = encodeCursor(cursor);
     expect(text).toMatch(/^[A-Za-z0-9_-]+$/);

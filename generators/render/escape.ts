@@ -1,0 +1,81 @@
+/**
+ * One escaper per target context: every value that comes from a spec (descriptions, defaults, names)
+ * and reaches generated output is printed through one of these. Templates get them as the EJS local
+ * `esc` (`<%- esc.tsComment(job.description) %>`), planners import them; a new blueprint uses the same
+ * set, so "free text cannot escape into code" is a property of the set, not of each template.
+ *
+ * Every escaper is total (any string in, safe text out) and keeps what a reader needs: the words.
+ * Comment contexts fold the text onto one line (a newline is how text leaves a `--` or `//` comment)
+ * and drop control characters; literal contexts quote by the target language's own rules.
+ */
+import { quoteIdent } from '../domain/sql-names.js';
+
+/**
+ * Control characters (C0 except tab, DEL, C1) and the Unicode line/paragraph separators (line
+ * terminators in JavaScript, where they would end a `//` comment).
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const LINE_BREAKS = /[\r\n\u2028\u2029\u0085]+/g;
+
+/** Free text on one line: line breaks and runs of whitespace become one space, control characters go. */
+export function oneLine(text: string): string {
+  return String(text).replace(LINE_BREAKS, ' ').replace(CONTROL, '').replace(/[ \t]+/g, ' ').trim();
+}
+
+/** Text after `-- ` in SQL: one line (a line comment ends at the newline, and what follows runs as SQL). */
+export function sqlComment(text: string): string {
+  return oneLine(text);
+}
+
+/** A SQL string literal, quotes included. PostgreSQL text cannot hold NUL, so it is dropped (the spec validator rejects it first). */
+export function sqlLiteral(value: string): string {
+  return `'${String(value).replace(/\0/g, '').replace(/'/g, "''")}'`;
+}
+
+/** A SQL identifier: a safe snake_case name, double-quoted when it is a reserved word; anything else throws. */
+export function sqlIdent(name: string): string {
+  return quoteIdent(name);
+}
+
+/** Text inside a TypeScript `/** … *\/` or `//` comment: one line, and a `*\/` can no longer close the comment. */
+export function tsComment(text: string): string {
+  return oneLine(text).replace(/\*\//g, '*\\/');
+}
+
+/** A TypeScript/JavaScript string literal, quotes included (JSON strings are valid JS string literals since ES2019). */
+export function tsString(value: string): string {
+  return JSON.stringify(String(value));
+}
+
+/** A YAML scalar: a double-quoted string (a JSON string is a valid YAML 1.2 double-quoted scalar). */
+export function yamlString(value: string): string {
+  return JSON.stringify(oneLine(value));
+}
+
+/** A JSON value (a string, number or object), as JSON.stringify prints it. */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * Markdown inline text from a spec (a paragraph or a table cell): one line; every character that could
+ * open markup anywhere in a line (HTML, links, emphasis, code spans, table pipes) is backslash-escaped
+ * or entity-encoded, and so is a leading character that would start a heading, list or quote. The text
+ * renders as written and cannot inject HTML or links.
+ */
+export function markdown(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
+    .replace(/^([#+=-]|\d+[.)])/, '\\$1');
+}
+
+/** Generated (not user) text inside a Markdown table cell or code span there: one line, and a pipe does not end the cell. */
+export function markdownCell(text: string): string {
+  return oneLine(text).replace(/\|/g, '\\|');
+}
+
+/** The set templates receive as the `esc` local. */
+export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, yamlString, json, markdown, markdownCell } as const;
+export type Escapers = typeof escapers;
