@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { BLUEPRINTS, FEATURES, FEATURE_IDS, type BlueprintId, type FeatureId } from '../blueprints/registry.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { blueprintRefSchema } from '../blueprints/manifest.js';
+import { DEFAULT_BLUEPRINT, isPathRef, listBuiltIns, resolveBlueprint } from '../blueprints/registry.js';
 import { UserError } from '../core/errors.js';
 import { answersSchema, type Answers } from '../core/manifest.js';
-import { EXAMPLE_SPEC_PATH, GENERATOR_VERSION } from '../core/version.js';
+import { EXAMPLE_SPEC_PATH } from '../core/version.js';
 import { loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
@@ -31,13 +33,15 @@ export interface NewFlags {
 /** An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example". */
 export const answersFileSchema = answersSchema
   .partial()
-  .extend({ spec: z.string().min(1).optional(), git: z.boolean().optional() });
+  .extend({ spec: z.string().min(1).optional(), git: z.boolean().optional(), blueprint: blueprintRefSchema.optional() });
 
 /** Where the project (package) name came from, in precedence order (said in the summary). */
 export type NameSource = '--name' | 'answers file' | 'spec' | 'directory' | 'prompt' | 'default';
 
 export interface ResolvedAnswers {
   answers: Answers;
+  /** The blueprint, resolved by the registry (built in, a path or an npm package). */
+  blueprint: ResolvedBlueprint;
   spec: Spec;
   /** The spec file used, or undefined for the built-in example. */
   specFile: string | undefined;
@@ -47,7 +51,7 @@ export interface ResolvedAnswers {
 }
 
 /** What flags and an answers file give: any subset of the answers. */
-type GivenAnswers = Partial<Answers> & { spec?: string; git?: boolean };
+type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; git?: boolean; blueprint?: string };
 
 export const EXAMPLE = 'example';
 /** The project name when nothing names it and --yes accepts the default. */
@@ -75,7 +79,10 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   const missing = (flag: string, what: string): never => {
     throw new UserError(`Missing ${what}: pass ${flag}, or --yes to accept the default.`, { hint: NO_PROMPT_HINT });
   };
-  if (given.blueprint) assertAvailable(given.blueprint, flags.blueprint ? '--blueprint' : 'the answers file');
+  // A blueprint given (id, path or package) is resolved up front: a mistake stops the run before any question.
+  let resolved: ResolvedBlueprint | undefined = given.blueprint
+    ? await resolveBlueprint(given.blueprint, { from: ctx.cwd, what: flags.blueprint ? '--blueprint' : 'the answers file' })
+    : undefined;
 
   const installed = await installedPackageManagers(ctx.env);
   if (given.packageManager && ctx.install) assertInstalled(given.packageManager, installed);
@@ -90,7 +97,8 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   const specFile = specRef === EXAMPLE ? undefined : specRef;
   const spec = specFile ? await loadSpecFile(path.resolve(ctx.cwd, specFile), specFile) : await loadSpecFile(EXAMPLE_SPEC_PATH);
   // A blueprint the spec names is checked now, before any other question (--blueprint overrides it).
-  if (!given.blueprint && spec.blueprint) assertAvailable(spec.blueprint, `${specFile}: blueprint`);
+  if (!resolved && spec.blueprint)
+    resolved = await resolveBlueprint(spec.blueprint, { from: specFile ? path.dirname(path.resolve(ctx.cwd, specFile)) : ctx.cwd, what: `${specFile ?? 'spec'}: blueprint` });
 
   // Project name: --name > answers file > the spec's `name:` > the directory's name > a question > "my-api" with --yes.
   let name: string | undefined = given.name;
@@ -106,25 +114,31 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   if (nameProblem !== true)
     throw new UserError(`Invalid project name "${name}" (from ${describeSource(nameFrom)}): ${nameProblem}. Pass --name to choose another.`);
 
-  let blueprint = given.blueprint ?? spec.blueprint;
   let context = given.context;
-  if (blueprint === undefined) {
+  if (!resolved) {
+    let id: string | undefined;
     if (ask) {
-      const picked = await ask.select<BlueprintId | typeof HELP_ME_CHOOSE>({
+      const picked = await ask.select<string>({
         message: 'Architecture blueprint',
-        choices: [{ name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE }, ...BLUEPRINTS.map((b) => ({
-          name: `${b.title} (${b.id})`,
-          value: b.id,
-          description: b.summary,
-          ...(b.available ? {} : { disabled: '(not available yet)' }),
-        }))],
-        default: 'monolith-cache',
+        choices: [
+          { name: 'Help me choose a blueprint (a few questions: load, traffic, team, budget)', value: HELP_ME_CHOOSE },
+          ...(await listBuiltIns()).map((b) => ({
+            name: `${b.title} (${b.id})`,
+            value: b.id,
+            description: b.summary,
+            ...(b.available ? {} : { disabled: '(not available yet)' }),
+          })),
+        ],
+        default: DEFAULT_BLUEPRINT,
       });
-      if (picked === HELP_ME_CHOOSE) ({ blueprint, context } = await helpMeChoose(ask));
-      else blueprint = picked;
-    } else if (flags.yes) blueprint = 'monolith-cache';
-    else missing('--blueprint monolith-cache', 'blueprint');
+      if (picked === HELP_ME_CHOOSE) ({ blueprint: id, context } = await helpMeChoose(ask));
+      else id = picked;
+    } else if (flags.yes) id = DEFAULT_BLUEPRINT;
+    else missing(`--blueprint ${DEFAULT_BLUEPRINT}`, 'blueprint');
+    resolved = await resolveBlueprint(id!, { from: ctx.cwd, what: 'blueprint' });
   }
+  const blueprint = resolved;
+  const featureIds = blueprint.manifest.features.map((f) => f.id);
 
   // Package manager: only installed ones are offered; the default is the one that launched us.
   let packageManager = given.packageManager;
@@ -140,17 +154,45 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   }
 
   let features = given.features;
-  if (features === undefined && ask)
-    features = await ask.checkbox<FeatureId>({
+  if (features !== undefined) {
+    const unknown = features.filter((f) => !featureIds.includes(f));
+    if (unknown.length)
+      throw new UserError(
+        `Unknown ${flags.features !== undefined ? '--features' : `feature in ${flags.answers}`} ${unknown.map((u) => `"${u}"`).join(', ')} for blueprint ${blueprint.id}. Expected a comma-separated list of: ${featureIds.join(', ') || '(it has none)'} (or "none").`,
+      );
+  } else if (ask && featureIds.length > 0)
+    features = await ask.checkbox<string>({
       message: 'Optional parts to include',
-      choices: FEATURES.map((f) => ({ name: f.title, value: f.id, checked: true })),
+      choices: blueprint.manifest.features.map((f) => ({ name: f.title, value: f.id, checked: true })),
     });
+
+  // The blueprint's own questions: the answers file's options, a question, or each question's default.
+  const givenOptions = given.options ?? {};
+  const options: Record<string, string> = {};
+  for (const q of blueprint.manifest.questions) {
+    let value = givenOptions[q.id];
+    if (value === undefined && ask)
+      value = q.choices
+        ? await ask.select<string>({ message: q.message, choices: q.choices.map((c) => ({ name: c.name ?? c.value, value: c.value })), default: q.default })
+        : await ask.input({ message: q.message, default: q.default });
+    value ??= q.default;
+    if (q.choices && !q.choices.some((c) => c.value === value))
+      throw new UserError(`Option "${q.id}" of blueprint ${blueprint.id} must be one of: ${q.choices.map((c) => c.value).join(', ')} (got "${value}").`);
+    options[q.id] = value;
+  }
 
   let git = given.git;
   if (git === undefined) git = ask ? await ask.confirm({ message: 'Initialize a git repository with a first commit?', default: true }) : true;
 
-  const answers = answersSchema.parse({ name, blueprint, packageManager, features, context });
-  return { answers, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined, nameFrom, git };
+  const answers = answersSchema.parse({
+    name,
+    blueprint: blueprint.id,
+    packageManager,
+    features: features ?? featureIds,
+    ...(blueprint.manifest.questions.length ? { options } : {}),
+    context,
+  });
+  return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined, nameFrom, git };
 }
 
 export function describeSource(source: NameSource): string {
@@ -161,17 +203,6 @@ function validName(value: string): true | string {
   return answersSchema.shape.name.safeParse(value).success
     ? true
     : 'use lower-case letters, digits and -, starting with a letter (it becomes the package name)';
-}
-
-function assertAvailable(id: BlueprintId, from: string): void {
-  const blueprint = BLUEPRINTS.find((b) => b.id === id)!;
-  if (!blueprint.available) {
-    const available = BLUEPRINTS.filter((b) => b.available).map((b) => b.id);
-    throw new UserError(
-      `Blueprint "${id}" (${blueprint.title}, from ${from}) is not available yet in create-backend-arch ${GENERATOR_VERSION}. Available: ${available.join(', ')}.`,
-      { hint: `Pass --blueprint ${available[0]} to generate with it.` },
-    );
-  }
 }
 
 function assertInstalled(pm: PackageManagerId, installed: readonly PackageManagerId[]): void {
@@ -187,22 +218,15 @@ function validateFlags(flags: NewFlags): GivenAnswers {
   if (flags.name !== undefined) out.name = flags.name;
   if (flags.spec !== undefined) out.spec = flags.spec;
   if (flags.git !== undefined) out.git = flags.git;
-  if (flags.blueprint !== undefined) {
-    const known = BLUEPRINTS.map((b) => b.id) as string[];
-    if (!known.includes(flags.blueprint))
-      throw new UserError(`Unknown --blueprint "${flags.blueprint}". Expected one of: ${known.join(', ')}.`);
-    out.blueprint = flags.blueprint as BlueprintId;
-  }
+  if (flags.blueprint !== undefined) out.blueprint = flags.blueprint;
   if (flags.packageManager !== undefined) {
     if (!['npm', 'pnpm', 'yarn'].includes(flags.packageManager))
       throw new UserError(`Unknown --package-manager "${flags.packageManager}". Expected one of: npm, pnpm, yarn.`);
     out.packageManager = flags.packageManager as Answers['packageManager'];
   }
   if (flags.features !== undefined) {
-    const list = flags.features === 'none' ? [] : flags.features.split(',').map((f) => f.trim()).filter(Boolean);
-    const unknown = list.filter((f) => !(FEATURE_IDS as readonly string[]).includes(f));
-    if (unknown.length) throw new UserError(`Unknown --features ${unknown.map((u) => `"${u}"`).join(', ')}. Expected a comma-separated list of: ${FEATURE_IDS.join(', ')} (or "none").`);
-    out.features = list as FeatureId[];
+    // Checked against the blueprint's declared features once it is resolved.
+    out.features = flags.features === 'none' ? [] : flags.features.split(',').map((f) => f.trim()).filter(Boolean);
   }
   return out;
 }
@@ -212,8 +236,9 @@ async function readAnswersFile(file: string): Promise<GivenAnswers> {
   const parsed = parseWith(answersFileSchema, doc, 'answers file');
   const out: GivenAnswers = {};
   for (const [key, value] of Object.entries(parsed)) if (value !== undefined) (out as Record<string, unknown>)[key] = value;
-  // A spec path in an answers file is relative to that file.
+  // Paths in an answers file (spec, a blueprint folder) are relative to that file.
   if (out.spec && out.spec !== EXAMPLE) out.spec = path.resolve(path.dirname(file), out.spec);
+  if (out.blueprint && isPathRef(out.blueprint)) out.blueprint = path.resolve(path.dirname(file), out.blueprint);
   return out;
 }
 
@@ -233,7 +258,7 @@ async function promptDomain(prompter: Prompter, cwd: string, checkBlueprint: boo
     validate: async (value) => {
       try {
         const spec = await loadSpecFile(path.resolve(cwd, value), value);
-        if (checkBlueprint && spec.blueprint) assertAvailable(spec.blueprint, `${value}: blueprint`);
+        if (checkBlueprint && spec.blueprint) await resolveBlueprint(spec.blueprint, { from: path.dirname(path.resolve(cwd, value)), what: `${value}: blueprint` });
         return true;
       } catch (err) {
         return (err as Error).message;

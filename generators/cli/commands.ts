@@ -4,7 +4,7 @@ import { registerAddCommand } from '../commands/add.js';
 import { registerUpdateCommand } from '../commands/update.js';
 import { registerVerifyCommand } from '../commands/verify.js';
 import { registerAdviseCommand } from '../commands/advise.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 export function registerLaterCommands(program: Command, io: Io): void {
   registerVerifyCommand(program, io);

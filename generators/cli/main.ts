@@ -13,6 +13,7 @@ import { describeSource, type ResolvedAnswers } from './answers.js';
 import { createProgress } from './progress.js';
 import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
+import type { Io } from './io.js';
 import { registerLaterCommands } from './commands.js';
 import { verifyAfterNew } from '../commands/verify.js';
 
@@ -29,15 +30,7 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface Io {
-  cwd: string;
-  stderr: NodeJS.WritableStream;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  interactive: boolean;
-  env: NodeJS.ProcessEnv;
-  prompter: () => Promise<Prompter | undefined>;
-}
+export type { Io } from './io.js';
 
 export async function main(argv: string[], options: MainOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
@@ -104,11 +97,11 @@ function defineNewCommand(command: Command, io: Io): void {
     .description('Generate a backend (prompts on a terminal; flags, --answers or --yes elsewhere), install it and verify it')
     .argument('[dir]', 'target directory (default: the project name)')
     .option('--name <name>', "project (package) name; default: the spec's name:, else the directory name")
-    .addOption(new Option('--blueprint <id>', 'architecture blueprint').choices(['monolith-cache', 'microservices', 'serverless', 'hybrid']))
+    .option('--blueprint <id|path|package>', 'architecture blueprint: a built-in id (monolith-cache), a blueprint folder (./my-blueprint) or an npm package')
     .option('--spec <file>', 'domain spec (YAML or JSON); default with --yes: the built-in example domain')
     .option('--answers <file>', 'replay a recorded answers file (YAML or JSON), e.g. a project\'s .backend-arch/answers.yaml')
     .addOption(new Option('--package-manager <pm>', 'package manager for the install step (default: the one that ran this command)').choices(['npm', 'pnpm', 'yarn']))
-    .option('--features <list>', 'optional parts, comma-separated: docker,ci,monitoring,loadtest (or "none"); default: all')
+    .option('--features <list>', 'the blueprint\'s optional parts, comma-separated (monolith-cache: docker,ci,monitoring,loadtest), or "none"; default: all')
     .option('-y, --yes', 'accept defaults for every answer not given')
     .option('--no-install', 'do not install dependencies')
     .option('--no-verify', 'do not run the verification checklist afterwards')
@@ -154,7 +147,7 @@ function summary(resolved: ResolvedAnswers, targetDir: string, cwd: string): str
     `  domain           ${specFile ? shown(cwd, specFile) : 'the built-in example'}`,
     `  blueprint        ${answers.blueprint}`,
     `  package manager  ${answers.packageManager}`,
-    `  optional parts   ${answers.features.join(', ') || 'none'}`,
+    `  optional parts   ${(answers.features ?? []).join(', ') || 'none'}`,
     `  git              ${resolved.git ? 'init + first commit' : 'no'}`,
     '',
   ].join('\n');
@@ -181,11 +174,7 @@ function printNewResult(result: NewResult, io: Io, json: boolean, opts: NewOptio
   io.out('Next steps:');
   if (rel !== '.') io.out(`  cd ${shellQuote(rel)}`);
   if (!result.installed) io.out(`  ${pm.install}`);
-  if (result.answers.features.includes('docker')) {
-    io.out('  cp .env.example .env   # its URLs match the compose services below; or point them at your own servers');
-    io.out('  docker compose up -d postgres redis');
-  } else io.out('  cp .env.example .env   # then point DATABASE_URL and REDIS_URL at your PostgreSQL and Redis');
-  io.out(`  ${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`);
+  for (const step of result.nextSteps) io.out(`  ${step}`);
 }
 
 /**
@@ -204,7 +193,7 @@ export function reproduceCommand(result: NewResult, opts: NewOptions, cwd: strin
     '--blueprint', answers.blueprint,
     ...(result.specFile ? ['--spec', shown(cwd, result.specFile)] : []),
     '--package-manager', answers.packageManager,
-    '--features', answers.features.join(',') || 'none',
+    '--features', (answers.features ?? []).join(',') || 'none',
     ...(result.git ? [] : ['--no-git']),
     ...postFlags,
   ];

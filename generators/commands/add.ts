@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import type { Io } from '../cli/main.js';
+import type { Io } from '../cli/io.js';
 import { NO_PROMPT_HINT, type Prompter } from '../cli/prompter.js';
 import { readLocated } from '../domain/located.js';
 import { FIELD_TYPES } from '../domain/schema.js';

@@ -10,7 +10,7 @@ import { EXAMPLE, resolveAnswers, type NameSource, type NewFlags, type ResolvedA
 import type { Progress } from '../cli/progress.js';
 import type { Prompter } from '../cli/prompter.js';
 import { generateProject } from '../pipeline/generate.js';
-import { installDependencies } from '../pipeline/install.js';
+import { postTasksFor } from '../pipeline/post-tasks.js';
 import { initGitRepository, type GitOutcome } from '../pipeline/git.js';
 import { warmUpFormatter } from '../pipeline/format.js';
 import type { FileChange } from '../core/tree.js';
@@ -40,6 +40,8 @@ export interface NewResult {
   verified: boolean;
   /** What the git post-task did; undefined when it was not requested (--no-git) or in a dry run. */
   git: GitOutcome | undefined;
+  /** The blueprint's next steps after cd and install (e.g. configure, migrate, start). */
+  nextSteps: string[];
 }
 
 export interface CommandContext {
@@ -58,7 +60,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
   warmUpFormatter();
   const env = ctx.env ?? process.env;
   const resolved = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd, env, install: options.install && !options.dryRun });
-  const { answers, spec } = resolved;
+  const { answers, spec, blueprint } = resolved;
   const targetDir = path.resolve(ctx.cwd, dir ?? answers.name);
 
   // Refuse a non-empty target before doing any work (and long before writing anything).
@@ -66,19 +68,18 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
     throw new UserError(`${targetDir} is not empty. Choose another directory, or pass --force to write into it (existing files that the generator also writes are replaced).`);
   ctx.onAnswers?.(resolved, targetDir);
 
-  const { tree } = await generateProject({ targetDir, answers, spec, progress: ctx.progress });
+  const { tree, plan } = await generateProject({ targetDir, answers, blueprint, spec, progress: ctx.progress });
   tree.write(ANSWERS_PATH, answersFile(resolved, path.join(targetDir, ANSWERS_PATH)));
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
-  const result: NewResult = { dir: targetDir, answers, nameFrom: resolved.nameFrom, specFile: resolved.specFile, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false, git: undefined };
+  const result: NewResult = { dir: targetDir, answers, nameFrom: resolved.nameFrom, specFile: resolved.specFile, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false, git: undefined, nextSteps: blueprint.module.nextSteps?.(plan) ?? [] };
 
   if (options.dryRun) return result;
   result.dryRun = false;
 
   await ctx.progress.task(`Write ${files.length} files`, () => commitTree(tree));
-  if (options.install) {
-    await ctx.progress.task(`Install dependencies (${answers.packageManager} install)`, () => installDependencies(targetDir, answers.packageManager, env));
-    result.installed = true;
-  }
+  // Post-tasks after the one commit (never in a dry run, which returned above): install, then the blueprint's.
+  for (const task of postTasksFor(blueprint, plan, targetDir, answers, { install: options.install, env })) await ctx.progress.task(task.title, () => task.run());
+  result.installed = options.install;
   // The checklist writes its report into the project, so the first commit comes after it; a failed
   // check fails `new`, but the repository is still initialised first.
   let verifyError: unknown;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Io } from '../cli/main.js';
+import type { Io } from '../cli/io.js';
 import { loadSpecFile } from '../domain/load.js';
 import { validateSpecValue } from '../domain/load.js';
 import { MANIFEST_PATH } from '../core/manifest.js';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import type { Io } from '../cli/main.js';
+import type { Io } from '../cli/io.js';
 import { createStatusLine } from '../cli/progress.js';
 import { formatText, writeMarkdownReport, REPORT_PATH } from '../verify/report.js';
 import { EXIT_CODES_HELP, exitCodeOf, type VerifyReport } from '../verify/types.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { BLUEPRINT_IDS, FEATURE_IDS } from '../blueprints/registry.js';
+import { blueprintIdSchema } from '../blueprints/manifest.js';
 import { UserError } from './errors.js';
 import { specSchema } from '../domain/schema.js';
 import { adviceContextSchema } from '../advise/context.js';
@@ -18,9 +18,12 @@ export const answersSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,213}$/, {
     error: 'expected an npm-style package name: a lower-case letter, then lower-case letters, digits or -',
   }),
-  blueprint: z.enum(BLUEPRINT_IDS),
+  blueprint: blueprintIdSchema,
   packageManager: z.enum(['npm', 'pnpm', 'yarn']).default('npm'),
-  features: z.array(z.enum(FEATURE_IDS)).default([...FEATURE_IDS]),
+  /** The blueprint's optional features that are on (absent: all of them). */
+  features: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'expected a kebab-case feature id' })).optional(),
+  /** Answers to the blueprint's own questions (absent when it asks none). */
+  options: z.record(z.string(), z.string()).optional(),
   /** The project's context as given to `advise` (optional): docs/architecture.md is drawn from it. */
   context: adviceContextSchema.optional(),
 });
@@ -29,12 +32,22 @@ export type Answers = z.output<typeof answersSchema>;
 export const manifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
   generator: z.strictObject({ name: z.string(), version: z.string() }),
-  blueprint: z.enum(BLUEPRINT_IDS),
+  blueprint: blueprintIdSchema,
   answers: answersSchema,
   spec: specSchema,
   /** Migration files generated so far, in order; they are never re-rendered once written. */
   migrations: z.array(z.string()),
   files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  /**
+   * Where the blueprint came from, so update and verify load the same one: built in (the default when
+   * absent), a path (relative to the project) or an npm package, and its version.
+   */
+  blueprintSource: z
+    .strictObject({ kind: z.enum(['builtin', 'path', 'package']), ref: z.string().min(1).optional(), version: z.string().min(1) })
+    .refine((s) => s.kind === 'builtin' || s.ref !== undefined, { error: 'a path or package source needs "ref"' })
+    .optional(),
+  /** Migration files of every stream but the first (whose files are `migrations`), by stream id. */
+  migrationStreams: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type Manifest = z.output<typeof manifestSchema>;
 

@@ -3,7 +3,7 @@
  * Shape only; meaning (references resolve, columns exist, no duplicates) is checked in validate.ts.
  */
 import { z } from 'zod';
-import { BLUEPRINT_IDS } from '../blueprints/registry.js';
+import { blueprintRefSchema } from '../blueprints/manifest.js';
 import { IDENTIFIER } from './sql-names.js';
 
 export const FIELD_TYPES = [
@@ -118,7 +118,8 @@ export const specSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{0,213}$/, { error: 'expected an npm-style package name: lower-case letters, digits and -' })
     .optional(),
   description: z.string().max(300).optional(),
-  blueprint: z.enum(BLUEPRINT_IDS).optional(),
+  /** A built-in blueprint id, a path to a blueprint folder (relative to the spec) or an npm package name. */
+  blueprint: blueprintRefSchema.optional(),
   entities: z.record(identifier, entitySchema).refine((e) => Object.keys(e).length > 0, { error: 'declare at least one entity' }),
   jobs: z.record(jobName, jobSchema).default({}),
 });

@@ -4,20 +4,25 @@
  * Nothing here touches the disk; the command layer commits the returned tree.
  */
 import type { NodePlopAPI } from 'node-plop';
-import { MANIFEST_PATH, fileHashes, serializeManifest, type Answers, type Manifest } from '../core/manifest.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import type { Answers, Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
-import { GENERATOR_VERSION, blueprintDir } from '../core/version.js';
+import { GENERATOR_VERSION } from '../core/version.js';
+import { planInputFrom } from '../plan/input.js';
 import { planProject } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
 import { renderBlueprint } from '../render/templates.js';
 import { formatTree } from './format.js';
-import { encodeSnapshot, rawHashes, snapshotFiles, SNAPSHOT_PATH } from '../regen/snapshot.js';
+import { rawHashes } from '../regen/snapshot.js';
+import { writeRecord } from './record.js';
+import { resolveBlueprint } from '../blueprints/registry.js';
 import { silentProgress, type Progress } from '../cli/progress.js';
 
-/** What a plop action receives as "answers": the derived plan and the tree to write into. */
-interface RenderContext {
+/** What a plop action receives as "answers": the derived plan, the blueprint and the tree to write into. */
+export interface RenderContext {
   plan: Plan;
+  blueprint: ResolvedBlueprint;
   tree: Tree;
   /** Filled by render-blueprint: files copied from templates that are stored formatted already. */
   preformatted?: Set<string>;
@@ -33,7 +38,7 @@ export function getPlop(): Promise<NodePlopAPI> {
     const plop = await nodePlop(undefined, { force: false, destBasePath: undefined });
     plop.setActionType('render-blueprint', async (answers) => {
       const context = answers as RenderContext;
-      const { files, preformatted } = await renderBlueprint(blueprintDir(context.plan.blueprint.id), context.plan);
+      const { files, preformatted } = await renderBlueprint(context.blueprint, context.plan);
       for (const [file, content] of files) context.tree.write(file, content);
       for (const file of preformatted) context.preformatted?.add(file);
       return `rendered ${files.size} files`;
@@ -66,6 +71,8 @@ export async function runGenerator(name: string, context: RenderContext): Promis
 export interface GenerateInput {
   targetDir: string;
   answers: Answers;
+  /** The resolved blueprint; default: answers.blueprint resolved by the registry (a built-in id). */
+  blueprint?: ResolvedBlueprint;
   spec: Spec;
   /** Reports each step (render, format) as it runs; silent when omitted. */
   progress?: Progress;
@@ -79,37 +86,25 @@ export interface Generated {
 
 export async function generateProject(input: GenerateInput): Promise<Generated> {
   const { answers, spec } = input;
-  const plan = planProject({
-    spec,
-    name: answers.name,
-    blueprint: answers.blueprint,
-    packageManager: answers.packageManager,
-    features: answers.features,
-    generatorVersion: GENERATOR_VERSION,
-    context: answers.context,
-  });
+  const blueprint = input.blueprint ?? (await resolveBlueprint(answers.blueprint, { from: input.targetDir, what: 'answers field "blueprint"' }));
+  const plan = planProject(planInputFrom(answers, spec, GENERATOR_VERSION), blueprint);
   const tree = new Tree(input.targetDir);
   const progress = input.progress ?? silentProgress;
   const preformatted = new Set<string>();
   await progress.task(`Render the ${plan.blueprint.id} blueprint (${count(plan.entities.length, 'entity', 'entities')}, ${count(plan.jobs.length, 'job', 'jobs')})`, () =>
-    runGenerator('project', { plan, tree, preformatted }),
+    runGenerator('project', { plan, blueprint, tree, preformatted }),
   );
   const raw = rawHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!]));
   const toFormat = tree.writtenPaths().filter((p) => !preformatted.has(p));
   await progress.task(`Format ${toFormat.length} rendered files with prettier`, () => formatTree(tree, toFormat));
-  const manifest: Manifest = {
-    schemaVersion: 1,
-    generator: { name: plan.generator.name, version: plan.generator.version },
-    blueprint: answers.blueprint,
+  const manifest = writeRecord(tree, {
     answers,
     spec,
-    migrations: plan.migrations.map((m) => m.fileName),
-    files: fileHashes(tree.writtenPaths().map((p) => [p, tree.read(p)!])),
-  };
-  // The base for later 3-way merges (add/update), also after a generator upgrade: see regen/snapshot.ts.
-  const base = snapshotFiles(tree.writtenPaths().map((p) => [p, tree.read(p)!]), manifest.migrations);
-  tree.write(MANIFEST_PATH, serializeManifest(manifest));
-  tree.write(SNAPSHOT_PATH, encodeSnapshot({ generatorVersion: plan.generator.version, spec, migrations: plan.migrations.map(({ fileName, title }) => ({ fileName, title })), files: base, raw }));
+    blueprint,
+    plan,
+    files: new Map(tree.writtenPaths().map((p) => [p, tree.read(p)!])),
+    raw,
+  });
   return { plan, tree, manifest };
 }
 

@@ -73,10 +73,10 @@ const TARGETS = [
 
 export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput: AdviceContextInput | undefined, measured?: Measured): ArchitecturePlan {
   const advice: Advice = advise(contextInput ?? {}, measured ? { measured } : {});
-  const generated = plan.blueprint.id;
+  const generated = plan.blueprint.id as BlueprintId; // planProject calls this only for the architectures advise compares
   const title = (id: BlueprintId) => BLUEPRINTS.find((b) => b.id === id)!.title;
   const estimate = estimateCapacity(advice.context, generated, measured);
-  const monitoringOn = plan.features.monitoring;
+  const monitoringOn = plan.features.monitoring === true;
   const replaces = advice.context.replacesSystem;
   return {
     contextStated: contextInput !== undefined,

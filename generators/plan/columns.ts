@@ -3,7 +3,7 @@ import type { FieldSpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase } from '../domain/words.js';
 import { sqlLiteral } from '../render/escape.js';
-import type { ColumnPlan } from './types.js';
+import type { ColumnConstraints, ColumnPlan } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;
 const EMAIL_MAX = 320;
@@ -141,6 +141,14 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
   if (field.unique && !ctx.softDelete) parts.push('UNIQUE');
   if (ctx.referencedTable) parts.push(`REFERENCES ${ctx.referencedTable} (id) ON DELETE ${onDeleteSql(field)}`);
   for (const check of checks) parts.push(`CHECK (${check})`);
+  // The same constraints as data: add/update diff these, never the DDL text.
+  const constraints: ColumnConstraints = {
+    notNull: !field.optional,
+    default: sqlDefault,
+    unique: field.unique && !ctx.softDelete,
+    references: ctx.referencedTable ? { table: ctx.referencedTable, onDelete: onDeleteSql(field) } : null,
+    checks,
+  };
 
   return {
     name,
@@ -148,6 +156,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     camel: camelCase(name),
     fieldType: field.type,
     ddl: parts.join(' '),
+    constraints,
     sqlType,
     nullable: field.optional,
     unique: field.unique,
@@ -217,6 +226,7 @@ function generatedColumn(name: string, sqlType: string, ddl: string, typebox: st
     camel: camelCase(name),
     fieldType: name === 'id' ? 'id' : 'audit',
     ddl,
+    constraints: { notNull: !nullable, default: name === 'id' ? 'gen_random_uuid()' : nullable ? null : 'now()', unique: false, references: null, checks: [] },
     sqlType,
     nullable,
     unique: name === 'id',

@@ -3,9 +3,10 @@
  * Templates only print what is here; if a template needs to compute something, add it to the planner.
  * SQL fragments in the plan are already safe to print (identifiers quoted where reserved).
  */
-import type { BlueprintId, FeatureId } from '../blueprints/registry.js';
 import type { FieldType, Role, Spec } from '../domain/schema.js';
 import type { ArchitecturePlan } from './architecture.js';
+import type { AdviceContextInput } from '../advise/context.js';
+import type { Measured } from '../advise/capacity.js';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
@@ -24,25 +25,75 @@ export interface PackageManagerCommands {
   setup: string | null;
 }
 
-export interface Plan {
+/** What the planner needs besides the spec: the answers, mapped once (plan/input.ts). */
+export interface PlanInput {
+  spec: Spec;
+  name: string;
+  blueprint: string;
+  packageManager: PackageManager;
+  /** The optional features that are on (undefined: every feature the blueprint declares). */
+  features?: string[] | undefined;
+  /** Answers to the blueprint's own questions, by question id (default: none). */
+  options?: Record<string, string>;
+  generatorVersion: string;
+  /** The context given to `advise` (recorded in the answers), for the decision record. */
+  context?: AdviceContextInput | undefined;
+  /** API throughput a verify run measured, for the capacity estimate. */
+  measured?: Measured | undefined;
+}
+
+/**
+ * The blueprint-neutral part of the plan, computed once in the core: entities, columns, constraints,
+ * derived indexes (each with the query it serves), relations, jobs. A blueprint's planner adds the rest.
+ */
+export interface DomainPlan {
   generator: { name: string; version: string };
   project: { name: string; description: string; packageManager: PackageManager; commands: PackageManagerCommands; nodeEngine: string };
-  blueprint: { id: BlueprintId; title: string };
-  features: Record<FeatureId, boolean>;
-  /** Every dependency of the generated project, from the one pinned version map. */
-  packages: { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  blueprint: { id: string; title: string };
+  /** Feature id → on/off, for the features the blueprint declares. */
+  features: Record<string, boolean>;
+  /** Answers to the blueprint's own questions. */
+  options: Record<string, string>;
   roles: readonly Role[];
   /** In table-creation order (referenced entities first). */
   entities: EntityPlan[];
   jobs: JobPlan[];
+  /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
+  spec: Spec;
+}
+
+export interface Plan extends DomainPlan {
+  /** Every dependency of the generated project, from the blueprint's pinned version map. */
+  packages: { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  /** The first migration stream's migrations (what the [migration] expansion renders). */
   migrations: MigrationPlan[];
+  /** One per database, each numbered on its own. */
+  migrationStreams: MigrationStreamPlan[];
   metrics: MetricPlan[];
   alerts: AlertPlan[];
   env: EnvVarPlan[];
-  /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
-  spec: Spec;
-  /** The architecture decision record (docs/architecture.md). */
-  architecture: ArchitecturePlan;
+  /** The architecture decision record (docs/architecture.md), for the four architectures advise compares. */
+  architecture?: ArchitecturePlan;
+  // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
+  // in the object too; the core never reads it, so it is not typed here.
+}
+
+/** A migration stream as a blueprint's planner declares it. */
+export interface MigrationStreamInput {
+  /** Unique within the project, e.g. "main" or a service name. */
+  id: string;
+  /** Folder of its .sql files, relative to the project, e.g. "migrations". */
+  dir: string;
+  /** The entities whose tables live in this database. */
+  entities: string[];
+  /** Title of the initial migration. */
+  initialTitle: string;
+  /** Statements that come before the entity tables in the initial migration (and their reverse). */
+  builtIn: { up: SqlStatement[]; down: SqlStatement[] };
+}
+
+export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle'> {
+  migrations: MigrationPlan[];
 }
 
 export interface EntityPlan {
@@ -96,6 +147,8 @@ export interface ColumnPlan {
   fieldType: FieldType | 'id' | 'audit';
   /** Full column definition for CREATE TABLE, e.g. "name varchar(200) NOT NULL CHECK (char_length(name) >= 1)". */
   ddl: string;
+  /** The constraints in `ddl`, as data (what add/update diff). */
+  constraints: ColumnConstraints;
   sqlType: string;
   nullable: boolean;
   unique: boolean;
@@ -119,6 +172,17 @@ export interface ColumnPlan {
   /** SQL expression producing a valid value for row `g` (generate_series) when seeding volume, or null for FKs. */
   seedSql: string | null;
   description: string;
+}
+
+export interface ColumnConstraints {
+  notNull: boolean;
+  /** SQL default expression, e.g. "now()" or "'active'", or null. */
+  default: string | null;
+  /** A UNIQUE constraint on the column itself (soft-deleted tables use a partial unique index instead). */
+  unique: boolean;
+  references: { table: string; onDelete: 'RESTRICT' | 'CASCADE' | 'SET NULL' } | null;
+  /** CHECK expressions, without the CHECK keyword and outer parentheses. */
+  checks: string[];
 }
 
 export interface FilterPlan extends ColumnPlan {
@@ -193,7 +257,7 @@ export interface SortPlan {
 
 export interface JobPlan {
   name: string; // kebab-case, as declared: "export-project"
-  queue: string; // BullMQ queue name
+  queue: string; // queue (or stream) name
   pascal: string; // "ExportProject"
   camel: string; // "exportProject"
   entity: string; // entity name
@@ -208,7 +272,7 @@ export interface JobPlan {
   description: string;
   /** POST path that enqueues the job, e.g. "/projects/:id/jobs/export-project". */
   routePath: string;
-  /** BullMQ attempts = retries + 1. */
+  /** Tries in all: retries + 1. */
   attempts: number;
   backoffMs: number;
   timeoutMs: number;

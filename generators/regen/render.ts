@@ -7,15 +7,17 @@
  */
 import path from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import type { Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
 import { UserError } from '../core/errors.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 import { formatTree } from '../pipeline/format.js';
-import { getPlop, runGenerator } from '../pipeline/generate.js';
+import { getPlop, runGenerator, type RenderContext } from '../pipeline/generate.js';
+import { planInputFrom } from '../plan/input.js';
 import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
-import type { MigrationPlan, Plan } from '../plan/types.js';
+import type { MigrationPlan, MigrationStreamPlan, Plan } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
 import { diffSchema, type SchemaChange } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
@@ -28,16 +30,26 @@ export type RegenGenerator = (typeof REGEN_GENERATORS)[number];
 /** A root that never exists: reads never fall through to a disk. */
 const DETACHED_ROOT = path.join(path.parse(process.cwd()).root, '.backend-arch-detached-render-does-not-exist');
 
+/** Recorded migrations by stream id, as planned before (file name and title); never rendered again. */
+export type RecordedMigrations = Record<string, MigrationPlan[]>;
+
+/** A migration this run adds, and its stream. */
+export interface NewMigration {
+  stream: MigrationStreamPlan;
+  migration: MigrationPlan;
+  summary: string[];
+}
+
 export interface RegenContext {
   manifest: Manifest;
-  /** Recorded migrations as planned before (file name and title); never rendered again. */
-  recorded: MigrationPlan[];
+  blueprint: ResolvedBlueprint;
+  recorded: RecordedMigrations;
   /** The spec the project was last generated from (schema the recorded migrations built). */
   generatedSpec: Spec;
   change: SpecChange;
   allowDestructive: boolean;
-  /** Numbers already used by files in migrations/ on disk (the user may have written some). */
-  usedMigrationNumbers: number[];
+  /** Numbers already used by files in each stream's folder on disk (the user may have written some). */
+  usedMigrationNumbers: (dir: string) => number[];
   tree: Tree;
   /** API throughput the last verify run measured (docs/verification.md): the decision record's capacity uses it. */
   measured?: Measured | undefined;
@@ -46,22 +58,60 @@ export interface RegenContext {
   spec?: Spec;
   plan?: Plan;
   schema?: SchemaChange;
-  newMigration?: MigrationPlan;
+  newMigrations?: NewMigration[];
   /** The original error thrown inside an action (node-plop keeps only its message). */
   thrown?: unknown;
 }
 
-function planFor(manifest: Manifest, spec: Spec, measured?: Measured): Plan {
-  return planProject({
-    spec,
-    name: manifest.answers.name,
-    blueprint: manifest.answers.blueprint,
-    packageManager: manifest.answers.packageManager,
-    features: manifest.answers.features,
-    generatorVersion: GENERATOR_VERSION,
-    context: manifest.answers.context,
-    measured,
-  });
+function planFor(blueprint: ResolvedBlueprint, manifest: Manifest, spec: Spec, measured?: Measured): Plan {
+  return planProject(planInputFrom(manifest.answers, spec, GENERATOR_VERSION, measured), blueprint);
+}
+
+/**
+ * Per migration stream: the recorded migrations, plus one new additive migration numbered in that
+ * stream when its tables changed. A stream that has no recorded migration is new (e.g. a new service's
+ * database): its initial migration is the new one.
+ */
+function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: SchemaChange[]; added: NewMigration[] } {
+  const changes: SchemaChange[] = [];
+  const added: NewMigration[] = [];
+  for (const stream of plan.migrationStreams) {
+    const recorded = ctx.recorded[stream.id];
+    if (recorded === undefined || recorded.length === 0) {
+      for (const migration of stream.migrations) added.push({ stream, migration, summary: [`new migration stream ${stream.id} (${stream.dir})`] });
+      continue;
+    }
+    const was = before.migrationStreams.find((s) => s.id === stream.id);
+    const schema = diffSchema(
+      before.entities.filter((e) => was?.entities.includes(e.name)),
+      plan.entities.filter((e) => stream.entities.includes(e.name)),
+    );
+    changes.push(schema);
+    stream.migrations = [...recorded];
+    if (schema.up.length > 0) {
+      const used = [...ctx.usedMigrationNumbers(stream.dir), ...recorded.map((m) => Number.parseInt(m.fileName, 10) || 0)];
+      const migration: MigrationPlan = {
+        fileName: migrationFileName(Math.max(0, ...used) + 1, schema.slug),
+        title: `${ctx.change.title}: ${schema.summary.slice(0, 3).join('; ')}${schema.summary.length > 3 ? `; and ${schema.summary.length - 3} more` : ''}`,
+        up: schema.up,
+        down: schema.down,
+      };
+      stream.migrations.push(migration);
+      added.push({ stream, migration, summary: schema.summary });
+    }
+  }
+  plan.migrations = plan.migrationStreams[0]?.migrations ?? [];
+  return { changes, added };
+}
+
+function mergeChanges(changes: SchemaChange[]): SchemaChange {
+  return {
+    up: changes.flatMap((c) => c.up),
+    down: changes.flatMap((c) => c.down),
+    summary: changes.flatMap((c) => c.summary),
+    destructive: changes.flatMap((c) => c.destructive),
+    slug: changes.find((c) => c.up.length > 0)?.slug ?? changes[0]?.slug ?? 'change',
+  };
 }
 
 /** Recorded migrations stay in the plan by name and title only: their files are never rendered again. */
@@ -96,27 +146,16 @@ function registerGenerators(): Promise<NodePlopAPI> {
     plop.setActionType(
       'plan-regen',
       guarded('plan-regen', (ctx) => {
-        const plan = planFor(ctx.manifest, ctx.spec!, ctx.measured);
-        const before = planFor(ctx.manifest, ctx.generatedSpec);
-        const schema = diffSchema(before.entities, plan.entities);
+        const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!, ctx.measured);
+        const before = planFor(ctx.blueprint, ctx.manifest, ctx.generatedSpec);
+        const { changes, added } = planStreams(plan, before, ctx);
+        const schema = mergeChanges(changes);
         if (schema.destructive.length > 0 && !ctx.allowDestructive)
           throw new UserError(
             `This change would alter existing data, so no migration was generated:\n${schema.destructive.map((d) => `  - ${d}`).join('\n')}\nApplied migrations are never edited; a new migration would have to do this to a live database.`,
-            { hint: 'Change the spec so the change is additive, or pass --allow-destructive to generate the migration anyway (review it before `npm run migrate`).' },
+            { hint: 'Change the spec so the change is additive, or pass --allow-destructive to generate the migration anyway (review it before applying it).' },
           );
-        const migrations = [...ctx.recorded];
-        if (schema.up.length > 0) {
-          const used = [...ctx.usedMigrationNumbers, ...ctx.manifest.migrations.map((m) => Number.parseInt(m, 10) || 0)];
-          const next = Math.max(0, ...used) + 1;
-          ctx.newMigration = {
-            fileName: migrationFileName(next, schema.slug),
-            title: `${ctx.change.title}: ${schema.summary.slice(0, 3).join('; ')}${schema.summary.length > 3 ? `; and ${schema.summary.length - 3} more` : ''}`,
-            up: schema.up,
-            down: schema.down,
-          };
-          migrations.push(ctx.newMigration);
-        }
-        plan.migrations = migrations;
+        ctx.newMigrations = added;
         ctx.plan = plan;
         ctx.schema = schema;
         return schema.summary.length ? schema.summary.join('; ') : 'no schema change';
@@ -138,9 +177,9 @@ function registerGenerators(): Promise<NodePlopAPI> {
   return registered;
 }
 
-async function run(name: string, ctx: { thrown?: unknown; plan?: Plan; tree: Tree }): Promise<void> {
+async function run(name: string, ctx: { thrown?: unknown; plan?: Plan; blueprint: ResolvedBlueprint; tree: Tree }): Promise<void> {
   try {
-    await runGenerator(name, ctx as unknown as Parameters<typeof runGenerator>[1]);
+    await runGenerator(name, ctx as RenderContext);
   } catch (err) {
     throw ctx.thrown ?? err;
   }
@@ -188,11 +227,12 @@ export async function renderChange(
 }
 
 /** Re-renders the base: what this generator version produced for the recorded spec and migrations. */
-export async function renderBase(manifest: Manifest, generatedSpec: Spec, recorded: MigrationPlan[], cache?: FormatCache): Promise<Map<string, string>> {
-  const plan = planFor(manifest, generatedSpec);
-  plan.migrations = recorded;
+export async function renderBase(blueprint: ResolvedBlueprint, manifest: Manifest, generatedSpec: Spec, recorded: RecordedMigrations, cache?: FormatCache): Promise<Map<string, string>> {
+  const plan = planFor(blueprint, manifest, generatedSpec);
+  for (const stream of plan.migrationStreams) stream.migrations = recorded[stream.id] ?? [];
+  plan.migrations = plan.migrationStreams[0]?.migrations ?? [];
   const tree = detachedTree();
-  await run('project', { plan, tree });
+  await run('project', { plan, blueprint, tree });
   await formatWithCache(tree, cache);
   return new Map(tree.writtenPaths().map((p) => [p, tree.read(p)!]));
 }

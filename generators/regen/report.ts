@@ -24,9 +24,9 @@ export function printRegenResult(result: RegenResult, out: (text: string) => voi
   for (const o of shown) out(`  ${o.status.padEnd(12)} ${o.path}${o.note ? `  (${o.note})` : ''}`);
   out(`  ${[...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', ')}`);
   if (result.fromVersion !== result.toVersion) out(`Generator ${result.fromVersion} → ${result.toVersion}.`);
-  if (result.migration) {
-    out(`New migration ${result.migration.file}:`);
-    for (const line of result.migration.summary) out(`  - ${line}`);
+  for (const migration of result.migrations) {
+    out(`New migration ${migration.file}:`);
+    for (const line of migration.summary) out(`  - ${line}`);
   }
   if (result.baseSource === 'unavailable')
     out('Note: for some edited files the previous generated version could not be established; every difference in them is shown as a conflict.');
@@ -42,9 +42,10 @@ export function printRegenResult(result: RegenResult, out: (text: string) => voi
   }
   if (!result.dryRun) {
     const next: string[] = [];
-    if (result.packageJsonChanged) next.push('npm install   # package.json changed');
-    if (result.migration) next.push('npm run migrate   # apply the new migration');
-    next.push('npm run typecheck && npm test');
+    const pm = result.commands;
+    if (result.packageJsonChanged) next.push(`${pm.install}   # package.json changed`);
+    if (result.migrations.length) next.push(`${pm.run} migrate   # apply the new migration${result.migrations.length > 1 ? 's' : ''}`);
+    next.push(`${pm.run} typecheck && ${pm.run} test`);
     out('Next steps:');
     for (const n of next) out(`  ${n}`);
   }

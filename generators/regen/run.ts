@@ -13,13 +13,17 @@ import { UserError } from '../core/errors.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
 import { GENERATOR_VERSION } from '../core/version.js';
-import type { MigrationPlan } from '../plan/types.js';
+import { resolveRecordedBlueprint } from '../blueprints/registry.js';
+import { migrationPaths, writeRecord } from '../pipeline/record.js';
+import { planInputFrom } from '../plan/input.js';
+import { planProject } from '../plan/plan.js';
+import type { MigrationPlan, MigrationStreamPlan } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
 import { unifiedDiff } from './diff.js';
 import { assertCleanWorkingTree, gitState, type GitState } from './git.js';
 import { reconcile, type FileOutcome } from './reconcile.js';
-import { recordedMigration, renderBase, renderChange, type FormatCache, type RegenGenerator } from './render.js';
-import { decodeSnapshot, encodeSnapshot, isMigrationPath, snapshotFiles, SNAPSHOT_PATH } from './snapshot.js';
+import { recordedMigration, renderBase, renderChange, type FormatCache, type RecordedMigrations, type RegenGenerator } from './render.js';
+import { decodeSnapshot, SNAPSHOT_PATH } from './snapshot.js';
 import type { SpecChange } from './spec-change.js';
 import { compareVersions } from './versions.js';
 
@@ -44,8 +48,12 @@ export interface RegenResult {
   fromVersion: string;
   toVersion: string;
   outcomes: FileOutcome[];
-  /** The new migration, if the schema changed. */
+  /** The first new migration, if the schema changed (see `migrations` for every stream's). */
   migration: { file: string; summary: string[] } | undefined;
+  /** Every new migration, one per migration stream whose schema changed. */
+  migrations: { file: string; stream: string; summary: string[] }[];
+  /** The project's package-manager commands (the report prints them). */
+  commands: { install: string; run: string };
   /** Paths with conflict markers. */
   conflicts: string[];
   /** Where the base came from (snapshot, re-render, or not needed). */
@@ -78,8 +86,8 @@ async function loadManifest(dir: string, generator: RegenGenerator): Promise<Man
   }
 }
 
-async function usedMigrationNumbers(dir: string): Promise<number[]> {
-  const names = await readdir(path.join(dir, 'migrations')).catch(() => [] as string[]);
+async function usedMigrationNumbers(dir: string, streamDir: string): Promise<number[]> {
+  const names = await readdir(path.join(dir, streamDir)).catch(() => [] as string[]);
   return names.map((n) => /^(\d+)_/.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
 }
 
@@ -105,7 +113,10 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     );
   const generatedSpec: Spec = snapshot?.spec ?? manifest.spec;
   const change = typeof options.change === 'function' ? options.change(manifest) : options.change;
-  const recorded = recordedMigrations(manifest, snapshot?.migrations, disk);
+  const blueprint = await resolveRecordedBlueprint(manifest.blueprint, manifest.blueprintSource, { dir, manifestFile: path.join(dir, MANIFEST_PATH) });
+  const streams = planProject(planInputFrom(manifest.answers, generatedSpec, GENERATOR_VERSION), blueprint).migrationStreams;
+  const recorded = recordedMigrations(manifest, streams, snapshot?.migrations, disk);
+  const used = new Map(await Promise.all(streams.map(async (s) => [s.dir, await usedMigrationNumbers(dir, s.dir)] as const)));
   // Formatted output can be reused for unchanged template output only with the same generator
   // (same templates' prettier version and config) and only where the snapshot matches the manifest.
   const formatCache: FormatCache | undefined =
@@ -121,18 +132,20 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
 
   const rendered = await renderChange(options.generator, {
     manifest,
+    blueprint,
     generatedSpec,
     recorded,
     formatCache,
     change,
     allowDestructive: options.allowDestructive === true,
-    usedMigrationNumbers: await usedMigrationNumbers(dir),
+    usedMigrationNumbers: (streamDir) => used.get(streamDir) ?? [],
     measured: measuredFromReport(disk.read(REPORT_PATH)),
   });
-  const { tree: renderedTree, spec, newMigration } = rendered;
+  const { tree: renderedTree, spec, plan } = rendered;
+  const newMigrations = rendered.newMigrations ?? [];
   const generated = new Map(renderedTree.writtenPaths().map((p) => [p, renderedTree.read(p)!]));
-  const recordedNames = new Set(manifest.migrations);
-  const frozen = (file: string) => isMigrationPath(file, recordedNames);
+  const recordedPaths = migrationPaths(streams.map((s) => ({ dir: s.dir, migrations: recorded[s.id] ?? [] })));
+  const frozen = (file: string) => recordedPaths.has(file);
 
   // The base, per file, verified against the manifest's hash: the snapshot first; a re-render when
   // the generator version is the one that generated the project.
@@ -147,7 +160,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
       return fromSnapshot;
     }
     if (fromVersion === GENERATOR_VERSION) {
-      rerendered ??= renderBase(manifest, generatedSpec, recorded, formatCache);
+      rerendered ??= renderBase(blueprint, manifest, generatedSpec, recorded, formatCache);
       const content = (await rerendered).get(file);
       if (content !== undefined && sha256(content) === want) {
         sources.add('re-render');
@@ -165,18 +178,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     if (o.status === 'delete') out.delete(o.path);
     else if (o.after !== undefined && o.after !== o.before) out.write(o.path, o.after);
   }
-  const migrations = [...manifest.migrations, ...(newMigration ? [newMigration.fileName] : [])];
-  const nextManifest: Manifest = {
-    ...manifest,
-    generator: { name: manifest.generator.name, version: GENERATOR_VERSION },
-    spec,
-    migrations,
-    files,
-  };
-  out.write(MANIFEST_PATH, serializeManifest(nextManifest));
-  const snapshotContent = snapshotFiles(generated, migrations);
-  const titles = [...recorded, ...(newMigration ? [newMigration] : [])].map(({ fileName, title }) => ({ fileName, title }));
-  out.write(SNAPSHOT_PATH, encodeSnapshot({ generatorVersion: GENERATOR_VERSION, spec, migrations: titles, files: snapshotContent, raw: rendered.raw }));
+  const nextManifest = writeRecord(out, { answers: manifest.answers, spec, blueprint, plan, files: generated, raw: rendered.raw, hashes: files });
 
   const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o) => o.path);
   const packageJsonChanged = outcomes.some((o) => o.path === 'package.json' && o.after !== o.before);
@@ -186,7 +188,9 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     fromVersion,
     toVersion: GENERATOR_VERSION,
     outcomes,
-    migration: newMigration ? { file: migrationPath(generated, newMigration), summary: rendered.schema.summary } : undefined,
+    migration: newMigrations[0] ? { file: migrationPath(newMigrations[0]), summary: newMigrations[0].summary } : undefined,
+    migrations: newMigrations.map((m) => ({ file: migrationPath(m), stream: m.stream.id, summary: m.summary })),
+    commands: { install: plan.project.commands.install, run: plan.project.commands.run },
     conflicts,
     baseSource: unavailable ? 'unavailable' : sources.size === 0 ? 'none' : ([...sources].sort().join('+') as RegenResult['baseSource']),
     git,
@@ -205,21 +209,30 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
  * The recorded migrations with the titles they were generated with: from the snapshot, else from the
  * file's first line (the blueprint's migration template starts with `-- <title>`), else the file name.
  */
-function recordedMigrations(manifest: Manifest, known: { fileName: string; title: string }[] | undefined, disk: Tree): MigrationPlan[] {
-  const titles = new Map((known ?? []).map((m) => [m.fileName, m.title]));
-  const pathOf = new Map(Object.keys(manifest.files).map((p) => [p.slice(p.lastIndexOf('/') + 1), p]));
-  return manifest.migrations.map((fileName) => {
-    let title = titles.get(fileName);
-    if (title === undefined) {
-      const first = disk.read(pathOf.get(fileName) ?? `migrations/${fileName}`)?.split('\n', 1)[0];
-      title = first?.startsWith('-- ') ? first.slice(3) : fileName;
-    }
-    return recordedMigration(fileName, title);
+function recordedMigrations(
+  manifest: Manifest,
+  streams: MigrationStreamPlan[],
+  known: { fileName: string; title: string; stream?: string }[] | undefined,
+  disk: Tree,
+): RecordedMigrations {
+  const out: RecordedMigrations = {};
+  streams.forEach((stream, i) => {
+    const names = i === 0 ? manifest.migrations : (manifest.migrationStreams?.[stream.id] ?? []);
+    const titles = new Map((known ?? []).filter((m) => (m.stream ?? streams[0]!.id) === stream.id).map((m) => [m.fileName, m.title]));
+    out[stream.id] = names.map((fileName) => {
+      let title = titles.get(fileName);
+      if (title === undefined) {
+        const first = disk.read(`${stream.dir}/${fileName}`)?.split('\n', 1)[0];
+        title = first?.startsWith('-- ') ? first.slice(3) : fileName;
+      }
+      return recordedMigration(fileName, title);
+    });
   });
+  return out;
 }
 
-function migrationPath(generated: Map<string, string>, migration: MigrationPlan): string {
-  return [...generated.keys()].find((p) => p.endsWith(`/${migration.fileName}`)) ?? `migrations/${migration.fileName}`;
+function migrationPath(added: { stream: MigrationStreamPlan; migration: MigrationPlan }): string {
+  return `${added.stream.dir}/${added.migration.fileName}`;
 }
 
 function dryRunDiff(outcomes: FileOutcome[], disk: Tree, manifest: Manifest): string {

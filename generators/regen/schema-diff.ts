@@ -24,43 +24,27 @@ export interface SchemaChange {
   slug: string;
 }
 
+/** A column's type and constraints, as the planner derived them (data, not DDL text). */
 interface ColumnDdl {
   type: string;
   notNull: boolean;
   default: string | null;
   unique: boolean;
+  /** "REFERENCES <table> (id) ON DELETE <action>", or null: one string so a change of either part compares. */
   references: string | null;
   checks: string[];
 }
 
-/** Splits a ColumnPlan.ddl ("name type NOT NULL DEFAULT x UNIQUE REFERENCES t (id) ON DELETE … CHECK (…)…"). */
-export function parseColumnDdl(column: ColumnPlan): ColumnDdl {
-  let rest = column.ddl.slice(column.sql.length + 1 + column.sqlType.length).trim();
-  const out: ColumnDdl = { type: column.sqlType, notNull: false, default: null, unique: false, references: null, checks: [] };
-  while (rest.length > 0) {
-    let m: RegExpMatchArray | null;
-    if ((m = rest.match(/^NOT NULL\b/))) out.notNull = true;
-    else if ((m = rest.match(/^PRIMARY KEY\b/))) out.notNull = true;
-    else if ((m = rest.match(/^DEFAULT ('(?:[^']|'')*'|[^\s]+)/))) out.default = m[1]!;
-    else if ((m = rest.match(/^UNIQUE\b/))) out.unique = true;
-    else if ((m = rest.match(/^REFERENCES .+? \(id\) ON DELETE (?:RESTRICT|CASCADE|SET NULL)/))) out.references = m[0];
-    else if (rest.startsWith('CHECK (')) {
-      let depth = 0;
-      let i = 'CHECK '.length;
-      let inString = false;
-      for (; i < rest.length; i++) {
-        const ch = rest[i];
-        if (ch === "'") inString = !inString;
-        else if (!inString && ch === '(') depth++;
-        else if (!inString && ch === ')' && --depth === 0) break;
-      }
-      const check = rest.slice('CHECK '.length, i + 1);
-      out.checks.push(check);
-      m = [`CHECK ${check}`] as unknown as RegExpMatchArray;
-    } else throw new Error(`internal: cannot read column definition "${column.ddl}" at "${rest}"`);
-    rest = rest.slice(m[0].length).trim();
-  }
-  return out;
+export function columnConstraints(column: ColumnPlan): ColumnDdl {
+  const c = column.constraints;
+  return {
+    type: column.sqlType,
+    notNull: c.notNull,
+    default: c.default,
+    unique: c.unique,
+    references: c.references ? `REFERENCES ${c.references.table} (id) ON DELETE ${c.references.onDelete}` : null,
+    checks: c.checks.map((check) => `(${check})`),
+  };
 }
 
 /** Drops the constraints of one kind that involve exactly this column (their names are PostgreSQL's choice). */
@@ -84,8 +68,8 @@ $$;`,
 
 /** Statements that turn column `from` into column `to` (same name, same table). */
 function alterColumn(entity: EntityPlan, from: ColumnPlan, to: ColumnPlan): { sql: SqlStatement[]; changes: string[] } {
-  const a = parseColumnDdl(from);
-  const b = parseColumnDdl(to);
+  const a = columnConstraints(from);
+  const b = columnConstraints(to);
   const t = entity.table;
   const c = to.sql;
   const sql: SqlStatement[] = [];
@@ -165,7 +149,7 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaCha
       const was = prevColumns.get(column.name);
       if (!was) {
         touched = true;
-        const ddl = parseColumnDdl(column);
+        const ddl = columnConstraints(column);
         if (ddl.notNull && ddl.default === null)
           destructive.push(
             `${entity.name}.${column.name}: a NOT NULL column without a default cannot be added to a table that has rows (every existing row would violate it). Make the field optional, or give it a default.`,
@@ -173,7 +157,7 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaCha
         addColumns.push({ comment: column.description || `New column ${entity.tableName}.${column.name}.`, sql: `ALTER TABLE ${entity.table} ADD COLUMN ${column.ddl};` });
         downBlocks.push([{ comment: '', sql: `ALTER TABLE ${entity.table} DROP COLUMN ${column.sql};` }]);
         summary.push(`add column ${entity.tableName}.${column.name}`);
-      } else if (was.ddl !== column.ddl) {
+      } else if (JSON.stringify(columnConstraints(was)) !== JSON.stringify(columnConstraints(column))) {
         touched = true;
         const change = alterColumn(entity, was, column);
         const back = alterColumn(entity, column, was);

@@ -32,7 +32,7 @@ const payloadSchema = z.strictObject({
   format: z.literal(1),
   generatorVersion: z.string(),
   spec: specSchema,
-  migrations: z.array(z.strictObject({ fileName: z.string(), title: z.string() })),
+  migrations: z.array(z.strictObject({ fileName: z.string(), title: z.string(), stream: z.string().optional() })),
   files: z.record(z.string(), z.string()),
   raw: z.record(z.string(), z.string()),
 });
@@ -41,8 +41,8 @@ export interface BaseSnapshot {
   generatorVersion: string;
   /** The spec the files were generated from (defaults applied). */
   spec: Spec;
-  /** The migrations written so far with their titles (other files, e.g. the README, list them). */
-  migrations: { fileName: string; title: string }[];
+  /** The migrations written so far with their titles (other files, e.g. the README, list them); `stream` absent = the first stream. */
+  migrations: { fileName: string; title: string; stream?: string }[];
   /** path → generated content (migration files excluded: they are never re-rendered). */
   files: Map<string, string>;
   /**
@@ -94,19 +94,13 @@ export function rawHashes(files: Iterable<[string, string]>): Record<string, str
   return out;
 }
 
-/** Generated files that belong in the snapshot: everything but recorded migrations and .backend-arch/. */
-export function snapshotFiles(generated: Iterable<[string, string]>, migrationFiles: readonly string[]): Map<string, string> {
-  const names = new Set(migrationFiles);
+/** Generated files that belong in the snapshot: everything but recorded migrations (project-relative paths) and .backend-arch/. */
+export function snapshotFiles(generated: Iterable<[string, string]>, migrationPaths: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [file, content] of generated) {
     if (file.startsWith('.backend-arch/')) continue;
-    if (isMigrationPath(file, names)) continue;
+    if (migrationPaths.has(file)) continue;
     out.set(file, content);
   }
   return out;
-}
-
-export function isMigrationPath(file: string, migrationNames: ReadonlySet<string>): boolean {
-  const slash = file.lastIndexOf('/');
-  return migrationNames.has(file.slice(slash + 1)) && file.slice(0, slash).split('/').pop() === 'migrations';
 }

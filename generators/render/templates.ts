@@ -1,10 +1,11 @@
 /**
- * Template discovery and EJS rendering for a blueprint folder. Conventions:
+ * Template discovery and EJS rendering for a blueprint. Conventions:
  *  - files under `<blueprint>/templates/`; a `.ejs` suffix means "render with EJS" (the suffix is dropped),
- *    anything else is copied as is;
- *  - a path segment `[entity]` renders the file once per entity (the segment becomes entity.moduleDir,
- *    the `entity` local is set), `[job]` once per job (job.name, local `job`), `[migration]` once per
- *    migration (migration.fileName without .sql, local `migration`);
+ *    anything else is copied as is; a blueprint that extends another overrides its templates by path;
+ *  - a path segment named by an expansion renders the file once per item: built in, `[entity]` (the
+ *    segment becomes entity.moduleDir, local `entity`), `[job]` (job.name, local `job`), `[migration]`
+ *    (migration.fileName without .sql, local `migration`); a blueprint declares more in blueprint.json
+ *    (e.g. `[service]`), and segments nest left to right (`services/[service]/[migration].sql.ejs`);
  *  - a leading `_` on a dotfile name (`_gitignore`) becomes `.` (npm drops real dotfiles when publishing);
  *  - blueprint.json maps optional features to the template paths they own.
  * Templates get `plan`, the per-item local and `esc` (the escapers of render/escape.ts: every value from
@@ -13,74 +14,59 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
-import { z } from 'zod';
-import { UserError } from '../core/errors.js';
-import type { EntityPlan, JobPlan, MigrationPlan, Plan } from '../plan/types.js';
-import { FEATURE_IDS } from '../blueprints/registry.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
+import type { Plan } from '../plan/types.js';
 import { escapers } from './escape.js';
-
-export const blueprintManifestSchema = z.strictObject({
-  id: z.string(),
-  title: z.string(),
-  /** Template paths (relative to templates/, prefix match on folders) that only render when a feature is on. */
-  features: z.partialRecord(z.enum(FEATURE_IDS), z.array(z.string().min(1))).default({}),
-});
-export type BlueprintManifest = z.output<typeof blueprintManifestSchema>;
 
 export interface TemplateFile {
   /** Path relative to templates/, with `/` separators. */
   source: string;
   content: string;
+  /** The templates/ folder it was read from (a parent's, or the blueprint's own override). */
+  root: string;
 }
 
 export interface LoadedBlueprint {
-  dir: string;
   manifest: BlueprintManifest;
   templates: TemplateFile[];
+  expansions: Expansion[];
 }
 
-const cache = new Map<string, Promise<LoadedBlueprint>>();
+const cache = new Map<string, Promise<TemplateFile[]>>();
 
-export function loadBlueprint(dir: string): Promise<LoadedBlueprint> {
-  let loaded = cache.get(dir);
-  if (!loaded) {
-    loaded = readBlueprint(dir);
-    cache.set(dir, loaded);
+/** Every template of a blueprint, parents first; a later folder's file replaces an earlier one's with the same path. */
+export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>): Promise<LoadedBlueprint> {
+  const bySource = new Map<string, TemplateFile>();
+  for (const dir of blueprint.templateDirs) {
+    let files = cache.get(dir);
+    if (!files) {
+      files = readTemplates(dir);
+      cache.set(dir, files);
+    }
+    for (const t of await files) bySource.set(t.source, t);
   }
-  return loaded;
+  const templates = [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
+  const own = blueprint.manifest.expansions;
+  const expansions = [...BUILT_IN_EXPANSIONS.filter((e) => !own.some((o) => o.segment === e.segment)), ...own];
+  return { manifest: blueprint.manifest, templates, expansions };
 }
 
-async function readBlueprint(dir: string): Promise<LoadedBlueprint> {
-  const manifestFile = path.join(dir, 'blueprint.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(manifestFile, 'utf8'));
-  } catch (err) {
-    throw new UserError(`Cannot read blueprint manifest ${manifestFile}: ${(err as Error).message}`);
-  }
-  const parsed = blueprintManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new UserError(`Invalid blueprint manifest ${manifestFile}: ${first.path.join('.')}: ${first.message}`);
-  }
-  const root = path.join(dir, 'templates');
+async function readTemplates(root: string): Promise<TemplateFile[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const templates = await Promise.all(
+  return Promise.all(
     entries
       .filter((e) => e.isFile())
       .map(async (e) => {
         const full = path.join(e.parentPath, e.name);
-        return { source: path.relative(root, full).split(path.sep).join('/'), content: await readFile(full, 'utf8') };
+        return { source: path.relative(root, full).split(path.sep).join('/'), content: await readFile(full, 'utf8'), root };
       }),
   );
-  templates.sort((a, b) => a.source.localeCompare(b.source));
-  return { dir, manifest: parsed.data, templates };
 }
 
 function featureEnabled(manifest: BlueprintManifest, plan: Plan, source: string): boolean {
-  for (const [feature, owned] of Object.entries(manifest.features)) {
-    if (owned?.some((p) => source === p || source.startsWith(p.endsWith('/') ? p : `${p}/`)) && !plan.features[feature as keyof Plan['features']])
-      return false;
+  for (const feature of manifest.features) {
+    if (feature.paths.some((p) => source === p || source.startsWith(p.endsWith('/') ? p : `${p}/`)) && !plan.features[feature.id]) return false;
   }
   return true;
 }
@@ -101,35 +87,50 @@ interface RenderUnit {
   render(): string;
 }
 
+/** A dotted path (`plan.entities`, `service.migrations`) read from the locals. */
+function lookup(locals: Record<string, unknown>, dotted: string): unknown {
+  let value: unknown = locals;
+  for (const key of dotted.split('.')) value = value === null || typeof value !== 'object' ? undefined : (value as Record<string, unknown>)[key];
+  return value;
+}
+
+/** Every combination of items for the expansions a template path names, left to right. */
+function expand(source: string, expansions: Expansion[], locals: Record<string, unknown>, replacements: Record<string, string>): { locals: Record<string, unknown>; replacements: Record<string, string> }[] {
+  const pending = expansions
+    .filter((e) => source.includes(e.segment) && !(e.segment in replacements))
+    .sort((a, b) => source.indexOf(a.segment) - source.indexOf(b.segment));
+  const next = pending[0];
+  if (!next) return [{ locals, replacements }];
+  const items = lookup(locals, next.items);
+  if (!Array.isArray(items)) throw new Error(`Template ${source}: expansion ${next.segment} reads ${next.items}, which is not a list in the plan`);
+  return items.flatMap((item: unknown) => {
+    const name = String((item as Record<string, unknown>)[next.name]).replace(/\.sql$/, '');
+    return expand(source, expansions, { ...locals, [next.local]: item }, { ...replacements, [next.segment]: name });
+  });
+}
+
 /** Expand the blueprint's templates over the plan: one unit per output file. */
 export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[] {
   const units: RenderUnit[] = [];
+  const localNames = ['plan', 'esc', ...new Set(blueprint.expansions.map((e) => e.local))];
   for (const template of blueprint.templates) {
     if (!featureEnabled(blueprint.manifest, plan, template.source)) continue;
     const isEjs = template.source.endsWith('.ejs');
-    const compiled = isEjs ? compile(template, blueprint.dir) : undefined;
-    const make = (locals: Record<string, unknown>, replacements: Record<string, string>): RenderUnit => ({
-      path: outputPath(template.source, replacements),
-      verbatim: !isEjs,
-      render: () => (compiled ? compiled({ plan, esc: escapers, ...locals }) : template.content),
-    });
-    if (template.source.includes('[entity]')) {
-      for (const entity of plan.entities) units.push(make({ entity } satisfies { entity: EntityPlan }, { '[entity]': entity.moduleDir }));
-    } else if (template.source.includes('[job]')) {
-      for (const job of plan.jobs) units.push(make({ job } satisfies { job: JobPlan }, { '[job]': job.name }));
-    } else if (template.source.includes('[migration]')) {
-      for (const migration of plan.migrations)
-        units.push(make({ migration } satisfies { migration: MigrationPlan }, { '[migration]': migration.fileName.replace(/\.sql$/, '') }));
-    } else {
-      units.push(make({}, {}));
+    const compiled = isEjs ? compile(template, localNames) : undefined;
+    for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan, esc: escapers }, {})) {
+      units.push({
+        path: outputPath(template.source, replacements),
+        verbatim: !isEjs,
+        render: () => (compiled ? compiled(locals) : template.content),
+      });
     }
   }
   return units;
 }
 
-function compile(template: TemplateFile, dir: string): ejs.TemplateFunction {
+function compile(template: TemplateFile, localNames: string[]): ejs.TemplateFunction {
   try {
-    return ejs.compile(template.content, { filename: path.join(dir, 'templates', template.source), strict: true, localsName: 'it', destructuredLocals: ['plan', 'esc', 'entity', 'job', 'migration'] });
+    return ejs.compile(template.content, { filename: path.join(template.root, template.source), strict: true, localsName: 'it', destructuredLocals: localNames });
   } catch (err) {
     throw new Error(`Template ${template.source} does not compile: ${(err as Error).message}`);
   }
@@ -143,8 +144,8 @@ export interface RenderedBlueprint {
 }
 
 /** Render every file of a blueprint for a plan. */
-export async function renderBlueprint(dir: string, plan: Plan): Promise<RenderedBlueprint> {
-  const blueprint = await loadBlueprint(dir);
+export async function renderBlueprint(resolved: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>, plan: Plan): Promise<RenderedBlueprint> {
+  const blueprint = await loadBlueprint(resolved);
   const files = new Map<string, string>();
   const preformatted = new Set<string>();
   for (const unit of renderUnits(blueprint, plan)) {

@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
-import { readManifest, type Manifest } from '../core/manifest.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { resolveRecordedBlueprint } from '../blueprints/registry.js';
+import { MANIFEST_PATH, readManifest, type Manifest } from '../core/manifest.js';
+import { planInputFrom } from '../plan/input.js';
 import { planProject } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { buildSchema, migrationOrder, type SchemaModel } from './analysis/schema.js';
@@ -23,6 +26,7 @@ export class ProjectContext {
   private constructor(
     readonly dir: string,
     readonly manifest: Manifest,
+    readonly blueprint: ResolvedBlueprint,
     readonly plan: Plan,
     /** Every project file (relative, `/`), excluding node_modules, dist, .git. */
     readonly files: string[],
@@ -31,16 +35,9 @@ export class ProjectContext {
   static async load(dir: string): Promise<ProjectContext> {
     const root = path.resolve(dir);
     const manifest = await readManifest(root);
-    const plan = planProject({
-      spec: manifest.spec,
-      name: manifest.answers.name,
-      blueprint: manifest.blueprint,
-      packageManager: manifest.answers.packageManager,
-      features: manifest.answers.features,
-      generatorVersion: manifest.generator.version,
-      context: manifest.answers.context,
-    });
-    return new ProjectContext(root, manifest, plan, await listFiles(root));
+    const blueprint = await resolveRecordedBlueprint(manifest.blueprint, manifest.blueprintSource, { dir: root, manifestFile: path.join(root, MANIFEST_PATH) });
+    const plan = planProject(planInputFrom(manifest.answers, manifest.spec, manifest.generator.version), blueprint);
+    return new ProjectContext(root, manifest, blueprint, plan, await listFiles(root));
   }
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -59,9 +56,9 @@ export class ProjectContext {
     return this.once(`file:${file}`, async () => (existsSync(this.abs(file)) ? readFile(this.abs(file), 'utf8') : undefined));
   }
 
-  /** Migration files on disk, in the order the runner applies them. */
+  /** Migration files on disk in every stream's folder (stream by stream, each in the order its runner applies them). */
   get migrationFiles(): string[] {
-    return this.files.filter((f) => /^migrations\/[^/]+\.sql$/.test(f)).sort(migrationOrder);
+    return this.plan.migrationStreams.flatMap((stream) => this.files.filter((f) => f.startsWith(`${stream.dir}/`) && /^[^/]+\.sql$/.test(f.slice(stream.dir.length + 1))).sort(migrationOrder));
   }
 
   schema(): Promise<SchemaModel> {
@@ -98,7 +95,7 @@ export class ProjectContext {
     });
   }
 
-  /** Entry source file of a script ("start": "node dist/server.js" → src/server.ts). */
+  /** Entry source file of a script ("start": "node dist/main.js" → src/main.ts). */
   async entryOf(script: string, fallback: string): Promise<string> {
     const cmd = (await this.packageJson())?.scripts?.[script] ?? '';
     const m = /\bdist\/(\S+)\.js\b/.exec(cmd) ?? /\bsrc\/(\S+)\.ts\b/.exec(cmd);
@@ -106,7 +103,7 @@ export class ProjectContext {
   }
 
   featureOn(feature: keyof Plan['features']): boolean {
-    return this.plan.features[feature];
+    return this.plan.features[feature] === true;
   }
 }
 

@@ -1,22 +1,41 @@
 /**
- * The checklist per blueprint, as data. Checks shared by every blueprint are listed once; a blueprint
- * (or a workshop template set) adds its own with registerChecks(). Order is report order.
+ * The checklist of a project, as data: the shared checks (they hold for every blueprint and read the
+ * plan, not a blueprint's paths) that the blueprint's checklist() selects, then the blueprint's own
+ * checks, then checks registered by packs. A shared check the blueprint does not select is still
+ * reported — as a skip that says why — so nothing silently passes or disappears. Order is report order.
  */
-import type { BlueprintId } from '../blueprints/registry.js';
+import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import type { Check } from './types.js';
+import { fail, pass, seed, skip, verdict } from './types.js';
 import { STATIC_CHECKS } from './checks/static.js';
 import { DYNAMIC_CHECKS } from './checks/dynamic.js';
+
+/** Every shared check, static then dynamic. */
+export const SHARED_CHECKS: Check[] = [...STATIC_CHECKS, ...DYNAMIC_CHECKS];
 
 const extra = new Map<string, Check[]>();
 
 /** Adds checks to a blueprint's checklist (ids must be unique). */
-export function registerChecks(blueprint: BlueprintId | string, checks: Check[]): void {
-  const existing = checksFor(blueprint);
-  for (const c of checks) if (existing.some((e) => e.id === c.id)) throw new Error(`internal: duplicate check id ${c.id}`);
+export function registerChecks(blueprint: string, checks: Check[]): void {
   extra.set(blueprint, [...(extra.get(blueprint) ?? []), ...checks]);
 }
 
-export function checksFor(blueprint: BlueprintId | string): Check[] {
-  const base = blueprint === 'monolith-cache' ? [...STATIC_CHECKS, ...DYNAMIC_CHECKS] : [...STATIC_CHECKS];
-  return [...base, ...(extra.get(blueprint) ?? [])];
+function selected(patterns: 'all' | string[], id: string): boolean {
+  return patterns === 'all' || patterns.some((p) => (p.endsWith('.') ? id.startsWith(p) : id === p));
+}
+
+export function checksFor(blueprint: Pick<ResolvedBlueprint, 'id' | 'module'>): Check[] {
+  const checklist = blueprint.module.checklist?.({ pass, fail, skip, verdict, seed }) ?? { shared: [] };
+  const shared = SHARED_CHECKS.map((c): Check =>
+    selected(checklist.shared, c.id)
+      ? c
+      : { ...c, run: async () => skip(`does not apply to the ${blueprint.id} blueprint (not in its checklist)`) },
+  );
+  const all = [...shared, ...(checklist.own ?? []), ...(extra.get(blueprint.id) ?? [])];
+  const seen = new Set<string>();
+  for (const c of all) {
+    if (seen.has(c.id)) throw new Error(`blueprint ${blueprint.id}: two checks with the id ${c.id}`);
+    seen.add(c.id);
+  }
+  return all;
 }

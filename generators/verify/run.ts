@@ -22,7 +22,7 @@ export interface VerifyOptions {
 export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const project = await ProjectContext.load(options.dir);
-  const checklist = checksFor(project.manifest.blueprint);
+  const checklist = checksFor(project.blueprint);
   const selected = select(checklist, options.only);
   const statics = selected.filter((c) => c.kind === 'static');
   const dynamics = options.staticOnly ? [] : selected.filter((c) => c.kind === 'dynamic');

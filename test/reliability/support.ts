@@ -24,7 +24,7 @@ export async function generateFromSpec(name: string, spec: unknown): Promise<str
   const dir = path.join(root, name);
   const out: string[] = [];
   const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
-  const code = await main(['new', dir, '--yes', '--no-install', '--no-verify', '--spec', specFile], { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
+  const code = await main(['new', dir, '--yes', '--no-install', '--no-verify', '--no-git', '--spec', specFile], { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
   if (code !== 0) throw new Error(`generation failed (exit ${code}):\n${out.join('')}`);
   return dir;
 }

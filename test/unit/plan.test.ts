@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { planProject } from '../../generators/plan/plan.js';
 import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
 import type { Spec } from '../../generators/domain/schema.js';
+import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 
+const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' });
 const planOf = (spec: Spec) =>
-  planProject({ spec, name: 'x', blueprint: 'monolith-cache', packageManager: 'npm', features: ['docker'], generatorVersion: '0.0.0' });
+  planProject({ spec, name: 'x', blueprint: 'monolith-cache', packageManager: 'npm', features: ['docker'], generatorVersion: '0.0.0' }, monolith);
 
 describe('planner: index derivation', async () => {
   const acme = planOf(await loadSpecFile('blueprints/examples/acme-tasks.yaml'));

@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../generators/core/errors.js';
 import { parseSpecText } from '../../generators/domain/load.js';
 import { planProject } from '../../generators/plan/plan.js';
+import { resolveBlueprint } from '../../generators/blueprints/registry.js';
+
+const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' });
 
 function issuesOf(text: string): string[] {
   try {
@@ -20,7 +23,7 @@ function issuesOf(text: string): string[] {
 
 function plan(text: string) {
   const spec = parseSpecText(text, 'spec.yaml');
-  return planProject({ spec, name: 't', blueprint: 'monolith-cache', packageManager: 'npm', features: [], generatorVersion: '0.0.0' });
+  return planProject({ spec, name: 't', blueprint: 'monolith-cache', packageManager: 'npm', features: [], generatorVersion: '0.0.0' }, monolith);
 }
 
 const RENTAL = `name: rental

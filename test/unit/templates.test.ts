@@ -3,6 +3,7 @@
  * as prettier formats them with the blueprint's own config. This keeps generation fast and the output
  * identical to formatting everything.
  */
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import prettier from 'prettier';
@@ -11,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|md|ya?ml)$/;
 
 describe('verbatim templates are stored prettier-formatted', async () => {
-  const blueprints = (await readdir('blueprints', { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'examples');
+  // Every blueprint folder with templates of its own (announced blueprints have only a blueprint.json).
+  const blueprints = (await readdir('blueprints', { withFileTypes: true })).filter((d) => d.isDirectory() && existsSync(path.join('blueprints', d.name, 'templates', '_prettierrc.json')));
   for (const blueprint of blueprints) {
     const root = path.join('blueprints', blueprint.name, 'templates');
     const config = JSON.parse(await readFile(path.join(root, '_prettierrc.json'), 'utf8')) as prettier.Options;

@@ -1,8 +1,12 @@
 /**
  * What dynamic checks share: the servers (DATABASE_URL/REDIS_URL or throwaway ones), fresh databases,
- * the project built once, and API/worker processes started on free loopback ports. Everything is
- * created on first use and removed by dispose(). When servers cannot be had, `unavailable()` says why
- * and dynamic checks are skipped — never passed.
+ * the project built once, and its processes started on free loopback ports. Everything is created on
+ * first use and removed by dispose(). When servers cannot be had, `unavailable()` says why and dynamic
+ * checks are skipped — never passed.
+ *
+ * What is particular to a blueprint (how to build and migrate, which processes exist and how each
+ * says it is ready, how to get a token, the shape of a page) comes from the blueprint's runtime
+ * adapter; state (memoized work, per-run values, what checks created) lives in this instance.
  */
 import { Memo } from '../../core/memo.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { Page, RuntimeAdapter } from '../../blueprints/contract.js';
 import type { ProjectContext } from '../context.js';
 import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, type Servers } from '../../servers/throwaway.js';
 import type { Role } from '../../domain/schema.js';
@@ -46,17 +51,34 @@ export class Runtime {
   private readonly memo = new Memo();
   private processes = new Set<AppProcess>();
   private cleanups: (() => Promise<void>)[] = [];
+  private readonly values = new Map<string, unknown>();
   readonly runId = randomBytes(4).toString('hex');
-  readonly jwtSecret = randomBytes(32).toString('hex');
+  /** The blueprint's runtime adapter, or undefined when the blueprint has none (dynamic checks skip). */
+  readonly adapter: RuntimeAdapter | undefined;
 
-  constructor(readonly project: ProjectContext) {}
+  constructor(readonly project: ProjectContext) {
+    this.adapter = project.blueprint.module.runtime?.(this);
+  }
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.memo.once(key, fn);
   }
 
+  /** Per-run state shared by checks (e.g. the rows a check created), created on first use. */
+  state<T>(key: string, init: () => T): T {
+    if (!this.values.has(key)) this.values.set(key, init());
+    return this.values.get(key) as T;
+  }
+
+  private need(): RuntimeAdapter {
+    if (!this.adapter) throw new Error(`the ${this.project.blueprint.id} blueprint has no runtime adapter`);
+    return this.adapter;
+  }
+
   /** Why dynamic checks cannot run (and what to do), or undefined when they can. */
   async unavailable(): Promise<{ reason: string; fix: string } | undefined> {
+    if (!this.adapter)
+      return { reason: `the ${this.project.blueprint.id} blueprint has no runtime adapter`, fix: 'its module can export runtime(rt) so verify can build, migrate and start it' };
     if (!existsSync(path.join(this.project.dir, 'node_modules')))
       return { reason: 'the project\'s dependencies are not installed', fix: `run \`npm install\` in ${this.project.dir}, then verify again` };
     try {
@@ -125,37 +147,33 @@ export class Runtime {
     return { exitCode: r.exitCode ?? -1, output: String(r.all ?? ''), timedOut: r.timedOut === true, command: [file, ...args].join(' ') };
   }
 
-  /** The project compiled to dist/ (npm run build), once. */
+  /** The project built the blueprint's way, once. */
   built(): Promise<void> {
-    return this.once('built', async () => {
-      const r = await this.exec('npm', ['run', 'build', '--silent']);
-      if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${tail(r.output, 15)}`);
-    });
+    return this.once('built', () => this.need().build(this));
   }
 
-  /** A fresh database with the project's migrations applied by its own runner (dist/db/migrate.js). */
+  /** A fresh database with the project's migrations applied by its own runner. */
   migrated(label: string): Promise<string> {
     return this.once(`migrated:${label}`, async () => {
       await this.built();
       const url = await this.database(label);
-      const r = await this.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: url } });
-      if (r.exitCode !== 0) throw new Error(`migrations failed on a fresh database:\n${tail(r.output, 15)}`);
+      await this.need().migrate(this, url);
       return url;
     });
   }
 
   baseEnv(): Record<string, string> {
-    return {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: this.jwtSecret,
-      REDIS_KEY_PREFIX: `verify-${this.runId}`,
-      CORS_ORIGINS: 'http://localhost:5173',
-      // The load check makes thousands of requests as one user; the per-IP (anonymous) limit is untouched.
-      RATE_LIMIT_USER_MAX: '1000000',
-      FORCE_COLOR: '0',
-    };
+    return { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.adapter?.env(this), FORCE_COLOR: '0' };
+  }
+
+  /** The last lines of a process's output (for evidence and errors). */
+  tail(text: string, lines: number): string {
+    return tail(text, lines);
+  }
+
+  /** A list response read the blueprint's way: its items and its next cursor. */
+  readPage(body: unknown): Page {
+    return this.need().readPage(body);
   }
 
   async appEnv(options: StartOptions = {}): Promise<Record<string, string>> {
@@ -167,18 +185,24 @@ export class Runtime {
     };
   }
 
-  /** Starts the API (`node dist/server.js`) and waits until /health/live answers. */
-  async startApi(options: StartOptions = {}): Promise<AppProcess> {
+  /** Starts one of the blueprint's processes on a free port and waits until its readiness path answers. */
+  async start(name: string, options: StartOptions = {}): Promise<AppProcess> {
+    const spec = this.need().processes[name];
+    if (!spec) throw new Error(`the ${this.project.blueprint.id} blueprint has no process named ${name}`);
     const port = await freePort();
-    const metricsPort = await freePort();
-    const env = { ...(await this.appEnv(options)), PORT: String(port), METRICS_PORT: String(metricsPort) };
-    return this.startProcess('api', ['dist/server.js'], env, port, '/health/live', metricsPort);
+    const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
+    const env = { ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
+    return this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
   }
 
-  /** Starts the worker (`node dist/worker.js`) and waits until its /metrics answers. */
-  async startWorker(options: StartOptions = {}): Promise<AppProcess> {
-    const port = await freePort();
-    return this.startProcess('worker', ['dist/worker.js'], { ...(await this.appEnv(options)), WORKER_METRICS_PORT: String(port) }, port, '/health/live');
+  /** Starts the API process and waits until it is ready. */
+  startApi(options: StartOptions = {}): Promise<AppProcess> {
+    return this.start('api', options);
+  }
+
+  /** Starts the worker process and waits until it is ready. */
+  startWorker(options: StartOptions = {}): Promise<AppProcess> {
+    return this.start('worker', options);
   }
 
   /** The API shared by the HTTP checks (and its worker), started once. */
@@ -235,27 +259,11 @@ export class Runtime {
     throw new Error(`${name} did not answer ${probe} within 30 s:\n${tail(out, 15)}`);
   }
 
-  /** One user per role in the app database, and a bearer token for each (through POST /auth/token). */
+  /** One user per role in the app database, and a bearer token for each (minted the blueprint's way). */
   tokens(): Promise<Record<Role, string>> {
     return this.once('tokens', async () => {
       const api = await this.sharedApi();
-      const db = await this.pgClient(await this.migrated('app'));
-      const argon2 = this.require<{ hash(p: string): Promise<string> }>('@node-rs/argon2');
-      const out: Partial<Record<Role, string>> = {};
-      try {
-        for (const role of this.project.plan.roles) {
-          const email = `verify-${role}-${this.runId}@example.com`;
-          const password = randomBytes(12).toString('hex');
-          await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await argon2.hash(password), role]);
-          const r = await fetch(`${api.url}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-          const body = (await r.json()) as { access_token?: string };
-          if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);
-          out[role] = body.access_token;
-        }
-      } finally {
-        await db.end();
-      }
-      return out as Record<Role, string>;
+      return (await this.need().tokens(this, api.url, await this.migrated('app'))) as Record<Role, string>;
     });
   }
 

@@ -3,8 +3,10 @@ import type { Runtime } from '../../dynamic/runtime.js';
 import { withRuntime } from './guard.js';
 import { createBody, http, sameValue, type Exchange } from './http.js';
 
-/** Ids the walk created, per entity (later checks reuse them: jobs, metrics, load). */
-export const CREATED = new WeakMap<Runtime, Record<string, string>>();
+/** Ids the walk created, per entity (later checks reuse them: jobs, metrics, load); kept in the runtime. */
+export function createdIds(rt: Runtime): Record<string, string> {
+  return rt.state('created', () => ({}));
+}
 
 /**
  * The seeds' "Before Claiming Completion" list over HTTP, for every entity: valid create → 201 and the
@@ -23,8 +25,7 @@ export const apiWalk: Check = {
       const api = await rt.sharedApi();
       const tokens = await rt.tokens();
       const db = await rt.pgClient(await rt.migrated('app'));
-      const created: Record<string, string> = {};
-      CREATED.set(rt, created);
+      const created = createdIds(rt);
       const problems: Evidence[] = [];
       const ok: Evidence[] = [];
       const expect = (x: Exchange, status: number, what: string, extra?: string) => {
@@ -62,8 +63,8 @@ export const apiWalk: Check = {
           expect(await http(api.url, 'POST', e.routePrefix, { body: createBody(e, ++n, created) }), 401, `${e.name} create without a token`);
           if (e.forbiddenWriteRole) expect(await http(api.url, 'POST', e.routePrefix, { token: tokens[e.forbiddenWriteRole], body: createBody(e, ++n, created) }), 403, `${e.name} create as ${e.forbiddenWriteRole}`);
           const list = await http(api.url, 'GET', `${e.routePrefix}?limit=1`, { token: reader });
-          const page = list.body as { items?: unknown[]; next_cursor?: unknown };
-          expect(list, 200, `${e.name} list`, list.status === 200 && (!Array.isArray(page?.items) || page.items.length > 1 || !('next_cursor' in (page ?? {}))) ? 'a page { items (≤ limit), next_cursor }' : undefined);
+          const page = rt.readPage(list.body);
+          expect(list, 200, `${e.name} list`, list.status === 200 && (page.items === undefined || page.items.length > 1 || !page.hasCursorField) ? 'a page { items (≤ limit), next cursor }' : undefined);
         }
       } finally {
         await db.end();

@@ -1,12 +1,11 @@
 import type { Runtime } from '../../dynamic/runtime.js';
 import type { ProjectContext } from '../../context.js';
-import { CREATED } from './api-walk.js';
+import { createdIds } from './api-walk.js';
 import { createBody, http } from './http.js';
 
 /** An id per entity (created through the API as the admin), reusing what the walk created. */
 export async function ensureRows(rt: Runtime, project: ProjectContext): Promise<Record<string, string>> {
-  const created = CREATED.get(rt) ?? {};
-  CREATED.set(rt, created);
+  const created = createdIds(rt);
   const api = await rt.sharedApi();
   const tokens = await rt.tokens();
   let n = 500_000 + (Date.now() % 100_000);

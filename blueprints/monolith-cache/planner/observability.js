@@ -3,12 +3,16 @@
  * the environment variables the generated config validates at boot. One list each: the app, the
  * alert rules, the dashboard, .env.example and docker-compose all print from these.
  */
-import type { AlertPlan, EnvVarPlan, MetricPlan } from './types.js';
+// @ts-check
+/** @typedef {import('../../../generators/blueprints/contract.js').MetricPlan} MetricPlan */
+/** @typedef {import('../../../generators/blueprints/contract.js').AlertPlan} AlertPlan */
+/** @typedef {import('../../../generators/blueprints/contract.js').EnvVarPlan} EnvVarPlan */
 
 const SEED_000_MONITORING = '000_edbdee17610928a9.txt — Monitoring Setup (alerts)';
 const SEED_002_ASYNC = '002_6826c65448800824.txt — Async Job Pattern / Monitor Everything (queue depths)';
 
-export const METRICS: MetricPlan[] = [
+/** @type {MetricPlan[]} */
+export const METRICS = [
   { name: 'http_request_duration_seconds', type: 'histogram', help: 'HTTP request duration in seconds', labels: ['method', 'route', 'status_code'], process: 'api', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5] },
   { name: 'http_requests_total', type: 'counter', help: 'HTTP requests by route and status', labels: ['method', 'route', 'status_code'], process: 'api' },
   { name: 'db_pool_connections_in_use', type: 'gauge', help: 'PostgreSQL pool connections checked out', labels: [], process: 'api' },
@@ -21,7 +25,8 @@ export const METRICS: MetricPlan[] = [
   { name: 'job_failures_total', type: 'counter', help: 'Job attempts that failed', labels: ['queue'], process: 'worker' },
 ];
 
-export const ALERTS: AlertPlan[] = [
+/** @type {AlertPlan[]} */
+export const ALERTS = [
   {
     name: 'HighErrorRate',
     expr: 'sum(rate(http_requests_total{status_code=~"5.."}[5m])) / clamp_min(sum(rate(http_requests_total[5m])), 1e-9) > 0.01',
@@ -69,7 +74,8 @@ export const ALERTS: AlertPlan[] = [
   },
 ];
 
-const ENV_DECLARED: Omit<EnvVarPlan, 'zod'>[] = [
+/** @type {Omit<EnvVarPlan, 'zod'>[]} */
+const ENV_DECLARED = [
   { name: 'NODE_ENV', description: 'Runtime mode', kind: 'enum', values: ['development', 'test', 'production'], required: false, default: 'development', example: 'development', secret: false },
   { name: 'HOST', description: 'Interface the API listens on', kind: 'string', required: false, default: '0.0.0.0', example: '0.0.0.0', secret: false },
   { name: 'PORT', description: 'API port', kind: 'int', required: false, default: '3000', example: '3000', secret: false, min: 0 },
@@ -94,8 +100,10 @@ const ENV_DECLARED: Omit<EnvVarPlan, 'zod'>[] = [
 /**
  * The zod schema expression the generated src/config.ts prints for one variable; it uses the small
  * helpers that file defines (str, url, int, bool, list) so each line stays readable.
+ * @param {Omit<EnvVarPlan, 'zod'>} v
+ * @returns {string}
  */
-function zodFor(v: Omit<EnvVarPlan, 'zod'>): string {
+function zodFor(v) {
   switch (v.kind) {
     case 'enum':
       return `z.enum([${(v.values ?? []).map((x) => `'${x}'`).join(', ')}])`;
@@ -112,4 +120,5 @@ function zodFor(v: Omit<EnvVarPlan, 'zod'>): string {
   }
 }
 
-export const ENV: EnvVarPlan[] = ENV_DECLARED.map((v) => ({ ...v, zod: zodFor(v) }));
+/** @type {EnvVarPlan[]} */
+export const ENV = ENV_DECLARED.map((v) => ({ ...v, zod: zodFor(v) }));

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Every dependency a generated project gets, pinned in one map (create-t3-app's dependencyVersionMap):
  * an upgrade is one diff here. Versions are chosen to support Node 20.19+.
@@ -21,7 +22,7 @@ export const DEPENDENCIES = {
   pino: '9.13.1',
   'prom-client': '15.1.3',
   zod: '4.1.12',
-} as const;
+};
 
 export const DEV_DEPENDENCIES = {
   typescript: '5.9.3',
@@ -35,4 +36,4 @@ export const DEV_DEPENDENCIES = {
   '@eslint/js': '9.38.0',
   'typescript-eslint': '8.46.2',
   prettier: '3.6.2',
-} as const;
+};

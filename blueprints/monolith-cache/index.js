@@ -1,0 +1,45 @@
+// @ts-check
+/**
+ * The monolith-cache blueprint's module: its planner (the parts it adds to the domain plan), its
+ * checklist (every shared check applies), its runtime adapter (how verify builds, migrates, starts and
+ * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
+ */
+import { builtInTables } from './planner/built-in-tables.js';
+import { ALERTS, ENV, METRICS } from './planner/observability.js';
+import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
+import { monolithRuntime } from './runtime.js';
+
+/** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
+const blueprint = {
+  plan({ domain, kit }) {
+    return {
+      packages: { dependencies: kit.sortedByKey(DEPENDENCIES), devDependencies: kit.sortedByKey(DEV_DEPENDENCIES) },
+      metrics: METRICS,
+      alerts: ALERTS,
+      env: ENV,
+      // One database: the built-in tables, then every entity.
+      migrationStreams: [
+        {
+          id: 'main',
+          dir: 'migrations',
+          entities: domain.entities.map((e) => e.name),
+          initialTitle: 'Initial schema: built-in tables, entity tables, derived indexes',
+          builtIn: builtInTables(kit),
+        },
+      ],
+    };
+  },
+  checklist() {
+    return { shared: 'all' };
+  },
+  runtime: monolithRuntime,
+  nextSteps(plan) {
+    const pm = plan.project.commands;
+    const start = `${pm.run} migrate && ${pm.run} dev   # and \`${pm.run} worker\` in another terminal`;
+    return plan.features.docker
+      ? ['cp .env.example .env   # its URLs match the compose services below; or point them at your own servers', 'docker compose up -d postgres redis', start]
+      : ['cp .env.example .env   # then point DATABASE_URL and REDIS_URL at your PostgreSQL and Redis', start];
+  },
+};
+
+export default blueprint;

@@ -1,0 +1,100 @@
+// @ts-check
+/** @typedef {import('../../../generators/blueprints/contract.js').Statement} Statement */
+
+/**
+ * The monolith's built-in tables, first in the initial migration of its one database: auth users,
+ * the partitioned audit log, job runs (idempotent job processing), and the updated_at trigger function.
+ * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
+ * @returns {{ up: Statement[], down: Statement[] }}
+ */
+export function builtInTables(kit) {
+  const { sqlString } = kit.sql;
+  /** @type {Statement[]} */
+  const up = [
+  {
+    comment: 'Keeps updated_at honest on every UPDATE, whichever code path runs it (audit column).',
+    sql: `CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at = now();
+  RETURN NEW;
+END
+$$;`,
+  },
+  {
+    comment: 'Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.',
+    sql: `CREATE TABLE auth_users (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  email varchar(320) NOT NULL UNIQUE CHECK (email LIKE '%_@_%'),
+  password_hash text NOT NULL,
+  role text NOT NULL CHECK (role IN (${kit.roles.map(sqlString).join(', ')})),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+  { comment: '', sql: 'CREATE TRIGGER auth_users_set_updated_at BEFORE UPDATE ON auth_users FOR EACH ROW EXECUTE FUNCTION set_updated_at();' },
+  {
+    comment: 'Audit log of every mutation, partitioned by month on created_at so old months can be detached and archived cheaply.',
+    sql: `CREATE TABLE audit_log (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  actor_id uuid,
+  action text NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+  entity text NOT NULL,
+  entity_id uuid NOT NULL,
+  request_id text,
+  changes jsonb,
+  PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);`,
+  },
+  { comment: 'Catches rows outside the monthly partitions so an insert never fails for lack of a partition.', sql: 'CREATE TABLE audit_log_default PARTITION OF audit_log DEFAULT;' },
+  {
+    comment: 'Creates the monthly partitions from this month to months_ahead; the API calls it at boot.',
+    sql: `CREATE FUNCTION ensure_audit_log_partitions(months_ahead integer) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  month_start date;
+  partition_name text;
+BEGIN
+  FOR i IN 0..months_ahead LOOP
+    month_start := (date_trunc('month', now()) + make_interval(months => i))::date;
+    partition_name := format('audit_log_y%sm%s', to_char(month_start, 'YYYY'), to_char(month_start, 'MM'));
+    IF to_regclass(partition_name) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF audit_log FOR VALUES FROM (%L) TO (%L)',
+        partition_name, month_start, (month_start + interval '1 month')::date);
+    END IF;
+  END LOOP;
+END
+$$;`,
+  },
+  { comment: '', sql: 'SELECT ensure_audit_log_partitions(2);' },
+  {
+    comment: 'Serves the audit history of one row: WHERE entity = $1 AND entity_id = $2 ORDER BY created_at DESC.',
+    sql: 'CREATE INDEX audit_log_entity_entity_id_created_at_idx ON audit_log (entity, entity_id, created_at DESC);',
+  },
+  {
+    comment: 'One row per job: makes processing idempotent (a retried or duplicated job finds its row) and keeps results for the status endpoint.',
+    sql: `CREATE TABLE job_runs (
+  queue text NOT NULL,
+  job_id text NOT NULL,
+  entity_id uuid,
+  status text NOT NULL CHECK (status IN ('active', 'completed', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  result jsonb,
+  error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (queue, job_id)
+);`,
+  },
+  { comment: '', sql: 'CREATE TRIGGER job_runs_set_updated_at BEFORE UPDATE ON job_runs FOR EACH ROW EXECUTE FUNCTION set_updated_at();' },
+];
+
+  /** @type {Statement[]} */
+  const down = [
+  { comment: '', sql: 'DROP TABLE job_runs;' },
+  { comment: '', sql: 'DROP FUNCTION ensure_audit_log_partitions(integer);' },
+  { comment: '', sql: 'DROP TABLE audit_log;' },
+  { comment: '', sql: 'DROP TABLE auth_users;' },
+  { comment: '', sql: 'DROP FUNCTION set_updated_at();' },
+];
+  return { up, down };
+}

@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * The monolith's runtime adapter: what verify's dynamic checks need to know to drive a generated
+ * monolith — `npm run build` to dist/, its own migration runner, the API (dist/server.js) and the worker
+ * (dist/worker.js) and when each is ready, users in auth_users and tokens from POST /auth/token, and the
+ * `{ items, next_cursor }` page shape. State (this run's secret, prefixes) lives in the Runtime instance.
+ */
+import { randomBytes } from 'node:crypto';
+
+/**
+ * @param {import('../../generators/blueprints/contract.js').Runtime} rt
+ * @returns {import('../../generators/blueprints/contract.js').RuntimeAdapter}
+ */
+export function monolithRuntime(rt) {
+  const jwtSecret = randomBytes(32).toString('hex');
+  return {
+    async build(rt) {
+      const r = await rt.exec('npm', ['run', 'build', '--silent']);
+      if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${rt.tail(r.output, 15)}`);
+    },
+    async migrate(rt, databaseUrl) {
+      const r = await rt.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: databaseUrl } });
+      if (r.exitCode !== 0) throw new Error(`migrations failed on a fresh database:\n${rt.tail(r.output, 15)}`);
+    },
+    env(rt) {
+      return {
+        JWT_SECRET: jwtSecret,
+        REDIS_KEY_PREFIX: `verify-${rt.runId}`,
+        CORS_ORIGINS: 'http://localhost:5173',
+        // The load check makes thousands of requests as one user; the per-IP (anonymous) limit is untouched.
+        RATE_LIMIT_USER_MAX: '1000000',
+      };
+    },
+    processes: {
+      api: { args: ['dist/server.js'], portEnv: 'PORT', ready: '/health/live', metricsPortEnv: 'METRICS_PORT' },
+      worker: { args: ['dist/worker.js'], portEnv: 'WORKER_METRICS_PORT', ready: '/health/live' },
+    },
+    async tokens(rt, apiUrl, databaseUrl) {
+      const db = await rt.pgClient(databaseUrl);
+      /** @type {{ hash(p: string): Promise<string> }} */
+      const argon2 = rt.require('@node-rs/argon2');
+      /** @type {Record<string, string>} */
+      const out = {};
+      try {
+        for (const role of rt.project.plan.roles) {
+          const email = `verify-${role}-${rt.runId}@example.com`;
+          const password = randomBytes(12).toString('hex');
+          await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await argon2.hash(password), role]);
+          const r = await fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+          const body = /** @type {{ access_token?: string }} */ (await r.json());
+          if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);
+          out[role] = body.access_token;
+        }
+      } finally {
+        await db.end();
+      }
+      return out;
+    },
+    readPage(body) {
+      const page = /** @type {{ items?: unknown[]; next_cursor?: unknown } | null | undefined} */ (body);
+      return { items: Array.isArray(page?.items) ? page.items : undefined, next: page?.next_cursor, hasCursorField: page !== null && typeof page === 'object' && 'next_cursor' in page };
+    },
+  };
+}

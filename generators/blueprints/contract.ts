@@ -1,0 +1,149 @@
+/**
+ * The blueprint contract: what a blueprint's module (`index.js`, named by `main` in blueprint.json)
+ * exports, and what the core hands it. Built-in and external blueprints are loaded the same way
+ * (registry.ts) and implement the same interface. Types only: an author writing plain JavaScript can
+ * reference them in JSDoc (`@type {import('create-backend-arch/contract').BlueprintModule}`).
+ *
+ *   plan(args)       the blueprint's planner: adds its parts (processes, queues, env, metrics, alerts,
+ *                    dependency pins, migration streams …) to the blueprint-neutral domain plan;
+ *   checklist(args)  which shared checks apply (the rest skip, with the reason) and its own checks;
+ *   runtime(rt)      the runtime adapter: how verify's dynamic checks build, migrate, start each
+ *                    process and know it is ready, mint a token, read a page;
+ *   postTasks(args)  work after the commit (install, git init …), returned as callbacks, skipped in dry-run.
+ */
+import type { Answers } from '../core/manifest.js';
+import type { Check } from '../verify/types.js';
+import type { Runtime } from '../verify/dynamic/runtime.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { BlueprintManifest } from './manifest.js';
+import type { PlannerKit } from './kit.js';
+
+export type { Check, CheckContext, CheckOutcome, Evidence, SeedRef } from '../verify/types.js';
+export type { Plan, DomainPlan, EntityPlan, JobPlan, MigrationPlan, SqlStatement, PlanInput } from '../plan/types.js';
+export type { Runtime, AppProcess, PgClient } from '../verify/dynamic/runtime.js';
+export type { BlueprintManifest } from './manifest.js';
+export type { PlannerKit } from './kit.js';
+
+/** What a blueprint's planner adds to the domain plan. Anything else it returns is kept for its templates. */
+export interface BlueprintPlanParts {
+  /** Every dependency of the generated project, pinned (create-t3-app's dependencyVersionMap). */
+  packages: { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  metrics: MetricPlan[];
+  alerts: AlertPlan[];
+  env: EnvVarPlan[];
+  /**
+   * One migration stream per database. The core writes each stream's initial migration (the
+   * stream's built-in statements, then the tables of its entities with their derived indexes) and,
+   * on add/update, one additive migration per stream whose schema changed. The first stream is
+   * `plan.migrations` (the [migration] expansion).
+   */
+  migrationStreams: MigrationStreamInput[];
+  [part: string]: unknown;
+}
+
+export interface PlannerArgs {
+  domain: DomainPlan;
+  input: PlanInput;
+  kit: PlannerKit;
+  /** The extended blueprint's planner, when this blueprint `extends` another (undefined otherwise). */
+  parent: ((args: Omit<PlannerArgs, 'parent'>) => BlueprintPlanParts) | undefined;
+}
+
+export interface Checklist {
+  /** Shared checks (by id, or id prefix ending in '.') that hold for this blueprint; "all" for every one. */
+  shared: 'all' | string[];
+  /** The blueprint's own checks (ids must not collide with shared ones). */
+  own?: Check[];
+}
+
+/** One process of a generated project, as verify starts it. */
+export interface ProcessSpec {
+  /** Arguments to `node` (run in the project directory), e.g. the compiled entry file. */
+  args: string[];
+  /** The env var that gets the free port the process must listen on. */
+  portEnv: string;
+  /** A path that answers 2xx once the process is ready, e.g. '/health/live'. */
+  ready: string;
+  /** The env var that gets a second free port for its metrics endpoint, when it serves them apart. */
+  metricsPortEnv?: string;
+}
+
+/** A page of a list endpoint, read the blueprint's way. */
+export interface Page {
+  items: unknown[] | undefined;
+  /** The cursor of the next page (undefined when the body has no cursor field at all). */
+  next: unknown;
+  hasCursorField: boolean;
+}
+
+/**
+ * How verify's dynamic checks drive a generated project. The Runtime (servers, databases, processes,
+ * cleanup) calls these; checks call the Runtime (startApi, tokens, migrated …) and never learn the
+ * project's file names or endpoints.
+ */
+export interface RuntimeAdapter {
+  /** Compile the project (e.g. `npm run build`); throw with the tail of the output on failure. */
+  build(rt: Runtime): Promise<void>;
+  /** Apply the project's migrations to an empty database with the project's own runner. */
+  migrate(rt: Runtime, databaseUrl: string): Promise<void>;
+  /** Environment every process gets (secrets for this run, limits the checks need). */
+  env(rt: Runtime): Record<string, string>;
+  /** The processes by name; `api` is the one HTTP checks talk to. */
+  processes: Record<string, ProcessSpec>;
+  /** One bearer token per role (users created the blueprint's way). */
+  tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
+  readPage(body: unknown): Page;
+}
+
+export interface PostTask {
+  title: string;
+  run(): Promise<void>;
+}
+
+export interface PostTaskArgs {
+  plan: Plan;
+  dir: string;
+  answers: Answers;
+}
+
+/** What checklist() gets: the outcome constructors, so checks written in plain JS need no import of the generator. */
+export interface CheckKit {
+  pass: typeof import('../verify/types.js').pass;
+  fail: typeof import('../verify/types.js').fail;
+  skip: typeof import('../verify/types.js').skip;
+  verdict: typeof import('../verify/types.js').verdict;
+  seed: typeof import('../verify/types.js').seed;
+}
+
+export interface BlueprintModule {
+  plan(args: PlannerArgs): BlueprintPlanParts;
+  checklist?(kit: CheckKit): Checklist;
+  runtime?(rt: Runtime): RuntimeAdapter;
+  postTasks?(args: PostTaskArgs): PostTask[];
+  /** Lines printed after "Created …": what to do next (after cd and install), with the plan's package-manager commands. */
+  nextSteps?(plan: Plan): string[];
+}
+
+/** Where a blueprint came from, as recorded in the project's manifest so `update` and `verify` find it again. */
+export interface BlueprintSource {
+  kind: 'builtin' | 'path' | 'package';
+  /** kind path: relative to the project directory (or absolute); kind package: the package name. */
+  ref?: string;
+  version: string;
+}
+
+/** A blueprint resolved by the registry: its chain (parents first), merged manifest and module. */
+export interface ResolvedBlueprint {
+  id: string;
+  manifest: BlueprintManifest;
+  dir: string;
+  source: BlueprintSource;
+  /** Template folders, parents first: a later folder overrides an earlier one's file by path. */
+  templateDirs: string[];
+  module: BlueprintModule;
+  /** The extended blueprint's planner (passed to plan() as `parent`), when there is one. */
+  parentPlan: PlannerArgs['parent'];
+}
+
+/** Re-exported so a planner written in JS can type its returned parts. */
+export type { EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, EntityPlan as Entity, SqlStatement as Statement };

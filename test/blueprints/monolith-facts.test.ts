@@ -1,0 +1,53 @@
+/**
+ * The contract's done-when rule, as a test: outside blueprints/monolith-cache/, no generator file names a
+ * monolith-only fact (its entry files, its job library, its built-in tables, its token endpoint, its
+ * Fastify plugins). The exceptions are listed with the reason, so the list can only shrink.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const FACTS = /dist\/server\.js|dist\/worker\.js|bullmq|auth_users|job_runs|\/auth\/token|@fastify\/[a-z-]+|fastify-plugin/gi;
+
+/**
+ * Files allowed to name them, and why. The checks under verify/checks/ that read the monolith's code
+ * (helmet, CORS and rate-limit registrations, BullMQ job options, 202 + enqueue, the audit log table,
+ * the job-runs row of a round trip) are only selected by the monolith's checklist (`shared: 'all'`);
+ * a blueprint that does not select them gets a skip with the reason. Parameterising them by the plan
+ * (which plugin registers headers, which queue library) is the verify checks' own issue.
+ */
+const ALLOWED = new Map<string, string>([
+  ['generators/domain/validate.ts', 'reserved table names a spec may not use (the monolith\'s built-in tables); should come from the blueprint manifest'],
+  ['generators/plan/architecture.ts', 'the decision record (advise) describes the monolith\'s security and schema; its monolith part belongs in the blueprint (follow-up)'],
+  ['generators/advise/capacity.ts', 'the capacity estimate (advise) names each architecture\'s queue; advice data about the four architectures'],
+  ['generators/verify/analysis/source.ts', 'code analysis helper used by the monolith-only security checks'],
+  ['generators/verify/checks/api/rate-limit.ts', 'monolith-only check (see above)'],
+  ['generators/verify/checks/async/enqueue-202.ts', 'monolith-only check'],
+  ['generators/verify/checks/async/job-options.ts', 'monolith-only check'],
+  ['generators/verify/checks/dynamic/job-roundtrip.ts', 'monolith-only check'],
+  ['generators/verify/checks/dynamic/rate-limit-429.ts', 'monolith-only check'],
+  ['generators/verify/checks/schema/audit-log.ts', 'monolith-only check'],
+  ['generators/verify/checks/security/cors.ts', 'monolith-only check'],
+  ['generators/verify/checks/security/helmet.ts', 'monolith-only check'],
+]);
+
+async function sources(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String).filter((f) => f.endsWith('.ts')).map((f) => path.posix.join(dir, f.split(path.sep).join('/')));
+}
+
+describe('no monolith-only fact outside blueprints/monolith-cache/', () => {
+  it('generators/ names none, except the listed files', async () => {
+    const offenders: string[] = [];
+    for (const file of await sources('generators')) {
+      if (ALLOWED.has(file)) continue;
+      const found = (await readFile(file, 'utf8')).match(FACTS);
+      if (found) offenders.push(`${file}: ${[...new Set(found)].join(', ')}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the monolith blueprint does name them (the rule would notice a rename)', async () => {
+    const text = (await Promise.all(['index.js', 'runtime.js', 'planner/built-in-tables.js', 'planner/versions.js'].map((f) => readFile(path.join('blueprints/monolith-cache', f), 'utf8')))).join('\n');
+    expect(new Set(text.match(FACTS)?.map((m) => m.toLowerCase()))).toEqual(new Set(['dist/server.js', 'dist/worker.js', 'auth_users', 'job_runs', '/auth/token', 'bullmq', '@fastify/cors', '@fastify/helmet', '@fastify/jwt', '@fastify/rate-limit', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/type-provider-typebox', 'fastify-plugin']));
+  });
+});
