@@ -136,7 +136,7 @@ describe('a blueprint loaded from a path (the fixture: gateway + services)', () 
     expect(byId.get('schema.fk-indexed')?.status).toBe('pass');
     expect(byId.get('schema.access-pattern-indexes')?.status).toBe('pass');
     expect(byId.get('gateway-services.stream-per-service')).toMatchObject({ status: 'pass' });
-    expect(byId.get('security.helmet')).toMatchObject({ status: 'skip', summary: expect.stringContaining('does not apply to the gateway-services blueprint') });
+    expect(byId.get('security.password-hashing')).toMatchObject({ status: 'skip', summary: expect.stringContaining('does not apply to the gateway-services blueprint') });
 
     // Broken in two ways: a service's migration stream removed; another service's table moved into a stream.
     const broken = path.join(cwd, 'blog-broken');

@@ -52,7 +52,7 @@ export const securityHeaders: Check = {
         if (missing.length) problems.push({ text: `${res.transcript}: ${missing.join('; ')}` });
       }
       const figures = { responses: probes.length, ...Object.fromEntries([...statuses].map(([s, n]) => [`status${s}`, n])) };
-      if (problems.length) return fail(`${problems.length} of ${probes.length} responses lack security headers`, problems, 'Register @fastify/helmet on the root instance (wrapped with fastify-plugin or awaited before the routes) so every response — routes, 404s and errors — carries nosniff, HSTS and frame protection; remove X-Powered-By.', figures);
+      if (problems.length) return fail(`${problems.length} of ${probes.length} responses lack security headers`, problems, 'Set the headers at the root of the HTTP stack (a security-headers middleware such as helmet, registered before the routes and not inside an encapsulated scope) so every response — routes, 404s and errors — carries nosniff, HSTS and frame protection; remove X-Powered-By.', figures);
       return pass(`${probes.length} responses (every route, 404, 400, 401) carry ${REQUIRED.map((h) => h.name).join(', ')}`, [{ text: `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}` }], figures);
     }),
 };
