@@ -83,6 +83,8 @@ const BROKEN: [string, string, Edit, RegExp][] = [
   ['code.sql-parameterized', 'String.prototype.concat', byIdQuery("'SELECT * FROM project WHERE id = '.concat(id) as never"), /SQL text built by \.concat\(\) from request\.params\.id/],
   ['code.sql-parameterized', 'an array join', byIdQuery("['SELECT * FROM project WHERE id =', quote(id)].join(' ') as never", "const quote = (v: string) => `'${v}'`;"), /built by \.join\(\) from|built by template interpolation from v/],
   ['code.sql-parameterized', 'util.format', byIdQuery("format('SELECT * FROM project WHERE id = %s', id) as never", '', "import { format } from 'node:util';\n"), /SQL text built by format\(\) from request\.params\.id/],
+  ['code.sql-parameterized', 'the request value itself as the whole query text', byIdQuery('id as never'), /SQL text built by a value used as the whole text from request(\.params)?.* reaches db\.query\(\)/],
+  ['code.sql-parameterized', 'the request value itself as a query config text', byIdQuery('{ text: id, values: [] } as never'), /SQL text built by a value used as the whole text from request(\.params)?.* reaches db\.query\(\)/],
   ['code.sql-parameterized', 'the String.raw tag', byIdQuery("String.raw`SELECT * FROM project WHERE id = '${id}'` as never"), /SQL text built by the String\.raw`…` tag from request\.params\.id/],
   [
     'code.sql-parameterized',

@@ -180,7 +180,9 @@ describe('the command', () => {
       // The help's own example selects checks (dynamic.explain is an id prefix).
       const { select } = await import('../../generators/verify/run.js');
       const { checksFor } = await import('../../generators/verify/registry.js');
-      expect(select(checksFor('monolith-cache'), ['schema.', 'dynamic.explain']).map((c) => c.id)).toContain('dynamic.explain-access-patterns');
+      const { resolveBlueprint } = await import('../../generators/blueprints/registry.js');
+      const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: '--blueprint' });
+      expect(select(checksFor(monolith), ['schema.', 'dynamic.explain']).map((c) => c.id)).toContain('dynamic.explain-access-patterns');
     } finally {
       await removeProject(dir);
     }
