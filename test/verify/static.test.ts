@@ -153,7 +153,7 @@ describe('the command', () => {
   });
 
   it('new fails (exit 1) when the checklist fails after generation', async () => {
-    const io = { cwd: '/', out: () => undefined, err: () => undefined, interactive: false, prompter: async () => undefined };
+    const io = { cwd: '/', stderr: process.stderr, out: () => undefined, err: () => undefined, interactive: false, env: process.env, prompter: async () => undefined };
     const verify = await verifyAfterNew(io, false);
     const dir = await copyProject(acme);
     try {
