@@ -4,7 +4,7 @@
  * hostile descriptions — that the validator accepts must generate a project that type-checks and whose
  * migrations apply (twice: the second run a no-op) to a real PostgreSQL.
  *
- * Bounded: PROPERTY_RUNS specs per run (default 3; each costs a tsc run), a new seed every run (printed
+ * Bounded: PROPERTY_RUNS specs per run (default 3; each costs a tsc run), a new seed every run outside CI (printed
  * on failure, with the shrunk spec, to replay with PROPERTY_SEED).
  */
 import fc from 'fast-check';
@@ -16,7 +16,9 @@ import { validSpec } from '../support/spec-arbitrary.js';
 import { generateFromSpec, linkDependencies, migrateFresh, removeGenerated, typecheck } from './support.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 3);
-const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined;
+// CI replays one fixed seed, so a run of the same commit gives the same result (a bug the random search
+// finds elsewhere is replayed here with PROPERTY_SEED and then fixed); a developer's run draws a new one.
+const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : process.env.CI ? 20261126 : undefined;
 
 function accepted(spec: unknown): boolean {
   try {
