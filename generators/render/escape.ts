@@ -68,7 +68,10 @@ export function markdown(text: string): string {
   return oneLine(text)
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
-    .replace(/^([#+=-]|\d+[.)])/, '\\$1');
+    // A line that would start a heading, a list or a rule: escape its marker (for "1." the dot, as
+    // CommonMark only lets a backslash escape punctuation).
+    .replace(/^[#+=-]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** Generated (not user) text inside a Markdown table cell or code span there: one line, and a pipe does not end the cell. */

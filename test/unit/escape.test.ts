@@ -15,7 +15,9 @@ const breakers = ['*/', '/*', '--', '\n', '\r', '\r\n', '\u2028', '\u2029', "'",
 const hostile = fc
   .array(fc.oneof(fc.constantFrom(...breakers), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 24 })
   .map((parts) => parts.join(''));
-const RUNS = { numRuns: 400 };
+// CI replays fixed seeds (the same commit gives the same result); a developer's run draws new ones.
+const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : process.env.CI ? 20261126 : undefined;
+const RUNS = { numRuns: 400, ...(SEED !== undefined ? { seed: SEED } : {}) };
 
 /** Kinds of the TypeScript tokens of a source text, comments included. */
 function tsTokens(source: string): { kind: ts.SyntaxKind; text: string }[] {
@@ -61,7 +63,7 @@ describe('escapers keep any text inside its context', () => {
         const value = result.stmts[0]!.stmt.SelectStmt!.targetList[0]!.ResTarget.val.A_Const.sval?.sval ?? '';
         expect(value).toBe(text.replace(/\0/g, ''));
       }),
-      { numRuns: 200 },
+      { numRuns: 200, ...(SEED !== undefined ? { seed: SEED } : {}) },
     );
   });
 
@@ -101,11 +103,12 @@ describe('escapers keep any text inside its context', () => {
         expect(out).not.toMatch(/[\r\n\u2028\u2029]/);
         expect(out).not.toMatch(/[<>]/);
         // Every markup character is preceded by a backslash (an escaped backslash counts as text).
-        expect(out.replace(/\\[\\`*_[\]|~#+=-]/g, '')).not.toMatch(/[\\`*_[\]|~]/);
+        expect(out.replace(/\\[\\`*_[\]|~#+=.)-]/g, '')).not.toMatch(/[\\`*_[\]|~]/);
         expect(out).not.toMatch(/^([#+=-]|\d+[.)])/);
       }),
       RUNS,
     );
     expect(esc.markdown('# title\n[x](javascript:alert(1)) <script>')).toBe('\\# title \\[x\\](javascript:alert(1)) &lt;script&gt;');
+    expect(esc.markdown('0. first')).toBe('0\\. first');
   });
 });
