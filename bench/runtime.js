@@ -112,7 +112,8 @@ async function main() {
   const generatedPort = await freePort();
   const baselinePort = await freePort();
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const generated = startServer('generated', [...prof, 'dist/server.js'], appDir, { ...env, PORT: String(generatedPort) });
+  // /metrics listens on a port of its own (METRICS_PORT): a free one, so the bench never collides with another API.
+  const generated = startServer('generated', [...prof, 'dist/server.js'], appDir, { ...env, PORT: String(generatedPort), METRICS_PORT: String(await freePort()) });
   baselineFile = path.join(appDir, 'bench-baseline.mjs');
   writeFileSync(baselineFile, BASELINE);
   const baseline = startServer('hand-written', ['bench-baseline.mjs'], appDir, {
