@@ -17,6 +17,7 @@ import type { Runtime } from '../verify/dynamic/runtime.js';
 import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
+import type { ResolvedPack } from '../packs/registry.js';
 
 export type { Check, CheckContext, CheckOutcome, Evidence, SeedRef } from '../verify/types.js';
 export type { Plan, DomainPlan, EntityPlan, JobPlan, MigrationPlan, SqlStatement, PlanInput } from '../plan/types.js';
@@ -143,6 +144,8 @@ export interface ResolvedBlueprint {
   module: BlueprintModule;
   /** The extended blueprint's planner (passed to plan() as `parent`), when there is one. */
   parentPlan: PlannerArgs['parent'];
+  /** The workshop pack composed onto this blueprint (generators/packs/registry.ts), when there is one. */
+  pack?: ResolvedPack;
 }
 
 /** Re-exported so a planner written in JS can type its returned parts. */

@@ -56,7 +56,7 @@ export function isPathRef(ref: string): boolean {
   return ref.startsWith('.') || path.isAbsolute(ref) || ref.includes('\\') || (ref.includes('/') && !ref.startsWith('@'));
 }
 
-const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+export const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 /**
  * Resolves what a user wrote (`--blueprint`, an answers file, a spec's `blueprint:`): a built-in id,
@@ -113,9 +113,14 @@ export async function resolveRecordedBlueprint(
 }
 
 function resolvePackage(name: string, dirs: string[]): string | undefined {
+  return resolvePackageFolder(name, 'blueprint.json', dirs);
+}
+
+/** The folder of an installed npm package that holds `file` (blueprint.json, pack.json), looked up from each of `dirs`. */
+export function resolvePackageFolder(name: string, file: string, dirs: string[]): string | undefined {
   for (const dir of [...dirs, PACKAGE_ROOT.pathname]) {
     try {
-      return path.dirname(createRequire(path.join(dir, 'package.json')).resolve(`${name}/blueprint.json`));
+      return path.dirname(createRequire(path.join(dir, 'package.json')).resolve(`${name}/${file}`));
     } catch {
       // not installed there
     }

@@ -17,6 +17,7 @@ import type { Spec } from '../domain/schema.js';
 import { defaultPackageManager, installedPackageManagers, type PackageManagerId } from './package-managers.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
 import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
+import { findPreset, resolvePack, type ResolvedPack } from '../packs/registry.js';
 
 export interface NewFlags {
   name?: string;
@@ -28,12 +29,21 @@ export interface NewFlags {
   yes?: boolean;
   /** --git / --no-git; undefined when neither was given (then: a question, or yes). */
   git?: boolean;
+  /** A workshop pack (folder or npm package) and one of its presets. */
+  pack?: string;
+  preset?: string;
 }
 
 /** An answers file: the same answers, all optional; `spec` is a path relative to the file, or "example". */
 export const answersFileSchema = answersSchema
   .partial()
-  .extend({ spec: z.string().min(1).optional(), git: z.boolean().optional(), blueprint: blueprintRefSchema.optional() });
+  .extend({
+    spec: z.string().min(1).optional(),
+    git: z.boolean().optional(),
+    blueprint: blueprintRefSchema.optional(),
+    pack: blueprintRefSchema.optional(),
+    preset: z.string().min(1).optional(),
+  });
 
 /** Where the project (package) name came from, in precedence order (said in the summary). */
 export type NameSource = '--name' | 'answers file' | 'spec' | 'directory' | 'prompt' | 'default';
@@ -51,7 +61,7 @@ export interface ResolvedAnswers {
 }
 
 /** What flags and an answers file give: any subset of the answers. */
-type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; git?: boolean; blueprint?: string };
+type GivenAnswers = Partial<Omit<Answers, 'blueprint'>> & { spec?: string; git?: boolean; blueprint?: string; pack?: string; preset?: string };
 
 export const EXAMPLE = 'example';
 /** The project name when nothing names it and --yes accepts the default. */
@@ -79,10 +89,22 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   const missing = (flag: string, what: string): never => {
     throw new UserError(`Missing ${what}: pass ${flag}, or --yes to accept the default.`, { hint: NO_PROMPT_HINT });
   };
-  // A blueprint given (id, path or package) is resolved up front: a mistake stops the run before any question.
-  let resolved: ResolvedBlueprint | undefined = given.blueprint
-    ? await resolveBlueprint(given.blueprint, { from: ctx.cwd, what: flags.blueprint ? '--blueprint' : 'the answers file' })
-    : undefined;
+  // A pack or a blueprint given (id, path or package) is resolved up front: a mistake stops the run before any question.
+  if (given.pack && flags.blueprint)
+    throw new UserError(`Both a pack (${given.pack}) and a blueprint (${flags.blueprint}) were given: a pack names the blueprint it extends in its pack.json.`, { hint: 'Drop --blueprint.' });
+  if (given.preset && !given.pack) throw new UserError('--preset names a preset of a workshop pack: pass --pack too.');
+  let resolved: ResolvedBlueprint | undefined = given.pack
+    ? await resolvePack(given.pack, { from: ctx.cwd, what: flags.pack ? '--pack' : 'the answers file' })
+    : given.blueprint
+      ? await resolveBlueprint(given.blueprint, { from: ctx.cwd, what: flags.blueprint ? '--blueprint' : 'the answers file' })
+      : undefined;
+  // A pack's preset: the spec and answers a student starts from (flags and the answers file still win).
+  const preset = resolved?.pack ? await choosePreset(resolved.pack, given.preset, ask) : undefined;
+  if (preset) {
+    resolved!.pack!.source.preset = preset.preset.name;
+    given.spec ??= preset.specFile;
+    for (const [key, value] of Object.entries(preset.preset.answers)) (given as Record<string, unknown>)[key] ??= value;
+  }
 
   const installed = await installedPackageManagers(ctx.env);
   if (given.packageManager && ctx.install) assertInstalled(given.packageManager, installed);
@@ -195,6 +217,13 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
   return { answers, blueprint, spec, specFile: specFile ? path.resolve(ctx.cwd, specFile) : undefined, nameFrom, git };
 }
 
+async function choosePreset(pack: ResolvedPack, name: string | undefined, ask: Prompter | undefined): Promise<ReturnType<typeof findPreset>> {
+  const presets = pack.manifest.presets;
+  if (name === undefined && ask && presets.length > 1)
+    name = await ask.select<string>({ message: `Preset of ${pack.title}`, choices: presets.map((p) => ({ name: p.title ? `${p.title} (${p.name})` : p.name, value: p.name })), default: presets[0]!.name });
+  return findPreset(pack, name);
+}
+
 export function describeSource(source: NameSource): string {
   return source === 'spec' ? "the spec's name:" : source === 'directory' ? "the directory's name" : source === 'default' ? 'the default' : source;
 }
@@ -219,6 +248,8 @@ function validateFlags(flags: NewFlags): GivenAnswers {
   if (flags.spec !== undefined) out.spec = flags.spec;
   if (flags.git !== undefined) out.git = flags.git;
   if (flags.blueprint !== undefined) out.blueprint = flags.blueprint;
+  if (flags.pack !== undefined) out.pack = flags.pack;
+  if (flags.preset !== undefined) out.preset = flags.preset;
   if (flags.packageManager !== undefined) {
     if (!['npm', 'pnpm', 'yarn'].includes(flags.packageManager))
       throw new UserError(`Unknown --package-manager "${flags.packageManager}". Expected one of: npm, pnpm, yarn.`);
@@ -239,6 +270,7 @@ async function readAnswersFile(file: string): Promise<GivenAnswers> {
   // Paths in an answers file (spec, a blueprint folder) are relative to that file.
   if (out.spec && out.spec !== EXAMPLE) out.spec = path.resolve(path.dirname(file), out.spec);
   if (out.blueprint && isPathRef(out.blueprint)) out.blueprint = path.resolve(path.dirname(file), out.blueprint);
+  if (out.pack && isPathRef(out.pack)) out.pack = path.resolve(path.dirname(file), out.pack);
   return out;
 }
 

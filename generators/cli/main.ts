@@ -98,6 +98,8 @@ function defineNewCommand(command: Command, io: Io): void {
     .argument('[dir]', 'target directory (default: the project name)')
     .option('--name <name>', "project (package) name; default: the spec's name:, else the directory name")
     .option('--blueprint <id|path|package>', 'architecture blueprint: a built-in id (monolith-cache), a blueprint folder (./my-blueprint) or an npm package')
+    .option('--pack <path|package>', 'a workshop pack (a folder with pack.json, or an npm package): its blueprint, presets, templates and checks')
+    .option('--preset <name>', "one of the pack's presets (a spec and answers to start from); default: its first")
     .option('--spec <file>', 'domain spec (YAML or JSON); default with --yes: the built-in example domain')
     .option('--answers <file>', 'replay a recorded answers file (YAML or JSON), e.g. a project\'s .backend-arch/answers.yaml')
     .addOption(new Option('--package-manager <pm>', 'package manager for the install step (default: the one that ran this command)').choices(['npm', 'pnpm', 'yarn']))
@@ -146,6 +148,7 @@ function summary(resolved: ResolvedAnswers, targetDir: string, cwd: string): str
     `  package name     ${answers.name} (from ${describeSource(resolved.nameFrom)})`,
     `  domain           ${specFile ? shown(cwd, specFile) : 'the built-in example'}`,
     `  blueprint        ${answers.blueprint}`,
+    ...(resolved.blueprint.pack ? [`  pack             ${resolved.blueprint.pack.name} ${resolved.blueprint.pack.version}${resolved.blueprint.pack.source.preset ? `, preset ${resolved.blueprint.pack.source.preset}` : ''}`] : []),
     `  package manager  ${answers.packageManager}`,
     `  optional parts   ${(answers.features ?? []).join(', ') || 'none'}`,
     `  git              ${resolved.git ? 'init + first commit' : 'no'}`,
@@ -190,7 +193,7 @@ export function reproduceCommand(result: NewResult, opts: NewOptions, cwd: strin
     shown(cwd, result.dir),
     '--yes',
     '--name', answers.name,
-    '--blueprint', answers.blueprint,
+    ...(opts.pack ? ['--pack', opts.pack, ...(result.preset ? ['--preset', result.preset] : [])] : ['--blueprint', answers.blueprint]),
     ...(result.specFile ? ['--spec', shown(cwd, result.specFile)] : []),
     '--package-manager', answers.packageManager,
     '--features', (answers.features ?? []).join(',') || 'none',

@@ -42,6 +42,8 @@ export interface NewResult {
   git: GitOutcome | undefined;
   /** The blueprint's next steps after cd and install (e.g. configure, migrate, start). */
   nextSteps: string[];
+  /** The workshop pack's preset the project started from (with --pack). */
+  preset?: string;
 }
 
 export interface CommandContext {
@@ -71,7 +73,7 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
   const { tree, plan } = await generateProject({ targetDir, answers, blueprint, spec, progress: ctx.progress });
   tree.write(ANSWERS_PATH, answersFile(resolved, path.join(targetDir, ANSWERS_PATH)));
   const files = tree.changes().map((c) => ({ path: c.path, status: statusOf(c) }));
-  const result: NewResult = { dir: targetDir, answers, nameFrom: resolved.nameFrom, specFile: resolved.specFile, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false, git: undefined, nextSteps: blueprint.module.nextSteps?.(plan) ?? [] };
+  const result: NewResult = { dir: targetDir, answers, nameFrom: resolved.nameFrom, specFile: resolved.specFile, packageManager: answers.packageManager, dryRun: true, files, installed: false, verified: false, git: undefined, nextSteps: blueprint.module.nextSteps?.(plan) ?? [], ...(blueprint.pack?.source.preset ? { preset: blueprint.pack.source.preset } : {}) };
 
   if (options.dryRun) return result;
   result.dryRun = false;
@@ -100,11 +102,14 @@ export async function runNew(dir: string | undefined, options: NewOptions, ctx: 
 function answersFile(resolved: ResolvedAnswers, file: string): string {
   const { answers, specFile, git } = resolved;
   const spec = specFile ? path.relative(path.dirname(file), specFile).split(path.sep).join('/') : EXAMPLE;
+  const source = resolved.blueprint.pack?.source;
+  const packRef = source?.kind === 'path' ? path.relative(path.dirname(file), source.ref).split(path.sep).join('/') : source?.ref;
+  const pack = source ? { pack: source.kind === 'path' && !packRef!.startsWith('.') ? `./${packRef}` : packRef, ...(source.preset ? { preset: source.preset } : {}) } : {};
   return [
     `# The answers ${answers.name} was generated with (create-backend-arch ${GENERATOR_VERSION}).`,
     '# Replay them without questions: create-backend-arch DIR --answers .backend-arch/answers.yaml',
     '# (`spec` is relative to this file; "example" is the built-in example domain).',
-    stringify({ ...answers, spec, git }).trimEnd(),
+    stringify({ ...answers, spec, git, ...pack }).trimEnd(),
     '',
   ].join('\n');
 }

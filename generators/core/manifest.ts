@@ -46,6 +46,14 @@ export const manifestSchema = z.strictObject({
     .strictObject({ kind: z.enum(['builtin', 'path', 'package']), ref: z.string().min(1).optional(), version: z.string().min(1) })
     .refine((s) => s.kind === 'builtin' || s.ref !== undefined, { error: 'a path or package source needs "ref"' })
     .optional(),
+  /**
+   * The workshop pack the project was generated from (generators/packs/): its name, where it came from
+   * (a folder, relative to the project when near it, or an npm package), its version and the preset.
+   * `update` re-renders with the pack found there (a newer version merges in); `verify` runs its checks.
+   */
+  pack: z
+    .strictObject({ name: z.string().min(1), kind: z.enum(['path', 'package']), ref: z.string().min(1), version: z.string().min(1), preset: z.string().min(1).optional() })
+    .optional(),
   /** Migration files of every stream but the first (whose files are `migrations`), by stream id. */
   migrationStreams: z.record(z.string(), z.array(z.string())).optional(),
 });

@@ -43,6 +43,7 @@ export function writeRecord(tree: Tree, input: RecordInput): Manifest {
     migrations: (first?.migrations ?? []).map((m) => m.fileName),
     files: input.hashes ?? fileHashes(input.files.entries()),
     blueprintSource: source,
+    ...(blueprint.pack ? { pack: { ...blueprint.pack.source, ...(blueprint.pack.source.kind === 'path' ? { ref: relativeRef(tree.root, blueprint.pack.source.ref) } : {}) } } : {}),
     ...(others.length ? { migrationStreams: Object.fromEntries(others.map((s) => [s.id, s.migrations.map((m) => m.fileName)])) } : {}),
   };
   // The base for later 3-way merges (add/update), also after a generator upgrade: see regen/snapshot.ts.
@@ -57,7 +58,7 @@ export function writeRecord(tree: Tree, input: RecordInput): Manifest {
  * A blueprint folder as the project records it: relative to the project when it lives inside it or
  * near it (a checkout that holds both moves as one), absolute otherwise.
  */
-function relativeRef(projectDir: string, dir: string): string {
+export function relativeRef(projectDir: string, dir: string): string {
   const rel = path.relative(projectDir, dir).split(path.sep).join('/');
   if (rel === '') return '.';
   return /^(\.\.\/){3,}/.test(`${rel}/`) || path.isAbsolute(rel) ? dir : rel;

@@ -13,7 +13,7 @@ import { UserError } from '../core/errors.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
 import { GENERATOR_VERSION } from '../core/version.js';
-import { resolveRecordedBlueprint } from '../blueprints/registry.js';
+import { resolveProjectBlueprint } from '../packs/registry.js';
 import { migrationPaths, writeRecord } from '../pipeline/record.js';
 import { planInputFrom } from '../plan/input.js';
 import { planProject } from '../plan/plan.js';
@@ -113,7 +113,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     );
   const generatedSpec: Spec = snapshot?.spec ?? manifest.spec;
   const change = typeof options.change === 'function' ? options.change(manifest) : options.change;
-  const blueprint = await resolveRecordedBlueprint(manifest.blueprint, manifest.blueprintSource, { dir, manifestFile: path.join(dir, MANIFEST_PATH) });
+  const blueprint = await resolveProjectBlueprint(manifest, { dir: dir });
   const streams = planProject(planInputFrom(manifest.answers, generatedSpec, GENERATOR_VERSION), blueprint).migrationStreams;
   const recorded = recordedMigrations(manifest, streams, snapshot?.migrations, disk);
   const used = new Map(await Promise.all(streams.map(async (s) => [s.dir, await usedMigrationNumbers(dir, s.dir)] as const)));

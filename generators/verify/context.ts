@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
-import { resolveRecordedBlueprint } from '../blueprints/registry.js';
+import { resolveProjectBlueprint } from '../packs/registry.js';
 import { MANIFEST_PATH, readManifest, type Manifest } from '../core/manifest.js';
 import { planInputFrom } from '../plan/input.js';
 import { planProject } from '../plan/plan.js';
@@ -35,7 +35,7 @@ export class ProjectContext {
   static async load(dir: string): Promise<ProjectContext> {
     const root = path.resolve(dir);
     const manifest = await readManifest(root);
-    const blueprint = await resolveRecordedBlueprint(manifest.blueprint, manifest.blueprintSource, { dir: root, manifestFile: path.join(root, MANIFEST_PATH) });
+    const blueprint = await resolveProjectBlueprint(manifest, { dir: root });
     const plan = planProject(planInputFrom(manifest.answers, manifest.spec, manifest.generator.version), blueprint);
     return new ProjectContext(root, manifest, blueprint, plan, await listFiles(root));
   }

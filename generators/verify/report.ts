@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, Evidence, VerifyReport } from './types.js';
+import { exerciseLines } from './exercises.js';
 
 export const REPORT_PATH = 'docs/verification.md';
 
@@ -33,6 +34,7 @@ export function formatText(report: VerifyReport, options: { color?: boolean; max
   const notRun = report.results.filter((r) => r.notRun).length;
   lines.push('');
   lines.push(`${pass} passed, ${fail} failed, ${skip} skipped${notRun ? ` (${notRun} could not run)` : ''} (${report.mode === 'static' ? 'static checks only' : 'static and dynamic'}; ${(report.durationMs / 1000).toFixed(1)} s)`);
+  if (report.exercises?.length) lines.push('', `Workshop ${report.pack!.name} ${report.pack!.version}:`, ...exerciseLines(report.exercises, report.results).map((l) => `  ${l}`));
   if (notRun && report.mode === 'full' && fail === 0) lines.push(`Not everything was checked: exit status 3 (see "to run it" above, or use --static for the static part only).`);
   return lines.join('\n');
 }
@@ -43,6 +45,7 @@ export function formatMarkdown(report: VerifyReport): string {
   out.push('# Verification report', '');
   out.push(`Checked by \`backend-arch verify\` (create-backend-arch ${report.generatorVersion}, blueprint \`${report.blueprint}\`) on ${report.startedAt}:`);
   out.push(`**${report.totals.pass} passed, ${report.totals.fail} failed, ${report.totals.skip} skipped** (${report.mode === 'static' ? 'static checks only' : 'static and dynamic checks'}, ${(report.durationMs / 1000).toFixed(1)} s).`, '');
+  if (report.exercises?.length) out.push(`## Workshop ${report.pack!.name} ${report.pack!.version}`, '', ...exerciseLines(report.exercises, report.results).map((l) => `- ${esc(l)}`), '');
   out.push('| | check | kind | result | seed |', '| --- | --- | --- | --- | --- |');
   for (const r of report.results) out.push(`| ${MARK[r.status]} | \`${r.id}\` | ${r.kind} | ${esc(r.summary)}${esc(figures(r))} | ${r.seed.file} — ${esc(r.seed.section)} |`);
   out.push('');

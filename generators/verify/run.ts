@@ -7,7 +7,8 @@ import { ProjectContext } from './context.js';
 import { checksFor } from './registry.js';
 import { Runtime } from './dynamic/runtime.js';
 import { UserError } from '../core/errors.js';
-import { cannotRun, type Check, type CheckContext, type CheckOutcome, type CheckResult, type VerifyReport } from './types.js';
+import { exerciseResults } from './exercises.js';
+import { cannotRun, REPORT_SCHEMA_VERSION, type Check, type CheckContext, type CheckOutcome, type CheckResult, type VerifyReport } from './types.js';
 
 export interface VerifyOptions {
   dir: string;
@@ -47,7 +48,9 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   }
   const totals = { pass: 0, fail: 0, skip: 0 };
   for (const r of results) totals[r.status]++;
+  const pack = project.blueprint.pack;
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     project: project.dir,
     blueprint: project.manifest.blueprint,
     generatorVersion: project.manifest.generator.version,
@@ -56,6 +59,12 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     durationMs: Date.now() - started,
     totals,
     results,
+    ...(pack
+      ? {
+          pack: { name: pack.name, version: pack.version, ...(pack.source.preset ? { preset: pack.source.preset } : {}) },
+          exercises: exerciseResults(pack.exercises, results),
+        }
+      : {}),
   };
 }
 
@@ -95,7 +104,7 @@ async function runOne(check: Check, ctx: CheckContext, options: VerifyOptions, c
       };
     }
   }
-  const result: CheckResult = { id: check.id, title: check.title, seed: check.seed, kind: check.kind, ...outcome, durationMs: Date.now() - t0 };
+  const result: CheckResult = { id: check.id, title: check.title, seed: check.seed, kind: check.kind, ...outcome, durationMs: Date.now() - t0, ...(check.exercise ? { exercise: check.exercise } : {}) };
   options.onProgress?.({ type: 'end', check, result });
   return result;
 }

@@ -52,6 +52,8 @@ export interface Check {
   title: string;
   seed: SeedRef;
   kind: CheckKind;
+  /** The exercise (a workshop pack's learning goal, by id) this check grades; packs only. */
+  exercise?: string;
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
@@ -61,9 +63,28 @@ export interface CheckResult extends CheckOutcome {
   seed: SeedRef;
   kind: CheckKind;
   durationMs: number;
+  /** The pack exercise the check grades (absent for the built-in checklist). */
+  exercise?: string;
 }
 
+/** How far a student got with one exercise of a workshop pack (see generators/verify/exercises.ts). */
+export interface ExerciseResult {
+  id: string;
+  title: string;
+  goal: string;
+  /** done: every check of the exercise passed; not-done: one failed; not-checked: none ran to a verdict. */
+  status: 'done' | 'not-done' | 'not-checked';
+  /** The exercise's checks in this run, and those that failed or did not run. */
+  checks: string[];
+  failed: string[];
+  notChecked: string[];
+}
+
+/** The version of verify's JSON report (docs/verify-json.md): bumped only when a field changes or goes; new fields keep it. */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface VerifyReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   project: string;
   blueprint: string;
   generatorVersion: string;
@@ -72,6 +93,10 @@ export interface VerifyReport {
   durationMs: number;
   totals: { pass: number; fail: number; skip: number };
   results: CheckResult[];
+  /** The workshop pack the project was generated from (absent otherwise). */
+  pack?: { name: string; version: string; preset?: string };
+  /** The pack's exercises, in its order, each with its outcome (absent without a pack). */
+  exercises?: ExerciseResult[];
 }
 
 // --- small constructors, so checks read as data ------------------------------------------------
