@@ -4,6 +4,7 @@ import { registerAddCommand } from '../commands/add.js';
 import { registerUpdateCommand } from '../commands/update.js';
 import { registerVerifyCommand } from '../commands/verify.js';
 import { registerAdviseCommand } from '../commands/advise.js';
+import { registerPackCommand } from '../commands/pack.js';
 import type { Io } from './io.js';
 
 export function registerLaterCommands(program: Command, io: Io): void {
@@ -11,4 +12,5 @@ export function registerLaterCommands(program: Command, io: Io): void {
   registerAddCommand(program, io);
   registerUpdateCommand(program, io);
   registerAdviseCommand(program, io);
+  registerPackCommand(program, io);
 }
