@@ -39,6 +39,8 @@ export interface PackTestProject {
 }
 
 const statusSchema = z.enum(['pass', 'fail', 'skip']);
+/** An outcome, or an outcome and a pattern its summary must match (so a check that fails for another reason — a build error — does not count). */
+const expectedSchema = z.union([statusSchema, z.strictObject({ status: statusSchema, summary: z.instanceof(RegExp) })]);
 const caseSchema = z.strictObject({
   name: z.string().min(1),
   preset: z.string().optional(),
@@ -50,7 +52,7 @@ const caseSchema = z.strictObject({
         name: z.string().min(1),
         apply: z.custom<(project: PackTestProject) => Promise<void> | void>((v) => typeof v === 'function', { error: 'expected a function' }).optional(),
         /** Check id → the outcome expected after this step. */
-        expect: z.record(z.string(), statusSchema).refine((e) => Object.keys(e).length > 0, { error: 'expected at least one check id' }),
+        expect: z.record(z.string(), expectedSchema).refine((e) => Object.keys(e).length > 0, { error: 'expected at least one check id' }),
       }),
     )
     .min(1),
@@ -145,10 +147,13 @@ export async function runPackTests(options: PackTestOptions): Promise<PackTestRe
   return { pack: pack.name, version: pack.version, steps, passed: steps.length - failed, failed };
 }
 
-function compare(caseName: string, step: string, expect: Record<string, string>, results: CheckResult[]): StepOutcome {
-  const checks = Object.entries(expect).map(([id, expected]) => {
+function compare(caseName: string, step: string, expect: Record<string, z.output<typeof expectedSchema>>, results: CheckResult[]): StepOutcome {
+  const checks = Object.entries(expect).map(([id, want]) => {
     const r = results.find((x) => x.id === id);
-    return { id, expected, actual: r?.status ?? 'missing', summary: r?.summary ?? 'not in the checklist' };
+    const expected = typeof want === 'string' ? want : `${want.status} (${String(want.summary)})`;
+    const matched = r !== undefined && (typeof want === 'string' ? r.status === want : r.status === want.status && want.summary.test(r.summary));
+    const actual = r === undefined ? 'missing' : matched ? expected : r.status;
+    return { id, expected, actual, summary: r?.summary ?? 'not in the checklist' };
   });
   return { case: caseName, step, ok: checks.every((c) => c.expected === c.actual), checks };
 }

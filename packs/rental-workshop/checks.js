@@ -39,7 +39,7 @@ export default function checks(kit) {
       kind: 'dynamic',
       run: (ctx) =>
         live(ctx, async (rt) => {
-          const db = await rt.pgClient(await rt.migrated('workshop-overdue'));
+          const db = await rt.pgClient(await rt.migrated('workshop_overdue'));
           try {
             const columns = (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'rental'`)).rows.map((r) => r.column_name);
             const missing = ['item_id', 'customer_email', 'status', 'due_at'].filter((c) => !columns.includes(c));
