@@ -25,6 +25,7 @@ export type { Runtime, AppProcess, PgClient } from '../verify/dynamic/runtime.js
 export type { BlueprintManifest } from './manifest.js';
 export type { PlannerKit } from './kit.js';
 export type { PackTestCase, PackTestProject } from '../packs/test-runner.js';
+export type { PackCheck, PackCheckKit } from '../packs/registry.js';
 
 /** What a blueprint's planner adds to the domain plan. Anything else it returns is kept for its templates. */
 export interface BlueprintPlanParts {

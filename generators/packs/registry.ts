@@ -45,6 +45,9 @@ export interface ResolvedPack {
   checks: Check[];
 }
 
+/** A check as a pack's checks module returns it: a Check whose seed defaults to the exercise it grades. */
+export type PackCheck = Omit<Check, 'seed'> & { seed?: Check['seed'] };
+
 /** What a pack's checks module gets: the outcome constructors of the Check API. */
 export type PackCheckKit = CheckKit & { cannotRun: typeof cannotRun };
 export const packCheckKit: PackCheckKit = { pass, fail, skip, verdict, seed, cannotRun };

@@ -17,7 +17,7 @@ import { runNew } from '../commands/new.js';
 import { UserError } from '../core/errors.js';
 import { readManifest } from '../core/manifest.js';
 import { validateSpecValue } from '../domain/load.js';
-import type { Spec } from '../domain/schema.js';
+import type { SpecInput } from '../domain/schema.js';
 import { runRegen } from '../regen/run.js';
 import { replaceSpecChange } from '../regen/spec-change.js';
 import type { CheckResult } from '../verify/types.js';
@@ -31,9 +31,9 @@ export interface PackTestProject {
   /** Replaces `search` in a file; throws when it is not there (a scripted change that no longer applies). */
   replace(file: string, search: string | RegExp, replacement: string): Promise<void>;
   /** The project's spec as recorded in its manifest (a copy to change). */
-  spec(): Promise<Spec>;
-  /** `backend-arch update` with a changed spec (the 3-way merge keeps the project's edits). */
-  update(change: (spec: Spec) => Spec | void): Promise<void>;
+  spec(): Promise<SpecInput>;
+  /** `backend-arch update` with a changed spec (validated like any spec; the 3-way merge keeps the project's edits). */
+  update(change: (spec: SpecInput) => SpecInput | void): Promise<void>;
   /** Runs a command in the project; throws with its output when it fails. */
   exec(file: string, args: string[]): Promise<string>;
 }
@@ -75,6 +75,8 @@ export interface PackTestResult {
   steps: StepOutcome[];
   passed: number;
   failed: number;
+  /** With `keep`: the generated projects, by case name. */
+  kept: Record<string, string>;
 }
 
 export interface PackTestOptions {
@@ -106,6 +108,7 @@ export async function runPackTests(options: PackTestOptions): Promise<PackTestRe
   const known = new Set(pack.checks.map((c) => c.id));
   const cases = parsed.data.filter((c) => !options.filter || c.name.includes(options.filter));
   const steps: StepOutcome[] = [];
+  const kept: Record<string, string> = {};
   for (const testCase of cases) {
     const root = await mkdtemp(path.join(tmpdir(), `pack-test-${pack.name}-`));
     const projectDir = path.join(root, 'project');
@@ -139,12 +142,15 @@ export async function runPackTests(options: PackTestOptions): Promise<PackTestRe
         for (const c of outcome.checks) log(`      ${c.expected === c.actual ? '✓' : '✗'} ${c.id}: expected ${c.expected}, got ${c.actual} — ${c.summary}`);
       }
     } finally {
-      if (options.keep) log(`  (kept ${projectDir})`);
+      if (options.keep) {
+        kept[testCase.name] = projectDir;
+        log(`  (kept ${projectDir})`);
+      }
       else await rm(root, { recursive: true, force: true });
     }
   }
   const failed = steps.filter((s) => !s.ok).length;
-  return { pack: pack.name, version: pack.version, steps, passed: steps.length - failed, failed };
+  return { pack: pack.name, version: pack.version, steps, passed: steps.length - failed, failed, kept };
 }
 
 function compare(caseName: string, step: string, expect: Record<string, z.output<typeof expectedSchema>>, results: CheckResult[]): StepOutcome {
@@ -172,7 +178,7 @@ function projectHelper(dir: string): PackTestProject {
     },
     spec: async () => structuredClone((await readManifest(dir)).spec),
     async update(change) {
-      const spec = structuredClone((await readManifest(dir)).spec);
+      const spec: SpecInput = structuredClone((await readManifest(dir)).spec);
       const next = change(spec) ?? spec;
       const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(validateSpecValue(next, 'pack test spec'), 'pack test spec'), allowDirty: true });
       if (result.conflicts.length) throw new Error(`update left conflicts in ${result.conflicts.join(', ')}`);

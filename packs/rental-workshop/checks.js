@@ -14,14 +14,17 @@ const RENTALS = 50_000;
 const CREATIONS_PER_MINUTE = 5;
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
-/** @param {import('create-backend-arch/contract').CheckKit & { cannotRun: (summary: string, fix: string) => import('create-backend-arch/contract').CheckOutcome }} kit */
+/**
+ * @param {import('../../generators/blueprints/contract.js').PackCheckKit} kit
+ * @returns {import('../../generators/blueprints/contract.js').PackCheck[]}
+ */
 export default function checks(kit) {
   const { pass, fail, cannotRun } = kit;
 
   /**
    * Runs a dynamic check's body with the verify Runtime, or says why it could not run (never a pass).
-   * @param {import('create-backend-arch/contract').CheckContext} ctx
-   * @param {(rt: import('create-backend-arch/contract').Runtime) => Promise<import('create-backend-arch/contract').CheckOutcome>} body
+   * @param {import('../../generators/blueprints/contract.js').CheckContext} ctx
+   * @param {(rt: import('../../generators/blueprints/contract.js').Runtime) => Promise<import('../../generators/blueprints/contract.js').CheckOutcome>} body
    */
   async function live(ctx, body) {
     const rt = ctx.runtime;
@@ -54,7 +57,8 @@ export default function checks(kit) {
             await db.query('ANALYZE rental');
             const query = `SELECT * FROM rental WHERE status = 'out' AND due_at < now() ORDER BY due_at ASC, id ASC LIMIT 21`;
             const text = (await db.query(`EXPLAIN ${query}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-            const nodes = flatten((await db.query(`EXPLAIN (FORMAT JSON) ${query}`)).rows[0]['QUERY PLAN'][0].Plan);
+            const json = /** @type {any} */ ((await db.query(`EXPLAIN (FORMAT JSON) ${query}`)).rows[0]);
+            const nodes = flatten(json['QUERY PLAN'][0].Plan);
             // Indexes on rental whose key starts with status: the only kind that can find "status = out" without reading every row.
             const leading = (
               await db.query(
@@ -124,14 +128,16 @@ export default function checks(kit) {
           // Users of their own: earlier checks' requests must not count against this window.
           const [first, second] = [await userToken(rt, api.url, dbUrl, 'editor'), await userToken(rt, api.url, dbUrl, 'editor')];
           const itemId = await insertItem(rt);
-          const create = (token) =>
+          const create = (/** @type {string} */ token) =>
             fetch(`${api.url}/rentals`, {
               method: 'POST',
               headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
               body: JSON.stringify({ item_id: itemId, customer_email: 'walk-in@example.com', due_at: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
               signal: AbortSignal.timeout(10_000),
             });
+          /** @type {number[]} */
           const statuses = [];
+          /** @type {{ retryAfter: string | null; body: string } | undefined} */
           let limited;
           for (let i = 0; i < CREATIONS_PER_MINUTE * 4 && !limited; i++) {
             const r = await create(first);
@@ -166,7 +172,7 @@ export default function checks(kit) {
         /** @type {{ alert?: string; expr?: unknown }[]} */
         const rules = ((/** @type {any} */ (doc.data))?.groups ?? []).flatMap((/** @type {any} */ g) => g?.rules ?? []);
         const matching = rules.filter((r) => typeof r.expr === 'string' && /429/.test(r.expr) && /rental/.test(r.expr));
-        const usable = matching.filter((r) => [...String(r.expr).matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].some((m) => exported.has(m[1])));
+        const usable = matching.filter((r) => [...String(r.expr).matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].some((m) => exported.has(m[1] ?? '')));
         const hint = 'Add a rule to monitoring/alerts.yml over an exported metric, e.g. expr: sum(rate(http_requests_total{route=~"/rentals/?", method="POST", status_code="429"}[5m])) > 0, with a for: and a summary.';
         if (usable.length) return pass(`alert ${usable.map((r) => r.alert).join(', ')} watches refused rental creations`, usable.map((r) => ({ file, text: `${r.alert}: ${r.expr}` })));
         if (matching.length) return fail('the 429 rule reads no metric the API exports', matching.map((r) => ({ file, text: `${r.alert}: ${r.expr}` })), `${hint} Exported: ${[...exported].join(', ')}.`);
@@ -181,22 +187,24 @@ function flatten(n) {
   return [n, ...(n.Plans ?? []).flatMap(flatten)];
 }
 
-/** An item in the API's database; returns its id. @param {import('create-backend-arch/contract').Runtime} rt */
+/** An item in the API's database; returns its id. @param {import('../../generators/blueprints/contract.js').Runtime} rt */
 async function insertItem(rt) {
   const db = await rt.pgClient(await rt.migrated('app'));
   try {
-    return (await db.query(`INSERT INTO item (title, daily_price_cents) VALUES ('workshop bike', 1500) RETURNING id`)).rows[0].id;
+    const { rows } = await db.query(`INSERT INTO item (title, daily_price_cents) VALUES ('workshop bike', 1500) RETURNING id`);
+    return String(rows[0]?.id);
   } finally {
     await db.end();
   }
 }
 
-/** A rental of a new item, due in three days; returns its id. @param {import('create-backend-arch/contract').Runtime} rt */
+/** A rental of a new item, due in three days; returns its id. @param {import('../../generators/blueprints/contract.js').Runtime} rt */
 async function insertRental(rt) {
   const itemId = await insertItem(rt);
   const db = await rt.pgClient(await rt.migrated('app'));
   try {
-    return (await db.query(`INSERT INTO rental (item_id, customer_email, due_at) VALUES ($1, 'student@example.com', now() + interval '3 days') RETURNING id`, [itemId])).rows[0].id;
+    const { rows } = await db.query(`INSERT INTO rental (item_id, customer_email, due_at) VALUES ($1, 'student@example.com', now() + interval '3 days') RETURNING id`, [itemId]);
+    return String(rows[0]?.id);
   } finally {
     await db.end();
   }
@@ -204,7 +212,7 @@ async function insertRental(rt) {
 
 /**
  * A new user with a role, and a bearer token from POST /auth/token (the monolith's way).
- * @param {import('create-backend-arch/contract').Runtime} rt @param {string} apiUrl @param {string} dbUrl @param {string} role
+ * @param {import('../../generators/blueprints/contract.js').Runtime} rt @param {string} apiUrl @param {string} dbUrl @param {string} role
  */
 async function userToken(rt, apiUrl, dbUrl, role) {
   const email = `workshop-${randomBytes(6).toString('hex')}@example.com`;

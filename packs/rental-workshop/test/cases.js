@@ -15,7 +15,7 @@ const ALERT = 'rental-workshop.rate-limit-alert';
 const ENQUEUE = "const accepted = await enqueue(app, request, 'invoice', request.params.id);";
 const FAKE_JOB = "const accepted = { jobId: 'never-enqueued', status: 'queued' as const, statusUrl: '/jobs/invoice/never-enqueued' };";
 
-/** @type {import('create-backend-arch/contract').PackTestCase[]} */
+/** @type {import('../../../generators/blueprints/contract.js').PackTestCase[]} */
 export default [
   {
     name: 'the workshop, exercise by exercise',
@@ -33,7 +33,7 @@ export default [
       },
       {
         name: 'wrong attempt at 1: an index on due_at alone (the status filter still reads the table)',
-        apply: (p) => p.update((spec) => void spec.entities.rental.access.push({ where: [], order: 'due_at asc' })),
+        apply: (p) => p.update((spec) => void spec.entities.rental?.access?.push({ where: [], order: 'due_at asc' })),
         expect: { [INDEX]: { status: 'fail', summary: /does not use an index that starts with status/ } },
       },
       { name: 'exercise 1 solved: the access pattern (status, due_at)', apply: solveOverdueIndex, expect: { [INDEX]: 'pass', [JOB]: 'fail' } },

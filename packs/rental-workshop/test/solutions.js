@@ -7,21 +7,23 @@
  */
 
 /** Exercise 1: declare the overdue list's access pattern; update writes the migration with its index. */
-export async function solveOverdueIndex(/** @type {import('create-backend-arch/contract').PackTestProject} */ project) {
+export async function solveOverdueIndex(/** @type {import('../../../generators/blueprints/contract.js').PackTestProject} */ project) {
   await project.update((spec) => {
-    spec.entities.rental.access = [...(spec.entities.rental.access ?? []), { where: ['status'], order: 'due_at asc' }];
+    const rental = spec.entities.rental;
+    if (!rental) throw new Error('the spec has no rental entity');
+    rental.access = [...(rental.access ?? []), { where: ['status'], order: 'due_at asc' }];
   });
 }
 
 /** Exercise 2, first half: declare an invoice job on rental; update writes its worker, queue and status route. */
-async function declareInvoiceJob(/** @type {import('create-backend-arch/contract').PackTestProject} */ project) {
+async function declareInvoiceJob(/** @type {import('../../../generators/blueprints/contract.js').PackTestProject} */ project) {
   await project.update((spec) => {
     spec.jobs = { ...(spec.jobs ?? {}), invoice: { entity: 'rental', retries: 3 } };
   });
 }
 
 /** Exercise 2: declare the job, and make the route enqueue it and answer 202 with its id and status URL. */
-export async function solveInvoiceJob(/** @type {import('create-backend-arch/contract').PackTestProject} */ project) {
+export async function solveInvoiceJob(/** @type {import('../../../generators/blueprints/contract.js').PackTestProject} */ project) {
   await declareInvoiceJob(project);
   await project.write(
     'src/workshop/invoice.ts',
@@ -63,7 +65,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 /** Exercise 3: a per-user limit on creating rentals, and an alert while creations are refused. */
-export async function solveRentalRateLimit(/** @type {import('create-backend-arch/contract').PackTestProject} */ project) {
+export async function solveRentalRateLimit(/** @type {import('../../../generators/blueprints/contract.js').PackTestProject} */ project) {
   await project.replace(
     'src/modules/rental/routes.ts',
     /(summary: 'Create a rental',[\s\S]*?preValidation: authorize\(\[[^\]]*\]\),)/,
