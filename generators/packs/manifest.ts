@@ -35,7 +35,8 @@ export type Preset = z.output<typeof presetSchema>;
 
 export const packManifestSchema = z.strictObject({
   name: packNameSchema,
-  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version such as "1.0.0"' }),
+  /** Recorded in every project; default: the version of the package.json beside it (an npm package's). */
+  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version such as "1.0.0"' }).optional(),
   title: z.string().default(''),
   /** A built-in blueprint id, a path (relative to the pack) to a blueprint or to another pack, or an npm package of either. */
   extends: blueprintRefSchema,

@@ -8,7 +8,7 @@
  * so `new`, `update` and `verify` need nothing special beyond finding the pack again.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -38,7 +38,7 @@ export interface ResolvedPack {
   version: string;
   dir: string;
   source: PackSource;
-  manifest: PackManifest;
+  manifest: PackManifest & { version: string };
   /** Exercises of this pack and of the packs it extends, parents first. */
   exercises: Exercise[];
   /** The pack's checks (a parent pack's included), each with its exercise. */
@@ -95,7 +95,8 @@ export async function resolveProjectBlueprint(manifest: Manifest, project: { dir
 
 async function loadPack(dir: string, source: { kind: 'path' | 'package'; ref: string }): Promise<ResolvedBlueprint & { pack: ResolvedPack }> {
   const file = path.join(dir, PACK_MANIFEST);
-  const manifest = parseWith(packManifestSchema, await readLocated(file, 'pack manifest'), 'pack manifest');
+  const parsed = parseWith(packManifestSchema, await readLocated(file, 'pack manifest'), 'pack manifest');
+  const manifest = { ...parsed, version: await packVersion(dir, parsed) };
   const extendsWhat = `${file} field "extends"`;
   const parentDir = isPathRef(manifest.extends) ? path.resolve(dir, manifest.extends) : undefined;
   const parent: ResolvedBlueprint =
@@ -136,6 +137,19 @@ async function loadPack(dir: string, source: { kind: 'path' | 'package'; ref: st
   };
 }
 
+/** pack.json's version, else its package.json's; the two must agree when both say one (the project records it). */
+async function packVersion(dir: string, manifest: PackManifest): Promise<string> {
+  const pkgFile = path.join(dir, 'package.json');
+  const pkg = existsSync(pkgFile) ? ((JSON.parse(await readFile(pkgFile, 'utf8')) as { version?: unknown }).version as string | undefined) : undefined;
+  if (manifest.version && pkg && manifest.version !== pkg)
+    throw new UserError(`Invalid pack manifest ${path.join(dir, PACK_MANIFEST)}: version: "${manifest.version}", but ${pkgFile} says "${pkg}".`, {
+      hint: 'Bump both, or drop "version" from pack.json (the package.json version is used).',
+    });
+  const version = manifest.version ?? pkg;
+  if (!version) throw new UserError(`Invalid pack manifest ${path.join(dir, PACK_MANIFEST)}: version: required (or a package.json with a version beside it).`);
+  return version;
+}
+
 const packCheckSchema = z.object({
   id: z.string().min(1),
   title: z.string().min(1),
@@ -146,7 +160,7 @@ const packCheckSchema = z.object({
 });
 
 /** The pack's checks module: default export `(kit) => Check[]`; each check validated, its exercise declared. */
-async function loadChecks(dir: string, manifest: PackManifest, exercises: Exercise[]): Promise<Check[]> {
+async function loadChecks(dir: string, manifest: PackManifest & { version: string }, exercises: Exercise[]): Promise<Check[]> {
   const file = path.join(dir, manifest.checks);
   if (!existsSync(file)) return [];
   let exported: unknown;

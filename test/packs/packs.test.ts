@@ -130,8 +130,8 @@ describe('a pack from a path', () => {
     await writeFile(invoice, (await readFile(invoice, 'utf8')).replace('const RENDER_MS = 400;', 'const RENDER_MS = 450; // measured on my laptop'));
     git(dir, 'commit', '-qam', 'student edit');
     // … and the instructor fixes the pack mid-course.
-    const manifestFile = path.join(pack, 'pack.json');
-    await writeFile(manifestFile, (await readFile(manifestFile, 'utf8')).replace('"version": "1.0.0"', '"version": "1.1.0"'));
+    const packageFile = path.join(pack, 'package.json');
+    await writeFile(packageFile, (await readFile(packageFile, 'utf8')).replace('"version": "1.0.0"', '"version": "1.1.0"'));
     const template = path.join(pack, 'templates/src/workshop/invoice.ts');
     await writeFile(template, (await readFile(template, 'utf8')).replace(' * every slow render holds a connection.', ' * every slow render holds a connection (fixed in pack 1.1.0).'));
     const doc = path.join(pack, 'templates/docs/workshop.md.ejs');
@@ -247,7 +247,8 @@ describe('pack new → pack test', () => {
 describe('a bad pack', () => {
   const cases: { name: string; change: (pack: string) => Promise<void>; says: string[] }[] = [
     { name: 'no name', change: (p) => editJson(p, (m) => delete m.name), says: ['pack.json', 'name'] },
-    { name: 'a version that is not semver', change: (p) => editJson(p, (m) => (m.version = 'one')), says: ['pack.json:3', 'version', 'semantic version'] },
+    { name: 'a version that is not semver', change: (p) => editJson(p, (m) => (m.version = 'one')), says: ['pack.json:', 'version', 'semantic version'] },
+    { name: 'a version that disagrees with package.json', change: (p) => editJson(p, (m) => (m.version = '2.0.0')), says: ['pack.json', 'version: "2.0.0"', 'package.json says "1.0.0"'] },
     { name: 'an unknown key', change: (p) => editJson(p, (m) => (m.exercize = [])), says: ['pack.json', 'exercize'] },
     { name: 'extends an unknown blueprint', change: (p) => editJson(p, (m) => (m.extends = 'no-such-blueprint')), says: ['pack.json field "extends"', 'unknown blueprint "no-such-blueprint"'] },
     { name: "a preset's spec that does not exist", change: (p) => editJson(p, (m) => (m.presets[0].spec = 'presets/missing.yaml')), says: ['pack.json', 'presets[0].spec', 'missing.yaml'] },
