@@ -148,6 +148,53 @@ describe('a pack from a path', () => {
   });
 });
 
+describe("the example pack's alert check (exercise 3) judges the rule, not our wording", () => {
+  const ALERT = 'rental-workshop.rate-limit-alert';
+  const rule = (expr: string) => `      - alert: Probe\n        expr: '${expr}'\n        for: 5m\n        labels:\n          severity: warning\n        annotations:\n          summary: probe\n`;
+  let project: string;
+  let original: string;
+  beforeAll(async () => {
+    project = await generate('alert-check', ['--pack', EXAMPLE]);
+    original = await readFile(path.join(project, 'monitoring/alerts.yml'), 'utf8');
+  });
+  const outcome = async (alerts: string | undefined) => {
+    const file = path.join(project, 'monitoring/alerts.yml');
+    if (alerts === undefined) await rm(file);
+    else await writeFile(file, alerts);
+    const { runVerify } = await import('../../generators/verify/run.js');
+    const report = await runVerify({ dir: project, staticOnly: true, only: [ALERT] });
+    return report.results[0]!;
+  };
+  it.each([
+    ['a rule on 429s of POST /rentals', 'sum(rate(http_requests_total{method="POST", route=~"/rentals/?", status_code="429"}[5m])) > 0', 'pass'],
+    ['the same over the duration histogram, written another way', 'sum by (route) (rate(http_request_duration_seconds_count{status_code=~"429", route="/rentals/"}[10m])) > 0.1', 'pass'],
+    ['a rule on 429s of another route', 'sum(rate(http_requests_total{route="/items/", status_code="429"}[5m])) > 0', 'fail'],
+    ['a rule on 5xx of the rental routes', 'sum(rate(http_requests_total{route=~"/rentals.*", status_code=~"5.."}[5m])) > 0', 'fail'],
+    ['a rule over a metric the API does not export', 'sum(rate(rental_refusals_total{route="/rentals/", status_code="429"}[5m])) > 0', 'fail'],
+  ])('%s → %s', async (_name, expr, status) => {
+    const result = await outcome(`${original.trimEnd()}\n${rule(expr)}`);
+    expect(result.status, result.summary).toBe(status);
+  });
+  it('fails when the project has no monitoring/alerts.yml (monitoring left out)', async () => {
+    const result = await outcome(undefined);
+    expect(result).toMatchObject({ status: 'fail', summary: 'monitoring/alerts.yml is missing' });
+    await writeFile(path.join(project, 'monitoring/alerts.yml'), original);
+  });
+});
+
+describe('a project whose pack cannot be found', () => {
+  it('verify and update name the manifest field, exit 2', async () => {
+    const pack = await packCopy('moved-away');
+    const project = await generate('orphan', ['--pack', pack]);
+    await rm(pack, { recursive: true });
+    for (const args of [['verify', project, '--static'], ['update', '--dir', project, '--allow-dirty']]) {
+      const run = await backendArch(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('.backend-arch/manifest.json field "pack": no pack at');
+    }
+  });
+});
+
 describe('a pack that extends a pack', () => {
   it('layers templates, exercises and checks over its parent', async () => {
     const parent = await packCopy('parent');

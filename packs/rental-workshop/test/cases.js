@@ -59,8 +59,13 @@ export default [
         expect: { [LIMIT]: { status: 'fail', summary: /another user was refused too/ }, [ALERT]: 'pass' },
       },
       {
-        name: 'exercise 3 solved: the limit keyed by the user',
-        apply: (p) => p.replace('src/modules/rental/routes.ts', ", keyGenerator: () => 'all-users' }", ' }'),
+        name: 'wrong attempt at 3: a per-user limit, but of 10 a minute',
+        apply: (p) => p.replace('src/modules/rental/routes.ts', "max: 5, timeWindow: 60_000, keyGenerator: () => 'all-users' }", 'max: 10, timeWindow: 60_000 }'),
+        expect: { [LIMIT]: { status: 'fail', summary: /^10 rentals created by one user before a 429/ } },
+      },
+      {
+        name: 'exercise 3 solved: 5 a minute, keyed by the user',
+        apply: (p) => p.replace('src/modules/rental/routes.ts', 'max: 10, timeWindow: 60_000 }', 'max: 5, timeWindow: 60_000 }'),
         expect: { [INDEX]: 'pass', [JOB]: 'pass', [LIMIT]: 'pass', [ALERT]: 'pass' },
       },
     ],
