@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import { resolveProjectBlueprint } from '../packs/registry.js';
-import { MANIFEST_PATH, readManifest, type Manifest } from '../core/manifest.js';
+import { readManifest, type Manifest } from '../core/manifest.js';
 import { planInputFrom } from '../plan/input.js';
 import { planProject } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';

@@ -12,7 +12,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, scriptedPrompter } from '../support/cli.js';
 
 const EXAMPLE = path.resolve('packs/rental-workshop');
 const noPost = ['--no-install', '--no-verify', '--no-git'];
@@ -91,6 +91,22 @@ describe('a pack from a path', () => {
     const failed = /fails \d+ verification check\(s\): ([^\n]*)/.exec(bad.stderr)?.[1];
     expect(failed).toMatch(/auth/);
     expect(failed).not.toContain('rental-workshop.');
+  });
+
+  it('on a terminal: asks which preset when there are several, then only what the preset leaves open', async () => {
+    const two = await packCopy('two-presets');
+    await writeFile(path.join(two, 'presets/tiny.yaml'), 'name: tiny-shop\nentities:\n  item:\n    fields:\n      title: { type: string, max: 80 }\n');
+    await editJson(two, (m) => m.presets.push({ name: 'tiny', title: 'Just items', spec: 'presets/tiny.yaml', answers: { features: [], packageManager: 'npm' } }));
+    const prompter = scriptedPrompter(['tiny', 'winter', false]);
+    const run = await runCli(['asked', '--pack', two, '--no-install', '--no-verify'], { cwd, prompter });
+    process.exitCode = undefined;
+    expect(run.code).toBe(0);
+    expect(prompter.asked).toEqual(['Preset of Rental shop: indexes, async jobs and rate limits (a three-exercise workshop)', 'Your workshop cohort (printed in docs/workshop.md)', 'Initialize a git repository with a first commit?']);
+    expect(prompter.choices[prompter.asked[0]!]).toEqual(['rental-shop-day-1', 'tiny']);
+    const manifest = await manifestOf(path.join(cwd, 'asked'));
+    expect(manifest.pack.preset).toBe('tiny');
+    expect(Object.keys(manifest.spec.entities)).toEqual(['item']);
+    expect(manifest.answers).toMatchObject({ features: [], options: { cohort: 'winter' } });
   });
 
   it('the saved answers file replays the pack', async () => {
