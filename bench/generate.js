@@ -10,7 +10,9 @@
 //   npm install --prefix /tmp/t3 create-t3-app@7.40.0
 //   CREATE_T3_APP_DIR=/tmp/t3 npm run bench
 // Without it the comparison is skipped with a note. `--quick` (CI): 1 run each, proves the bench works.
-// Run: npm run bench (BENCH_RUNS, default 7)
+// Run: npm run bench (BENCH_RUNS, default 7). BENCH_CPU_PROF=DIR: one more first run, not timed, under
+// node --cpu-prof (a profile for the main thread and one for the formatter thread land in DIR; read them
+// with `node bench/profile-summary.js DIR`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,10 +30,10 @@ const fmt = (o) => `min ${o.min.toFixed(0)} ms, median ${o.median.toFixed(0)} ms
 
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-'));
 let files = 0;
-function cli(label, env) {
+function cli(label, env, nodeArgs = []) {
   const dir = path.join(work, `${label}-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [path.join(root, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--no-git', '--json'], {
+  const out = execFileSync(process.execPath, [...nodeArgs, path.join(root, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--no-git', '--json'], {
     env: { ...process.env, CI: '1', ...env },
   });
   files = JSON.parse(out.toString()).files.length;
@@ -75,6 +77,8 @@ if (t3Bin && existsSync(t3Bin)) {
 } else {
   for (let i = 0; i < runs; i++) uncachedRuns.push(cli('nocache', noCache));
 }
+const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
+if (profileDir) cli('profiled', noCache, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
 cli('prime', cached);
 const cachedRuns = Array.from({ length: runs }, () => cli('cache', cached));
 
@@ -98,6 +102,7 @@ console.log(`generate the default backend (${files} files, no install), ${runs} 
 console.log(`  CLI, no format cache (first run on a machine): ${fmt(stats(uncachedRuns))}`);
 console.log(`  CLI, format cache primed (later runs)         : ${fmt(stats(cachedRuns))}`);
 console.log(`  in-process, no cache (process already loaded) : ${fmt(stats(inProcess))}`);
+if (profileDir) console.log(`  CPU profiles of one more first run (main and formatter thread): node bench/profile-summary.js ${profileDir}`);
 if (t3Runs.length) {
   const ratios = uncachedRuns.map((ms, i) => ms / t3Runs[i]);
   const r = stats(ratios);
