@@ -80,8 +80,10 @@ function outputPath(source: string, replacements: Record<string, string>): strin
     .join('/');
 }
 
-interface RenderUnit {
+export interface RenderUnit {
   path: string;
+  /** The template it renders (path relative to templates/). */
+  template: string;
   /** Copied as is from a non-EJS template (kept prettier-formatted in the repository; see test/unit/templates.test.ts). */
   verbatim: boolean;
   render(): string;
@@ -120,6 +122,7 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
     for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan, esc: escapers }, {})) {
       units.push({
         path: outputPath(template.source, replacements),
+        template: template.source,
         verbatim: !isEjs,
         render: () => (compiled ? compiled(locals) : template.content),
       });
