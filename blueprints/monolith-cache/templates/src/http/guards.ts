@@ -10,7 +10,13 @@
  */
 import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  DoneFuncWithErrOrRes,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import { HttpError, problemTitle } from './problem.js';
 
 /** Path of the first string holding U+0000 in a parsed JSON value, or null. Iterative: no recursion limit. */
@@ -32,7 +38,8 @@ export function findNul(value: unknown, root: string): string | null {
   return null;
 }
 
-async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
+/** preValidation, callback-style like every hook on the hot path (no promise per request). */
+function rejectNulCharacters(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   for (const [part, value] of [
     ['params', request.params],
     ['querystring', request.query],
@@ -40,10 +47,13 @@ async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
   ] as const) {
     const path = findNul(value, part);
     if (path)
-      throw new HttpError(400, 'The request is not valid', [
-        { path, message: 'must not contain the NUL character (U+0000)' },
-      ]);
+      return done(
+        new HttpError(400, 'The request is not valid', [
+          { path, message: 'must not contain the NUL character (U+0000)' },
+        ]),
+      );
   }
+  done();
 }
 
 function problemBody(status: number, detail?: string, extra: Record<string, unknown> = {}): string {
@@ -56,14 +66,22 @@ function problemBody(status: number, detail?: string, extra: Record<string, unkn
   });
 }
 
-/** Error responses that are not problem+json yet (a plugin answered by itself) become problem+json. */
-async function errorsAsProblems(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+/**
+ * onSend: error responses that are not problem+json yet (a plugin answered by itself) become
+ * problem+json. Callback-style (no promise per request).
+ */
+function errorsAsProblems(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: DoneFuncWithErrOrRes,
+): void {
   const type = String(reply.getHeader('content-type') ?? '');
-  if (reply.statusCode < 400 || type.startsWith('application/problem+json')) return payload;
+  if (reply.statusCode < 400 || type.startsWith('application/problem+json')) return done(null, payload);
   const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
   const detail = type.startsWith('text/plain') && text.length > 0 && text.length <= 200 ? text : undefined;
   reply.type('application/problem+json');
-  return problemBody(reply.statusCode, detail, { instance: request.url, requestId: request.id });
+  done(null, problemBody(reply.statusCode, detail, { instance: request.url, requestId: request.id }));
 }
 
 /** For Fastify's `clientErrorHandler` option: Node could not parse a request (no route ever saw it). */
