@@ -7,6 +7,7 @@ import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
 import { WHERE_ENTRY, type EntitySpec, type Spec } from './schema.js';
 import { pluralize } from './words.js';
 import { validateSpecConsistency } from './consistency.js';
+import { validateServices } from './services.js';
 
 /** Columns every table gets; a field may not redeclare them. */
 export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
@@ -111,6 +112,7 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
   const cycle = findReferenceCycle(spec);
   if (cycle) at(['entities', cycle[0] ?? ''], `references form a cycle (${cycle.join(' → ')}); break it by making one side a plain uuid field`);
   validateSpecConsistency(spec, at);
+  validateServices(spec, at);
   return issues;
 }
 

@@ -1,0 +1,128 @@
+// @ts-check
+/**
+ * The microservices blueprint: the monolith's code (it `extends` monolith-cache, so every module,
+ * route, schema, repository and cache-aside template is the monolith's own, not a copy) deployed as
+ * one service per bounded context, each with its own database, role and migration stream
+ * (migrations/<service>/), behind a gateway; events leave through a transactional outbox and reach
+ * other services' read models through NATS JetStream, applied once (inbox).
+ */
+import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
+import { eventTables } from './planner/events.js';
+import { MICRO_ENV, MICRO_DEPENDENCIES } from './planner/settings.js';
+import { ownChecks } from './checks.js';
+
+/** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
+
+/** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
+const blueprint = {
+  plan({ domain, input, kit, parent }) {
+    if (!parent) throw new Error('internal: microservices extends monolith-cache');
+    const base = parent({ domain, input, kit });
+    const groups = domain.services ?? [{ name: 'app', entities: domain.entities.map((e) => e.name) }];
+    /** @type {(name: string) => Entity} */
+    const entity = (name) => /** @type {Entity} */ (domain.entities.find((e) => e.name === name));
+    const upper = (/** @type {string} */ s) => s.replace(/-/g, '_').toUpperCase();
+    const services = groups.map((group, i) => {
+      const entities = group.entities.map(entity);
+      // One read model per entity of another service that this service's entities reference.
+      const referenced = [...new Set(entities.flatMap((e) => (e.externalReferences ?? []).map((r) => r.entity)))];
+      const readModels = referenced.map((name) => {
+        const owner = /** @type {string} */ (entity(name).service);
+        return {
+          entity: name,
+          entityPascal: entity(name).pascal,
+          service: owner,
+          table: `rm_${name}`,
+          subject: `events.${owner}.${name}.*`,
+          durable: `${group.name}--${kit.words.kebabCase(name)}`,
+        };
+      });
+      return {
+        name: group.name,
+        pascal: kit.words.pascalCase(group.name),
+        constName: upper(group.name),
+        database: group.name.replace(/-/g, '_'),
+        urlEnv: `${upper(group.name)}_SERVICE_URL`,
+        devPort: 3001 + i,
+        entities: group.entities,
+        routePrefixes: entities.map((e) => e.routePrefix),
+        // The checks a create/update makes against this service's read models (422 on an unknown id).
+        externalChecks: entities.flatMap((e) =>
+          (e.externalReferences ?? []).map((r) => ({ entity: e.name, routePrefix: e.routePrefix, column: r.column, table: `rm_${r.entity}`, owner: r.service, target: r.entity })),
+        ),
+        readModels,
+        jobs: domain.jobs.filter((j) => group.entities.includes(j.entity)).map((j) => j.name),
+      };
+    });
+    // The identity (auth_users, POST /auth/token) lives in the first service; tokens are stateless JWTs every process verifies.
+    const identity = /** @type {(typeof services)[number]} */ (services[0]);
+    const env = [
+      ...base.env.filter((v) => v.name !== 'PORT'),
+      { name: 'PORT', description: 'Port of this process (a service, or the gateway)', kind: /** @type {const} */ ('int'), required: false, default: '3000', example: '3000', secret: false, min: 0, zod: 'int(0)' },
+      {
+        name: 'SERVICE',
+        description: `The service this process runs: ${services.map((s) => s.name).join(', ')} (its modules, migrations and events)`,
+        kind: /** @type {const} */ ('enum'),
+        values: services.map((s) => s.name),
+        required: false,
+        default: identity.name,
+        example: identity.name,
+        secret: false,
+        zod: `z.enum([${services.map((s) => `'${s.name}'`).join(', ')}])`,
+      },
+      ...MICRO_ENV,
+      ...services.map((s) => ({
+        name: s.urlEnv,
+        description: `Base URL of the ${s.name} service (the gateway's upstream)`,
+        kind: /** @type {const} */ ('url'),
+        required: false,
+        default: `http://127.0.0.1:${s.devPort}`,
+        example: `http://127.0.0.1:${s.devPort}`,
+        secret: false,
+        zod: 'url()',
+      })),
+    ];
+    return {
+      ...base,
+      packages: {
+        dependencies: kit.sortedByKey({ ...base.packages.dependencies, ...MICRO_DEPENDENCIES }),
+        devDependencies: base.packages.devDependencies,
+      },
+      env,
+      services,
+      identityService: identity.name,
+      events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
+      gatewayRoutes: [
+        { prefix: '/auth', service: identity.name },
+        ...services.flatMap((s) => s.routePrefixes.map((prefix) => ({ prefix, service: s.name }))),
+      ],
+      migrationStreams: services.map((s) => {
+        const core = builtInTables(kit);
+        const events = eventTables(s);
+        return {
+          id: s.name,
+          dir: `migrations/${s.name}`,
+          entities: s.entities,
+          initialTitle: `Initial schema of the ${s.name} service: built-in tables, outbox, inbox, read models, its entity tables, derived indexes`,
+          builtIn: { up: [...core.up, ...events.up], down: [...events.down, ...core.down] },
+        };
+      }),
+    };
+  },
+  checklist(kit) {
+    return {
+      shared: ['schema.', 'code.', 'api.'],
+      own: ownChecks(kit),
+    };
+  },
+  nextSteps(plan) {
+    const pm = plan.project.commands;
+    return [
+      'cp .env.example .env   # then point DATABASE_URL, REDIS_URL and NATS_URL at your servers (one database per service)',
+      `SERVICE=<name> ${pm.run} migrate   # once per service, each with its own DATABASE_URL`,
+      `${pm.run} dev:gateway   # and per service: SERVICE=<name> ${pm.run} dev, ${pm.run} relay, ${pm.run} consumer`,
+    ];
+  },
+};
+
+export default blueprint;

@@ -1,0 +1,28 @@
+/** The event consumer process of one service (its read models): `SERVICE=<name> npm run consumer`. */
+import { loadConfigOrExit } from '../config.js';
+import { createPool } from '../db/pool.js';
+import { startConsumers } from './consumer.js';
+import { connectEvents } from './nats.js';
+
+const config = loadConfigOrExit();
+const db = createPool(config, `${config.SERVICE}-consumer`);
+const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-consumer`);
+const write = (level: string) => (obj: object, msg: string) => console.error(JSON.stringify({ level, msg, ...obj }));
+const consumers = await startConsumers({
+  service: config.SERVICE,
+  db,
+  events,
+  maxDeliver: config.EVENTS_MAX_DELIVER,
+  ackWaitMs: config.EVENTS_ACK_WAIT_MS,
+  backoffMs: config.EVENTS_RETRY_BACKOFF_MS,
+  log: { error: write('error'), warn: write('warn') },
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void consumers
+      .stop()
+      .then(() => events.close())
+      .then(() => db.end())
+      .then(() => process.exit(0));
+  });
+}
