@@ -497,3 +497,67 @@ export async function serversFromEnvOrThrowaway(): Promise<Servers> {
   }
   return { ...(await startThrowawayServers()), source: 'throwaway' };
 }
+
+// ---------------------------------------------------------------------------
+// NATS with JetStream (the microservices blueprint's broker)
+
+export const NATS_INSTALL_HINT = 'Install it with `apt-get install -y nats-server` (Debian/Ubuntu), or set NATS_URL to a NATS server started with -js.';
+
+export interface RunningNats {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function findNatsServer(): string | undefined {
+  return onPath('nats-server') ?? ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find(isExecutable);
+}
+
+/**
+ * A throwaway `nats-server -js` on a free loopback port (never 4222, which a system service may hold),
+ * its JetStream store in a fresh temp dir removed on stop.
+ */
+export async function startNats(): Promise<RunningNats> {
+  const bin = findNatsServer();
+  if (!bin) throw new ServersUnavailableError(`Cannot start a throwaway NATS server: nats-server not found. ${NATS_INSTALL_HINT}`);
+  const storeDir = mkdtempSync(join(tmpdir(), 'cba-nats-'));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const proc = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let exited: string | undefined;
+    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    proc.once('error', (e) => (exited = e.message));
+    proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+    const removeExitHook = onExit(() => {
+      proc.kill('SIGKILL');
+      rmSync(storeDir, { recursive: true, force: true });
+    });
+    const stop = async () => {
+      removeExitHook();
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.ref();
+        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await gone;
+        clearTimeout(timer);
+      }
+      rmSync(storeDir, { recursive: true, force: true });
+    };
+    try {
+      await waitFor(`nats-server on port ${port}`, async () => /Server is ready/.test(output) && (await canConnect(port)), 30_000, () => (exited ? `${exited}\n${output.trim()}` : undefined));
+    } catch (err) {
+      await stop();
+      if (attempt >= 3) throw err;
+      mkdirSync(storeDir, { recursive: true });
+      continue;
+    }
+    proc.unref();
+    (proc.stdout as { unref?: () => void } | null)?.unref?.();
+    (proc.stderr as { unref?: () => void } | null)?.unref?.();
+    return { url: `nats://127.0.0.1:${port}`, port, stop };
+  }
+}
