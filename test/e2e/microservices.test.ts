@@ -1,0 +1,66 @@
+/**
+ * The microservices blueprint end to end, as a user runs it: the real CLI (no terminal, CI=true)
+ * generates `shop` from the built-in example and a second spec (explicit services, references inside
+ * and across services, reserved-word entity names), installs it; the project type-checks, lints, is
+ * formatted, builds, passes its own tests against real PostgreSQL, Redis and NATS JetStream (its
+ * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
+ * isolation), and `verify` reports no failure.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireServers } from '../support/servers.js';
+
+const BIN = path.resolve('bin/create-backend-arch.js');
+const SIX_MINUTES = 360_000;
+
+function requireNats(): string {
+  const url = process.env.NATS_URL;
+  if (!url) throw new Error('NATS_URL must be set (test/support/with-servers.js starts a throwaway nats-server when it is installed: apt-get install nats-server).');
+  return url;
+}
+
+const cases = [
+  { name: 'shop', args: ['--yes', '--blueprint', 'microservices', '--no-verify'], tests: 11 },
+  { name: 'rentals', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/rentals.yaml')], tests: 13 },
+];
+
+describe.each(cases)('generated microservices: $name', ({ name, args, tests }) => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const { databaseUrl, redisUrl } = requireServers();
+    env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NATS_URL: requireNats(), JWT_SECRET: 'e2e-secret-that-is-at-least-32-characters-long', NODE_ENV: 'test' };
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-micro-'));
+    dir = path.join(cwd, name);
+    const result = await execa('node', [BIN, name, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain('npm run dev:gateway');
+  }, SIX_MINUTES);
+
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, reject: false, all: true });
+
+  it('type-checks, lints, is formatted and builds', async () => {
+    for (const script of ['typecheck', 'lint', 'format:check', 'build']) {
+      const result = await run(script);
+      expect(result.exitCode, `${script}:\n${result.all}`).toBe(0);
+    }
+  }, SIX_MINUTES);
+
+  it('passes its own tests against real PostgreSQL, Redis and NATS JetStream', async () => {
+    const result = await run('test');
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(new RegExp(`services\\.test\\.ts \\(${tests} tests\\)`));
+    expect(result.all).not.toMatch(/skipped|todo/);
+  }, SIX_MINUTES);
+
+  it('verify: no check fails', async () => {
+    const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report'], { reject: false, env: { CI: 'true', ...env } });
+    const report = JSON.parse(result.stdout) as { totals: { fail: number; pass: number }; results: { id: string; status: string; summary: string }[] };
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
+    expect(report.results.filter((r) => r.id.startsWith('microservices.') && r.status === 'pass').length).toBeGreaterThan(0);
+  }, SIX_MINUTES);
+});
