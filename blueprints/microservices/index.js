@@ -8,7 +8,8 @@
  */
 import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
 import { eventTables } from './planner/events.js';
-import { MICRO_ENV, MICRO_DEPENDENCIES } from './planner/settings.js';
+import { MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
+import { kubernetesPlan } from './planner/kubernetes.js';
 import { ownChecks } from './checks.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
@@ -86,10 +87,11 @@ const blueprint = {
       ...base,
       packages: {
         dependencies: kit.sortedByKey({ ...base.packages.dependencies, ...MICRO_DEPENDENCIES }),
-        devDependencies: base.packages.devDependencies,
+        devDependencies: kit.sortedByKey({ ...base.packages.devDependencies, ...MICRO_DEV_DEPENDENCIES }),
       },
       env,
       services,
+      kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
       identityService: identity.name,
       events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
       gatewayRoutes: [

@@ -10,6 +10,12 @@ export const MICRO_DEPENDENCIES = {
   '@nats-io/transport-node': '3.4.0',
 };
 
+/** The generated tests validate the Kubernetes manifests with these (kubernetes-models 4.x runs on Node 20). */
+export const MICRO_DEV_DEPENDENCIES = {
+  'kubernetes-models': '4.5.1',
+  yaml: '2.8.1',
+};
+
 /** @type {EnvVarPlan[]} */
 export const MICRO_ENV = [
   { name: 'NATS_URL', description: 'NATS server with JetStream (events between services)', kind: 'url', required: false, default: 'nats://127.0.0.1:4222', example: 'nats://127.0.0.1:4222', secret: false, zod: 'url()' },

@@ -2,6 +2,7 @@
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startConsumers } from './consumer.js';
+import { startHealthServer } from './health-server.js';
 import { connectEvents } from './nats.js';
 
 const config = loadConfigOrExit();
@@ -17,10 +18,12 @@ const consumers = await startConsumers({
   backoffMs: config.EVENTS_RETRY_BACKOFF_MS,
   log: { error: write('error'), warn: write('warn') },
 });
+const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed());
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void consumers
       .stop()
+      .then(() => health.close())
       .then(() => events.close())
       .then(() => db.end())
       .then(() => process.exit(0));

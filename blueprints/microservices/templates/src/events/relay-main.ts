@@ -1,6 +1,7 @@
 /** The outbox relay process of one service: `SERVICE=<name> npm run relay`. */
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { startHealthServer } from './health-server.js';
 import { connectEvents } from './nats.js';
 import { startRelay } from './relay.js';
 
@@ -9,10 +10,12 @@ const db = createPool(config, `${config.SERVICE}-relay`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-relay`);
 const log = { error: (obj: object, msg: string) => console.error(JSON.stringify({ level: 'error', msg, ...obj })) };
 const relay = startRelay({ db, js: events.js, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, log });
+const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed());
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void relay
       .stop()
+      .then(() => health.close())
       .then(() => events.close())
       .then(() => db.end())
       .then(() => process.exit(0));

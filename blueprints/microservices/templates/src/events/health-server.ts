@@ -1,0 +1,15 @@
+/**
+ * Liveness and readiness of a process without an HTTP API (the relay, the consumer), for the
+ * orchestrator's probes: /health/live answers while the process runs, /health/ready while `ready()`.
+ */
+import http from 'node:http';
+
+export function startHealthServer(host: string, port: number, ready: () => boolean): { close(): Promise<void> } {
+  const server = http.createServer((req, res) => {
+    const ok = req.url === '/health/live' || (req.url === '/health/ready' && ready());
+    const known = req.url === '/health/live' || req.url === '/health/ready';
+    res.writeHead(ok ? 200 : known ? 503 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+  });
+  server.listen(port, host);
+  return { close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
