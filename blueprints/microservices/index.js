@@ -8,7 +8,7 @@
  */
 import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
 import { eventTables } from './planner/events.js';
-import { MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
+import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { ownChecks } from './checks.js';
 
@@ -90,6 +90,8 @@ const blueprint = {
         devDependencies: kit.sortedByKey({ ...base.packages.devDependencies, ...MICRO_DEV_DEPENDENCIES }),
       },
       env,
+      metrics: [...base.metrics, ...EVENT_METRICS],
+      alerts: [...base.alerts, ...EVENT_ALERTS],
       services,
       kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
       identityService: identity.name,
@@ -118,7 +120,7 @@ const blueprint = {
       // validates and authorizes), so the route-schema, auth-on-mutations and single-error-handler
       // checks, written for one API process, are not selected; nor is the health check that expects every
       // process's readiness to query PostgreSQL (the gateway has no database: its readiness pings Redis).
-      shared: ['schema.', 'code.', 'api.rate-limit', 'api.list-pagination', 'security.', 'observability.structured-logs', 'delivery.dockerfile-non-root', 'delivery.env-example'],
+      shared: ['schema.', 'code.', 'api.rate-limit', 'api.list-pagination', 'security.', 'observability.structured-logs', 'observability.alert-metrics', 'observability.alert-thresholds', 'delivery.dockerfile-non-root', 'delivery.env-example'],
       own: ownChecks(kit),
     };
   },

@@ -324,8 +324,8 @@ export interface MetricPlan {
   type: 'counter' | 'gauge' | 'histogram';
   help: string;
   labels: string[];
-  /** Which process exports it. */
-  process: 'api' | 'worker';
+  /** Which process exports it (relay and consumer: the event processes of a split deployment). */
+  process: 'api' | 'worker' | 'relay' | 'consumer';
   buckets?: number[];
 }
 

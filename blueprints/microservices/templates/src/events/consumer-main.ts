@@ -3,12 +3,14 @@ import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startConsumers } from './consumer.js';
 import { startHealthServer } from './health-server.js';
+import { createConsumerMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 
 const config = loadConfigOrExit();
 const db = createPool(config, `${config.SERVICE}-consumer`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-consumer`);
 const write = (level: string) => (obj: object, msg: string) => console.error(JSON.stringify({ level, msg, ...obj }));
+const m = createConsumerMetrics();
 const consumers = await startConsumers({
   service: config.SERVICE,
   db,
@@ -17,8 +19,13 @@ const consumers = await startConsumers({
   ackWaitMs: config.EVENTS_ACK_WAIT_MS,
   backoffMs: config.EVENTS_RETRY_BACKOFF_MS,
   log: { error: write('error'), warn: write('warn') },
+  metrics: {
+    applied: (consumer) => m.events_applied_total.inc({ consumer }),
+    redelivered: (consumer) => m.events_redelivered_total.inc({ consumer }),
+    deadLettered: (consumer) => m.events_dead_lettered_total.inc({ consumer }),
+  },
 });
-const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed());
+const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void consumers

@@ -1,11 +1,21 @@
 /**
  * Liveness and readiness of a process without an HTTP API (the relay, the consumer), for the
- * orchestrator's probes: /health/live answers while the process runs, /health/ready while `ready()`.
+ * orchestrator's probes: /health/live answers while the process runs, /health/ready while `ready()`;
+ * and its Prometheus metrics on /metrics.
  */
 import http from 'node:http';
 
-export function startHealthServer(host: string, port: number, ready: () => boolean): { close(): Promise<void> } {
+export function startHealthServer(
+  host: string,
+  port: number,
+  ready: () => boolean,
+  metrics?: { contentType: string; metrics(): Promise<string> },
+): { close(): Promise<void> } {
   const server = http.createServer((req, res) => {
+    if (req.url === '/metrics' && metrics) {
+      void metrics.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text));
+      return;
+    }
     const ok = req.url === '/health/live' || (req.url === '/health/ready' && ready());
     const known = req.url === '/health/live' || req.url === '/health/ready';
     res.writeHead(ok ? 200 : known ? 503 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));

@@ -2,6 +2,7 @@
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startHealthServer } from './health-server.js';
+import { createRelayMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 import { startRelay } from './relay.js';
 
@@ -9,8 +10,20 @@ const config = loadConfigOrExit();
 const db = createPool(config, `${config.SERVICE}-relay`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-relay`);
 const log = { error: (obj: object, msg: string) => console.error(JSON.stringify({ level: 'error', msg, ...obj })) };
-const relay = startRelay({ db, js: events.js, batchSize: config.RELAY_BATCH_SIZE, intervalMs: config.RELAY_INTERVAL_MS, log });
-const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed());
+const m = createRelayMetrics();
+const relay = startRelay({
+  db,
+  js: events.js,
+  batchSize: config.RELAY_BATCH_SIZE,
+  intervalMs: config.RELAY_INTERVAL_MS,
+  log,
+  metrics: {
+    published: (n) => m.relay_published_total.inc(n),
+    failed: () => m.relay_publish_failures_total.inc(),
+    lagSeconds: (s) => m.outbox_lag_seconds.set(s),
+  },
+});
+const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void relay
