@@ -51,7 +51,8 @@ export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest
       if (dir !== own && exclude.some((p) => underPath(t.source, p))) continue;
       const mount = dir === own ? undefined : mounts.find((m) => underPath(t.source, m.from));
       const source = mount ? mount.to + t.source.slice(mount.from.length) : t.source;
-      bySource.set(source, { ...t, source });
+      // Keyed by the output path: a child's `x.ts.ejs` replaces a parent's verbatim `x.ts` and vice versa.
+      bySource.set(source.replace(/\.ejs$/, ''), { ...t, source });
     }
   }
   const templates = [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));

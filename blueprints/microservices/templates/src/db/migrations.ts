@@ -17,7 +17,11 @@ interface MigrationLogger {
 }
 
 /** Applies every pending migration of `service`; returns the names applied. */
-export async function migrateUp(databaseUrl: string, service: string, log: MigrationLogger = console): Promise<string[]> {
+export async function migrateUp(
+  databaseUrl: string,
+  service: string,
+  log: MigrationLogger = console,
+): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: migrationsDir(service),

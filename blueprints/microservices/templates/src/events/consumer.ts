@@ -22,14 +22,20 @@ export interface ConsumerOptions {
   ackWaitMs: number;
   backoffMs: number;
   log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
-  metrics?: { redelivered(consumer: string): void; deadLettered(consumer: string): void; applied(consumer: string): void };
+  metrics?: {
+    redelivered(consumer: string): void;
+    deadLettered(consumer: string): void;
+    applied(consumer: string): void;
+  };
 }
 
 /** Applies one delivered event exactly once; returns false when the inbox says it was applied before. */
 export async function handleEvent(db: pg.Pool, model: ReadModelSpec, subject: string, body: string): Promise<boolean> {
   const event = parseEvent(body, model);
   return withTransaction(db, async (tx) => {
-    const first = await tx.query(sql`INSERT INTO inbox (event_id, subject) VALUES (${event.id}, ${subject}) ON CONFLICT (event_id) DO NOTHING`);
+    const first = await tx.query(
+      sql`INSERT INTO inbox (event_id, subject) VALUES (${event.id}, ${subject}) ON CONFLICT (event_id) DO NOTHING`,
+    );
     if (first.rowCount === 0) return false;
     await applyEvent(tx, model, event);
     return true;
@@ -68,7 +74,10 @@ async function onMessage(options: ConsumerOptions, model: ReadModelSpec, msg: Js
       }
       return;
     }
-    options.log.warn({ err, subject: msg.subject, deliveries: msg.info.deliveryCount }, 'event failed; redelivering with backoff');
+    options.log.warn(
+      { err, subject: msg.subject, deliveries: msg.info.deliveryCount },
+      'event failed; redelivering with backoff',
+    );
     msg.nak(options.backoffMs * 2 ** (msg.info.deliveryCount - 1));
   }
 }

@@ -18,7 +18,9 @@ export function startHealthServer(
     }
     const ok = req.url === '/health/live' || (req.url === '/health/ready' && ready());
     const known = req.url === '/health/live' || req.url === '/health/ready';
-    res.writeHead(ok ? 200 : known ? 503 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+    res
+      .writeHead(ok ? 200 : known ? 503 : 404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
   });
   server.listen(port, host);
   return { close: () => new Promise((resolve) => server.close(() => resolve())) };

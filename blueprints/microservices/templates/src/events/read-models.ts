@@ -31,7 +31,8 @@ export function parseEvent(body: string, model: ReadModelSpec): DomainEvent {
   if (!e || typeof e.id !== 'string' || !UUID.test(e.id)) throw new Error('event has no uuid id');
   if (e.entity !== model.entity) throw new Error(`event is about ${String(e.entity)}, not ${model.entity}`);
   if (typeof e.entityId !== 'string' || !UUID.test(e.entityId)) throw new Error('event has no uuid entityId');
-  if (!['created', 'updated', 'deleted'].some((t) => e.type === `${model.entity}.${t}`)) throw new Error(`unknown event type ${String(e.type)}`);
+  if (!['created', 'updated', 'deleted'].some((t) => e.type === `${model.entity}.${t}`))
+    throw new Error(`unknown event type ${String(e.type)}`);
   const data = e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data) ? e.data : null;
   return { id: e.id, type: e.type!, entity: e.entity, entityId: e.entityId, data };
 }
@@ -63,9 +64,20 @@ export function requireKnownReferences(checks: { column: string; readModel: stri
     for (const check of checks) {
       const id = body[check.column];
       if (typeof id !== 'string') continue;
-      const { rowCount } = await request.server.db.query(sql`SELECT 1 FROM ${table(check)} WHERE id = ${id} AND NOT deleted`);
-      if (rowCount === 0) missing.push({ path: `/${check.column}`, message: `no ${check.entity} with id ${id} is known to this service` });
+      const { rowCount } = await request.server.db.query(
+        sql`SELECT 1 FROM ${table(check)} WHERE id = ${id} AND NOT deleted`,
+      );
+      if (rowCount === 0)
+        missing.push({
+          path: `/${check.column}`,
+          message: `no ${check.entity} with id ${id} is known to this service`,
+        });
     }
-    if (missing.length > 0) throw new HttpError(422, `The request names a ${missing.map((m) => m.path.slice(1)).join(', ')} that does not exist`, missing);
+    if (missing.length > 0)
+      throw new HttpError(
+        422,
+        `The request names a ${missing.map((m) => m.path.slice(1)).join(', ')} that does not exist`,
+        missing,
+      );
   };
 }

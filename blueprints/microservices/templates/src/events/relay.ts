@@ -37,12 +37,17 @@ export async function relayBatch(options: RelayOptions): Promise<number> {
     const sent: string[] = [];
     try {
       for (const row of rows) {
-        await options.js.publish(row.subject, JSON.stringify({ id: row.id, ...(row.payload as object) }), { msgID: row.id });
+        await options.js.publish(row.subject, JSON.stringify({ id: row.id, ...(row.payload as object) }), {
+          msgID: row.id,
+        });
         sent.push(row.id);
       }
     } catch (err) {
       const failed = rows[sent.length];
-      if (failed) await client.query(sql`UPDATE outbox SET attempts = attempts + 1, last_error = ${(err as Error).message} WHERE id = ${failed.id}`);
+      if (failed)
+        await client.query(
+          sql`UPDATE outbox SET attempts = attempts + 1, last_error = ${(err as Error).message} WHERE id = ${failed.id}`,
+        );
       await markSent(client, sent);
       await client.query('COMMIT');
       options.metrics?.failed();

@@ -23,7 +23,14 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-const NETWORK_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const NETWORK_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 export class Upstream {
   private readonly breaker: CircuitBreaker;
@@ -36,13 +43,25 @@ export class Upstream {
     this.breaker = new CircuitBreaker({ name: service, failureThreshold: 5, cooldownMs: 5000 });
   }
 
-  async call(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined): Promise<UpstreamResponse> {
+  async call(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+  ): Promise<UpstreamResponse> {
     try {
       return await this.breaker.run(async () => {
-        const res = await fetch(new URL(path, this.baseUrl), { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual' });
+        const res = await fetch(new URL(path, this.baseUrl), {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+          redirect: 'manual',
+        });
         const out = { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
         // A 5xx counts against the circuit; it is still passed on as the service's own answer.
-        if (out.status >= 500) throw Object.assign(new Error(`${this.service} answered ${out.status}`), { response: out });
+        if (out.status >= 500)
+          throw Object.assign(new Error(`${this.service} answered ${out.status}`), { response: out });
         return out;
       });
     } catch (err) {
@@ -53,10 +72,21 @@ export class Upstream {
   }
 
   private classify(err: unknown): UpstreamError {
-    if (err instanceof CircuitOpenError) return new UpstreamError(503, this.service, `The ${this.service} service is unavailable (circuit open); retry later`);
+    if (err instanceof CircuitOpenError)
+      return new UpstreamError(
+        503,
+        this.service,
+        `The ${this.service} service is unavailable (circuit open); retry later`,
+      );
     const e = err as { name?: string; cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return new UpstreamError(504, this.service, `The ${this.service} service did not answer within ${this.timeoutMs} ms`);
-    if (e.cause?.code && NETWORK_DOWN.has(e.cause.code)) return new UpstreamError(503, this.service, `The ${this.service} service is unavailable; retry later`);
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      return new UpstreamError(
+        504,
+        this.service,
+        `The ${this.service} service did not answer within ${this.timeoutMs} ms`,
+      );
+    if (e.cause?.code && NETWORK_DOWN.has(e.cause.code))
+      return new UpstreamError(503, this.service, `The ${this.service} service is unavailable; retry later`);
     return new UpstreamError(502, this.service, `The ${this.service} service gave an invalid response`);
   }
 }

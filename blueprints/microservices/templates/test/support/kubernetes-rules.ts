@@ -40,16 +40,20 @@ export function strictProblems(objects: K8sObject[]): string[] {
   for (const d of deployments) {
     const spec = d.spec as { selector?: { matchLabels?: Record<string, string> }; template?: PodTemplate };
     const template = spec.template;
-    if (!matches(spec.selector?.matchLabels, template?.metadata?.labels)) problems.push(`${id(d)}: selector does not match the pod template's labels`);
-    if (template?.spec?.securityContext?.runAsNonRoot !== true) problems.push(`${id(d)}: pods may run as root (securityContext.runAsNonRoot is not true)`);
+    if (!matches(spec.selector?.matchLabels, template?.metadata?.labels))
+      problems.push(`${id(d)}: selector does not match the pod template's labels`);
+    if (template?.spec?.securityContext?.runAsNonRoot !== true)
+      problems.push(`${id(d)}: pods may run as root (securityContext.runAsNonRoot is not true)`);
     for (const c of template?.spec?.containers ?? []) {
       const where = `${id(d)} container ${c.name}`;
       if (!c.readinessProbe) problems.push(`${where}: no readinessProbe`);
       if (!c.livenessProbe) problems.push(`${where}: no livenessProbe`);
       for (const part of ['requests', 'limits'] as const)
         for (const r of ['cpu', 'memory']) if (!c.resources?.[part]?.[r]) problems.push(`${where}: no ${part}.${r}`);
-      if (!c.image || !/:[\w.-]+$/.test(c.image) || c.image.endsWith(':latest')) problems.push(`${where}: image ${c.image ?? '(none)'} is not pinned to a tag other than latest`);
-      if (c.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (!c.image || !/:[\w.-]+$/.test(c.image) || c.image.endsWith(':latest'))
+        problems.push(`${where}: image ${c.image ?? '(none)'} is not pinned to a tag other than latest`);
+      if (c.securityContext?.allowPrivilegeEscalation !== false)
+        problems.push(`${where}: allowPrivilegeEscalation is not false`);
       for (const e of c.env ?? []) {
         const s = e.valueFrom?.secretKeyRef?.name;
         const m = e.valueFrom?.configMapKeyRef?.name;
@@ -57,8 +61,10 @@ export function strictProblems(objects: K8sObject[]): string[] {
         if (m && !configMaps.has(m)) problems.push(`${where}: references ConfigMap ${m}, which is not declared`);
       }
       for (const e of c.envFrom ?? []) {
-        if (e.configMapRef && !configMaps.has(e.configMapRef.name)) problems.push(`${where}: references ConfigMap ${e.configMapRef.name}, which is not declared`);
-        if (e.secretRef && !secrets.has(e.secretRef.name)) problems.push(`${where}: references Secret ${e.secretRef.name}, which is not declared`);
+        if (e.configMapRef && !configMaps.has(e.configMapRef.name))
+          problems.push(`${where}: references ConfigMap ${e.configMapRef.name}, which is not declared`);
+        if (e.secretRef && !secrets.has(e.secretRef.name))
+          problems.push(`${where}: references Secret ${e.secretRef.name}, which is not declared`);
       }
     }
   }
@@ -72,7 +78,8 @@ export function strictProblems(objects: K8sObject[]): string[] {
   }
   for (const o of objects.filter((x) => x.kind === 'HorizontalPodAutoscaler')) {
     const target = (o.spec as { scaleTargetRef?: { kind: string; name: string } }).scaleTargetRef;
-    if (target?.kind !== 'Deployment' || !deployments.some((d) => d.metadata.name === target.name)) problems.push(`${id(o)}: scales no declared Deployment`);
+    if (target?.kind !== 'Deployment' || !deployments.some((d) => d.metadata.name === target.name))
+      problems.push(`${id(o)}: scales no declared Deployment`);
   }
   return problems;
 }
@@ -82,7 +89,11 @@ export function openToTheWorld(objects: K8sObject[]): string[] {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const denyAll = policies.some((p) => {
     const spec = p.spec as { podSelector?: { matchLabels?: object }; policyTypes?: string[]; ingress?: unknown[] };
-    return Object.keys(spec.podSelector?.matchLabels ?? {}).length === 0 && spec.policyTypes?.includes('Ingress') && (spec.ingress ?? []).length === 0;
+    return (
+      Object.keys(spec.podSelector?.matchLabels ?? {}).length === 0 &&
+      spec.policyTypes?.includes('Ingress') &&
+      (spec.ingress ?? []).length === 0
+    );
   });
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   if (!denyAll) return deployments.map((d) => d.metadata.name);
@@ -90,8 +101,13 @@ export function openToTheWorld(objects: K8sObject[]): string[] {
     .filter((d) => {
       const labels = (d.spec?.template as PodTemplate | undefined)?.metadata?.labels;
       return policies.some((p) => {
-        const spec = p.spec as { podSelector?: { matchLabels?: Record<string, string> }; ingress?: { from?: unknown[] }[] };
-        const selects = Object.keys(spec.podSelector?.matchLabels ?? {}).length === 0 || matches(spec.podSelector?.matchLabels, labels);
+        const spec = p.spec as {
+          podSelector?: { matchLabels?: Record<string, string> };
+          ingress?: { from?: unknown[] }[];
+        };
+        const selects =
+          Object.keys(spec.podSelector?.matchLabels ?? {}).length === 0 ||
+          matches(spec.podSelector?.matchLabels, labels);
         return selects && (spec.ingress ?? []).some((rule) => !rule.from || rule.from.length === 0);
       });
     })

@@ -12,14 +12,18 @@ type Model = new (data: K8sObject) => { validate(): void };
 
 /** The kubernetes-models class of each kind the manifests use. */
 const MODELS: Record<string, () => Promise<Model>> = {
-  'apps/v1/Deployment': async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment as unknown as Model,
+  'apps/v1/Deployment': async () =>
+    (await import('kubernetes-models/apps/v1/Deployment')).Deployment as unknown as Model,
   'v1/Service': async () => (await import('kubernetes-models/v1/Service')).Service as unknown as Model,
   'v1/ConfigMap': async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap as unknown as Model,
   'v1/Secret': async () => (await import('kubernetes-models/v1/Secret')).Secret as unknown as Model,
-  'policy/v1/PodDisruptionBudget': async () => (await import('kubernetes-models/policy/v1/PodDisruptionBudget')).PodDisruptionBudget as unknown as Model,
+  'policy/v1/PodDisruptionBudget': async () =>
+    (await import('kubernetes-models/policy/v1/PodDisruptionBudget')).PodDisruptionBudget as unknown as Model,
   'autoscaling/v2/HorizontalPodAutoscaler': async () =>
-    (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler')).HorizontalPodAutoscaler as unknown as Model,
-  'networking.k8s.io/v1/NetworkPolicy': async () => (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy')).NetworkPolicy as unknown as Model,
+    (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'))
+      .HorizontalPodAutoscaler as unknown as Model,
+  'networking.k8s.io/v1/NetworkPolicy': async () =>
+    (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy')).NetworkPolicy as unknown as Model,
 };
 
 async function manifests(): Promise<{ file: string; object: K8sObject }[]> {
@@ -56,7 +60,10 @@ describe('Kubernetes manifests', () => {
   });
 
   it('kustomization.yaml lists every manifest file', async () => {
-    const listed = (await readFile('k8s/kustomization.yaml', 'utf8')).match(/^ {2}- (\S+\.yaml)$/gm)?.map((l) => l.trim().slice(2)) ?? [];
+    const listed =
+      (await readFile('k8s/kustomization.yaml', 'utf8'))
+        .match(/^ {2}- (\S+\.yaml)$/gm)
+        ?.map((l) => l.trim().slice(2)) ?? [];
     const files = (await readdir('k8s')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
     expect(listed.sort()).toEqual(files.sort());
   });
@@ -67,12 +74,23 @@ describe('Kubernetes manifests', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'x' },
-        spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'x', image: 'x:latest' }] } } },
+        spec: {
+          selector: { matchLabels: { app: 'x' } },
+          template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'x', image: 'x:latest' }] } },
+        },
       },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { selector: { app: 'z' } } },
     ];
     const problems = strictProblems(broken).join('\n');
-    for (const what of ['selector does not match', 'no readinessProbe', 'no limits.memory', 'not pinned', 'runAsNonRoot', 'selects no Deployment']) expect(problems).toContain(what);
+    for (const what of [
+      'selector does not match',
+      'no readinessProbe',
+      'no limits.memory',
+      'not pinned',
+      'runAsNonRoot',
+      'selects no Deployment',
+    ])
+      expect(problems).toContain(what);
     expect(openToTheWorld(broken)).toEqual(['x']);
   });
 });
