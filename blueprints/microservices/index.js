@@ -43,6 +43,8 @@ const blueprint = {
         pascal: kit.words.pascalCase(group.name),
         constName: upper(group.name),
         database: group.name.replace(/-/g, '_'),
+        // Local (docker compose) credentials: the database and its role are named after the service.
+        composeDatabaseUrl: `postgres://${group.name.replace(/-/g, '_')}:${group.name.replace(/-/g, '_')}@postgres:5432/${group.name.replace(/-/g, '_')}`,
         urlEnv: `${upper(group.name)}_SERVICE_URL`,
         devPort: 3001 + i,
         entities: group.entities,
@@ -95,6 +97,16 @@ const blueprint = {
       services,
       kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
       identityService: identity.name,
+      // For the README's diagram: owner → consumer, one edge per read model.
+      eventFlows: services.flatMap((s) => s.readModels.map((rm) => ({ from: rm.service, to: s.name, entity: rm.entity }))),
+      // The CI workflow (the monolith's template): a NATS server for the tests, which migrate every service themselves.
+      ci: {
+        title: 'Typecheck, lint, test (every service, events through NATS), build',
+        env: ['NATS_URL'],
+        values: { NATS_URL: 'nats://localhost:4222' },
+        preSteps: [{ why: 'NATS with JetStream (the tests\' broker): service containers cannot take the -js argument.', run: 'docker run -d --name nats -p 4222:4222 nats:2.10-alpine -js' }],
+        migrate: false,
+      },
       events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
       gatewayRoutes: [
         { prefix: '/auth', service: identity.name },
