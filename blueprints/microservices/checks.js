@@ -6,9 +6,14 @@
  *   events-through-outbox nothing the API process loads talks to the broker: handlers only write the
  *                         outbox (in their transaction) and the relay publishes;
  *   one-hop               only the gateway calls services: no service → service HTTP call (a chain of
- *                         synchronous calls longer than one hop is seed 003's anti-pattern).
+ *                         synchronous calls longer than one hop is seed 003's anti-pattern);
+ *   manifests             the Kubernetes manifests hold the strict rules (selectors match labels, every
+ *                         Service and PDB selects pods, probes, requests and limits, pinned images,
+ *                         non-root, declared ConfigMaps and Secrets, only the gateway open to the world).
+ *                         The schema itself is validated by the project's own tests (kubernetes-models).
  */
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Check} Check */
 /** @typedef {import('../../generators/blueprints/contract.js').CheckKit} CheckKit */
@@ -149,7 +154,99 @@ const oneHop = ({ verdict, seed }) => ({
   },
 });
 
+/** @typedef {{ kind?: string, metadata?: { name?: string }, spec?: any }} K8sObject */
+
+const matches = (/** @type {Record<string, string> | undefined} */ selector, /** @type {Record<string, string> | undefined} */ labels) =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * The strict rules over every object of k8s/ (file and line of each object kept for the evidence).
+ * @param {{ file: string, line: number, object: K8sObject }[]} docs
+ * @returns {Evidence[]}
+ */
+function manifestProblems(docs) {
+  /** @type {Evidence[]} */
+  const problems = [];
+  const at = (/** @type {{ file: string, line: number, object: K8sObject }} */ d, /** @type {string} */ text) => problems.push({ file: d.file, line: d.line, text: `${d.object.kind}/${d.object.metadata?.name}: ${text}` });
+  const of = (/** @type {string} */ kind) => docs.filter((d) => d.object.kind === kind);
+  const names = (/** @type {string} */ kind) => new Set(of(kind).map((d) => d.object.metadata?.name));
+  const configMaps = names('ConfigMap');
+  const secrets = names('Secret');
+  const pods = of('Deployment').map((d) => ({ name: d.object.metadata?.name, labels: d.object.spec?.template?.metadata?.labels }));
+  for (const d of of('Deployment')) {
+    const spec = d.object.spec ?? {};
+    if (!matches(spec.selector?.matchLabels, spec.template?.metadata?.labels)) at(d, "the selector does not match the pod template's labels");
+    if (spec.template?.spec?.securityContext?.runAsNonRoot !== true) at(d, 'pods may run as root (runAsNonRoot is not true)');
+    const containers = /** @type {any[]} */ (spec.template?.spec?.containers ?? []);
+    if (containers.length === 0) at(d, 'no containers');
+    for (const c of containers) {
+      if (!c.readinessProbe) at(d, `container ${c.name} has no readinessProbe`);
+      if (!c.livenessProbe) at(d, `container ${c.name} has no livenessProbe`);
+      for (const part of ['requests', 'limits']) for (const r of ['cpu', 'memory']) if (!c.resources?.[part]?.[r]) at(d, `container ${c.name} has no ${part}.${r}`);
+      if (typeof c.image !== 'string' || !/:[\w.-]+$/.test(c.image.split('/').pop() ?? '') || c.image.endsWith(':latest')) at(d, `container ${c.name} image ${c.image} is not pinned to a tag other than latest`);
+      if (c.securityContext?.allowPrivilegeEscalation !== false) at(d, `container ${c.name} allows privilege escalation`);
+      for (const e of c.env ?? []) {
+        const secret = e.valueFrom?.secretKeyRef?.name;
+        const map = e.valueFrom?.configMapKeyRef?.name;
+        if (secret && !secrets.has(secret)) at(d, `references Secret ${secret}, which no manifest declares`);
+        if (map && !configMaps.has(map)) at(d, `references ConfigMap ${map}, which no manifest declares`);
+      }
+      for (const e of c.envFrom ?? []) {
+        if (e.configMapRef && !configMaps.has(e.configMapRef.name)) at(d, `references ConfigMap ${e.configMapRef.name}, which no manifest declares`);
+        if (e.secretRef && !secrets.has(e.secretRef.name)) at(d, `references Secret ${e.secretRef.name}, which no manifest declares`);
+      }
+    }
+  }
+  for (const d of of('Service')) if (!pods.some((p) => matches(d.object.spec?.selector, p.labels))) at(d, "selects no Deployment's pods");
+  for (const d of of('PodDisruptionBudget')) if (!pods.some((p) => matches(d.object.spec?.selector?.matchLabels, p.labels))) at(d, "selects no Deployment's pods");
+  for (const d of of('HorizontalPodAutoscaler')) {
+    const t = d.object.spec?.scaleTargetRef;
+    if (t?.kind !== 'Deployment' || !pods.some((p) => p.name === t.name)) at(d, 'scales no declared Deployment');
+  }
+  // Ingress: denied by default, and only the gateway's pods open to any source.
+  const policies = of('NetworkPolicy');
+  const denyAll = policies.some((p) => Object.keys(p.object.spec?.podSelector?.matchLabels ?? {}).length === 0 && (p.object.spec?.policyTypes ?? []).includes('Ingress') && (p.object.spec?.ingress ?? []).length === 0);
+  if (!denyAll) problems.push({ text: 'no NetworkPolicy denies ingress by default (podSelector {}, policyTypes [Ingress], no rules)' });
+  for (const p of policies) {
+    const open = (p.object.spec?.ingress ?? []).some((/** @type {{ from?: unknown[] }} */ rule) => !rule.from || rule.from.length === 0);
+    if (!open) continue;
+    const selected = pods.filter((pod) => Object.keys(p.object.spec?.podSelector?.matchLabels ?? {}).length === 0 || matches(p.object.spec?.podSelector?.matchLabels, pod.labels));
+    for (const pod of selected) if (pod.name !== 'gateway') at(p, `opens ${pod.name} to any source; only the gateway may be reachable from outside`);
+  }
+  if (pods.length === 0) problems.push({ text: 'no Deployment in k8s/' });
+  return problems;
+}
+
+/** @param {CheckKit} kit @returns {Check} */
+const manifests = ({ verdict, seed }) => ({
+  id: 'microservices.manifests',
+  title: 'The Kubernetes manifests hold the strict rules: selectors, probes, limits, pinned images, non-root, declared refs, only the gateway open',
+  seed: seed('s004', 'DevOps: production-ready deployment configuration'),
+  kind: 'static',
+  async run({ project }) {
+    const files = project.files.filter((f) => /^k8s\/.*\.ya?ml$/.test(f) && !f.endsWith('kustomization.yaml'));
+    /** @type {{ file: string, line: number, object: K8sObject }[]} */
+    const docs = [];
+    /** @type {Evidence[]} */
+    const parseErrors = [];
+    for (const file of files) {
+      const text = (await project.read(file)) ?? '';
+      for (const doc of parseAllDocuments(text)) {
+        const line = lineOf(text, doc.range?.[0] ?? 0);
+        if (doc.errors.length > 0) parseErrors.push({ file, line, text: `not YAML: ${doc.errors[0]?.message.split('\n')[0]}` });
+        else if (doc.contents) docs.push({ file, line, object: /** @type {K8sObject} */ (doc.toJS()) });
+      }
+    }
+    const problems = [...parseErrors, ...manifestProblems(docs)];
+    return verdict(
+      problems,
+      { summary: `${docs.length} object(s) in ${files.length} file(s) under k8s/ hold the strict rules` },
+      { summary: `${problems.length} problem(s) in the Kubernetes manifests`, fix: 'Fix the manifest named (k8s/); `npm test` also validates it against the Kubernetes schema.' },
+    );
+  },
+});
+
 /** @param {CheckKit} kit @returns {Check[]} */
 export function ownChecks(kit) {
-  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit)];
+  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit), manifests(kit)];
 }

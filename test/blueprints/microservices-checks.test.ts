@@ -20,7 +20,7 @@ afterAll(async () => {
   await Promise.all([acme, rentals].filter(Boolean).map(removeProject));
 });
 
-const IDS = ['microservices.database-per-service', 'microservices.events-through-outbox', 'microservices.one-hop'];
+const IDS = ['microservices.database-per-service', 'microservices.events-through-outbox', 'microservices.one-hop', 'microservices.manifests'];
 
 describe('fresh projects pass', () => {
   for (const id of IDS) {
@@ -98,6 +98,24 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
     (d) => breakFile(d, 'src/modules/order/service.ts', "const ENTITY = 'order';", "const ENTITY = 'order';\nexport const catalog = (c: { CATALOG_SERVICE_URL: string }) => c.CATALOG_SERVICE_URL;"),
     /src\/modules\/order\/service\.ts:\d+ reads CATALOG_SERVICE_URL/,
   ],
+  ['microservices.manifests', 'acme', 'the gateway image on :latest', (d) => breakFile(d, 'k8s/gateway.yaml', 'image: acme:0.1.0', 'image: acme:latest'), /k8s\/gateway\.yaml:\d+ Deployment\/gateway: container gateway image acme:latest is not pinned/],
+  ['microservices.manifests', 'acme', 'a readiness probe removed', (d) => breakFile(d, 'k8s/team-api.yaml', 'readinessProbe:', 'startupProbe:'), /Deployment\/team-api: container team-api has no readinessProbe/],
+  [
+    'microservices.manifests',
+    'rentals',
+    "a Service whose selector matches no Deployment's pods",
+    (d) => breakFile(d, 'k8s/sales-api.yaml', /(kind: Service[\s\S]*?selector:\n {4}app\.kubernetes\.io\/name: )'sales-api'/, "$1'sales'"),
+    /k8s\/sales-api\.yaml:\d+ Service\/sales-api: selects no Deployment's pods/,
+  ],
+  ['microservices.manifests', 'rentals', 'a referenced Secret no longer declared', (d) => breakFile(d, 'k8s/config.yaml', 'name: sales-database', 'name: sales-db'), /Deployment\/sales-relay: references Secret sales-database, which no manifest declares/],
+  [
+    'microservices.manifests',
+    'acme',
+    "a service's API opened to any source",
+    (d) => breakFile(d, 'k8s/network-policy.yaml', /(name: team-api-ingress[\s\S]*?ingress:\n)    - from:\n        - podSelector:\n            matchLabels:\n              app\.kubernetes\.io\/name: gateway\n      ports:/, '$1    - ports:'),
+    /NetworkPolicy\/team-api-ingress: opens team-api to any source/,
+  ],
+  ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
 ];
 
 describe('projects broken on purpose fail, naming the place', () => {
