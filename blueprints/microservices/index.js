@@ -130,9 +130,26 @@ const blueprint = {
       // The services are the monolith's modules: its schema, code and API checks hold for them. The
       // gateway's one pass-through route has no body schema or role of its own by design (each service
       // validates and authorizes), so the route-schema, auth-on-mutations and single-error-handler
-      // checks, written for one API process, are not selected; nor is the health check that expects every
-      // process's readiness to query PostgreSQL (the gateway has no database: its readiness pings Redis).
-      shared: ['schema.', 'code.', 'api.rate-limit', 'api.list-pagination', 'security.', 'observability.structured-logs', 'observability.alert-metrics', 'observability.alert-thresholds', 'delivery.dockerfile-non-root', 'delivery.env-example'],
+      // checks, written for one API process, are not selected, nor the security-claims check that reads
+      // them; nor is the health check that expects every process's readiness to query PostgreSQL (the
+      // gateway has no database: its readiness pings Redis).
+      shared: [
+        'schema.',
+        'code.',
+        'api.rate-limit',
+        'api.list-pagination',
+        'security.',
+        'async.',
+        'observability.structured-logs',
+        'observability.alert-metrics',
+        'observability.alert-thresholds',
+        'delivery.',
+        'architecture.patterns-evaluated',
+        'architecture.schema-matches',
+        'architecture.cost-projections',
+        'architecture.scaling-monitoring',
+        'architecture.migration-path',
+      ],
       own: ownChecks(kit),
     };
   },
