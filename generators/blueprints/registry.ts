@@ -237,7 +237,7 @@ export const BLUEPRINTS = [
     id: 'microservices',
     title: 'Microservices',
     summary: 'an API gateway + one service per bounded context, database per service, events with a transactional outbox',
-    available: false,
+    available: true,
   },
   {
     id: 'serverless',
