@@ -55,7 +55,7 @@ it('refuses entity names that are the event tables or read models of a split dep
   expect(issuesOf(`name: t\nentities:\n  outbox:\n    fields:\n      a: { type: integer }\n`)).toEqual([
     '3:entities.outbox: "outbox" is a table the generator creates itself; choose another entity name',
   ]);
-  expect(issuesOf(`name: t\nentities:\n  rm_film:\n    fields:\n      a: { type: integer }\n`)[0]).toMatch(/^3:entities\.rm_film: names starting with rm_ are the generator's read-model tables/);
+  expect(issuesOf(`name: t\nentities:\n  rm_film:\n    fields:\n      a: { type: integer }\n`)[0]).toMatch(/^3:entities\.rm_film: "rm_film": names starting with rm_ are the generator's read-model tables/);
 });
 
 describe('the plan of a split domain', () => {
