@@ -10,8 +10,14 @@
  *   manifests             the Kubernetes manifests hold the strict rules (selectors match labels, every
  *                         Service and PDB selects pods, probes, requests and limits, pinned images,
  *                         non-root, declared ConfigMaps and Secrets, only the gateway open to the world).
- *                         The schema itself is validated by the project's own tests (kubernetes-models).
+ *                         The schema itself is validated by the project's own tests (kubernetes-models);
+ *   consumer-idempotent   (dynamic) an event delivered, then delivered again under another message id,
+ *                         changes the consumer's read model once: the replay leaves the row as it was;
+ *   dead-letter           (dynamic) a poison event is given up after the maximum deliveries and recorded
+ *                         as a dead letter, instead of being redelivered forever.
+ *   Both run the project's own consumer process against real PostgreSQL and NATS JetStream.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -246,7 +252,154 @@ const manifests = ({ verdict, seed }) => ({
   },
 });
 
+/** @typedef {{ name: string, database: string, readModels: { entity: string, service: string, table: string, subject: string, durable: string }[] }} ConsumerService */
+
+const MAX_DELIVER = 2;
+/** @param {import('../../generators/blueprints/contract.js').Plan} plan @returns {{ stream?: string, deadLetterStream?: string }} */
+const eventsOf = (plan) => /** @type {{ events?: object }} */ (/** @type {unknown} */ (plan)).events ?? {};
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value, for at most `ms`. */
+async function until(/** @type {() => Promise<any>} */ probe, /** @type {number} */ ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined || Date.now() > deadline) return v;
+    await sleep(100);
+  }
+}
+
+/**
+ * The first service that keeps a read model, its database migrated, its consumer process running
+ * against a NATS server, and a JetStream client to publish with. Returns a reason when it cannot run.
+ * @param {import('../../generators/blueprints/contract.js').Runtime} rt
+ * @param {import('../../generators/blueprints/contract.js').Plan} plan
+ * @param {string} label
+ */
+async function consumerHarness(rt, plan, label) {
+  const service = /** @type {ConsumerService[]} */ (/** @type {unknown} */ (servicesOf(plan))).find((s) => s.readModels.length > 0);
+  if (!service) return { skip: "no service keeps a read model of another service's rows: there is no consumer" };
+  /** @type {string} */
+  let natsUrl;
+  try {
+    natsUrl = await rt.nats();
+  } catch (err) {
+    return { skip: `skipped: ${/** @type {Error} */ (err).message.split('\n')[0]}`, fix: 'Install nats-server (apt-get install nats-server) or set NATS_URL to a NATS server started with -js.' };
+  }
+  await rt.built();
+  const databaseUrl = await rt.database(`${label}_${service.database}`);
+  const migrated = await rt.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: databaseUrl, SERVICE: service.name } });
+  if (migrated.exitCode !== 0) return { failure: `the ${service.name} service's migrations failed:\n${rt.tail(migrated.output, 10)}` };
+  const consumer = await rt.start('consumer', {
+    env: { SERVICE: service.name, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, EVENTS_MAX_DELIVER: String(MAX_DELIVER), EVENTS_RETRY_BACKOFF_MS: '20', EVENTS_ACK_WAIT_MS: '2000' },
+  });
+  /** @type {{ connect(o: object): Promise<any> }} */
+  const transport = rt.require('@nats-io/transport-node');
+  /** @type {{ jetstream(nc: any): any, jetstreamManager(nc: any): Promise<any> }} */
+  const { jetstream, jetstreamManager } = rt.require('@nats-io/jetstream');
+  const nc = await transport.connect({ servers: natsUrl, timeout: 5000 });
+  const db = await rt.pgClient(databaseUrl);
+  const model = /** @type {ConsumerService['readModels'][number]} */ (service.readModels[0]);
+  return {
+    service,
+    model,
+    db,
+    js: jetstream(nc),
+    jsm: await jetstreamManager(nc),
+    /** @param {string} body */
+    publish: (body) => jetstream(nc).publish(model.subject.replace('*', 'created'), body, { msgID: randomUUID() }),
+    consumer,
+    async close() {
+      await nc.drain().catch(() => undefined);
+      await db.end().catch(() => undefined);
+      await consumer.stop();
+    },
+  };
+}
+
+/** @param {CheckKit} kit @returns {Check} */
+const consumerIdempotent = ({ pass, fail, skip, seed }) => ({
+  id: 'microservices.consumer-idempotent',
+  title: "Replaying a delivered event changes nothing: the consumer's effect happens once",
+  seed: seed('s003', 'Event-driven architecture: idempotent consumers (at-least-once delivery)'),
+  kind: 'dynamic',
+  async run({ project, runtime: rt }) {
+    if (!rt) return skip('dynamic checks are off (--static)');
+    const why = await rt.unavailable();
+    if (why) return skip(`skipped: ${why.reason}`, why.fix);
+    const h = await consumerHarness(rt, project.plan, 'idem');
+    if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
+    if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
+    try {
+      const entityId = randomUUID();
+      const body = JSON.stringify({ id: randomUUID(), type: `${h.model.entity}.created`, entity: h.model.entity, entityId, data: {} });
+      const row = async () => (await h.db.query(`SELECT * FROM ${h.model.table} WHERE id = $1`, [entityId])).rows;
+      await h.publish(body);
+      const first = await until(async () => ((await row()).length > 0 ? await row() : undefined), 15_000);
+      if (!first) return fail(`the ${h.model.table} read model never received the event`, [{ text: rt.tail(h.consumer.output(), 10) }], 'Check the consumer process (dist/events/consumer-main.js).');
+      // The same event again under another message id: the broker cannot drop it; the consumer must.
+      await h.publish(body);
+      await until(async () => {
+        const info = await h.jsm.consumers.info(eventsOf(project.plan).stream ?? 'EVENTS', h.model.durable).catch(() => undefined);
+        return info && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+      }, 15_000);
+      await sleep(300);
+      const second = await row();
+      const same = JSON.stringify(second) === JSON.stringify(first);
+      return same
+        ? pass(`an event replayed to the ${h.service.name} consumer left ${h.model.table} unchanged`, [{ text: `row after one delivery and after the replay: ${JSON.stringify(first[0]).slice(0, 160)}` }])
+        : fail(
+            `replaying an event changed the ${h.model.table} read model a second time`,
+            [{ text: `after the first delivery: ${JSON.stringify(first[0]).slice(0, 200)}` }, { text: `after the replay: ${JSON.stringify(second[0]).slice(0, 200)}` }],
+            'Record each event id (an inbox table) in the same transaction as its effect, and skip an event already recorded.',
+          );
+    } finally {
+      await h.close();
+    }
+  },
+});
+
+/** @param {CheckKit} kit @returns {Check} */
+const deadLetter = ({ pass, fail, skip, seed }) => ({
+  id: 'microservices.dead-letter',
+  title: 'A poison event is dead-lettered after the maximum deliveries',
+  seed: seed('s002', 'Async processing: failed messages end in a dead-letter state'),
+  kind: 'dynamic',
+  async run({ project, runtime: rt }) {
+    if (!rt) return skip('dynamic checks are off (--static)');
+    const why = await rt.unavailable();
+    if (why) return skip(`skipped: ${why.reason}`, why.fix);
+    const h = await consumerHarness(rt, project.plan, 'dlq');
+    if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
+    if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
+    try {
+      const marker = randomUUID();
+      await h.publish(JSON.stringify({ id: 'not-a-uuid', marker }));
+      const stream = eventsOf(project.plan).deadLetterStream ?? 'DEAD_LETTERS';
+      const jsm = h.jsm;
+      const found = await until(async () => {
+        const info = await jsm.streams.info(stream).catch(() => undefined);
+        if (!info || info.state.messages === 0) return undefined;
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
+          if (m && new TextDecoder().decode(m.data).includes(marker)) return m.subject;
+        }
+        return undefined;
+      }, 20_000);
+      return found
+        ? pass(`a poison event reached ${found} after ${MAX_DELIVER} deliveries (EVENTS_MAX_DELIVER=${MAX_DELIVER})`)
+        : fail(
+            `a poison event was not dead-lettered within 20 s (EVENTS_MAX_DELIVER=${MAX_DELIVER})`,
+            [{ text: rt.tail(h.consumer.output(), 10) }],
+            'After the last allowed delivery, publish the event to the dead-letter subject (and record it), then terminate it.',
+          );
+    } finally {
+      await h.close();
+    }
+  },
+});
+
 /** @param {CheckKit} kit @returns {Check[]} */
 export function ownChecks(kit) {
-  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit), manifests(kit)];
+  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit), manifests(kit), consumerIdempotent(kit), deadLetter(kit)];
 }

@@ -11,6 +11,7 @@ import { eventTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { ownChecks } from './checks.js';
+import { microservicesRuntime } from './runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
 
@@ -153,6 +154,7 @@ const blueprint = {
       own: ownChecks(kit),
     };
   },
+  runtime: microservicesRuntime,
   nextSteps(plan) {
     const pm = plan.project.commands;
     return [

@@ -6,7 +6,7 @@
  * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
  * isolation), and `verify` reports no failure.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -61,6 +61,35 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report'], { reject: false, env: { CI: 'true', ...env } });
     const report = JSON.parse(result.stdout) as { totals: { fail: number; pass: number }; results: { id: string; status: string; summary: string }[] };
     expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
-    expect(report.results.filter((r) => r.id.startsWith('microservices.') && r.status === 'pass').length).toBeGreaterThan(0);
+    const own = report.results.filter((r) => r.id.startsWith('microservices.'));
+    expect(own.map((r) => `${r.id}: ${r.status}`).sort()).toEqual(
+      ['consumer-idempotent', 'database-per-service', 'dead-letter', 'events-through-outbox', 'manifests', 'one-hop'].map((id) => `microservices.${id}: pass`),
+    );
+  }, SIX_MINUTES);
+
+  it.runIf(name === 'shop')('verify: the dynamic event checks fail on a consumer broken on purpose', async () => {
+    // A consumer that forgets its inbox (a replay applies twice) and never dead-letters (a poison event
+    // is retried until the broker gives up, silently).
+    const file = path.join(dir, 'src/events/consumer.ts');
+    const original = await readFile(file, 'utf8');
+    const broken = original
+      .replace('if (first.rowCount === 0) return false;', '')
+      .replace('if (msg.info.deliveryCount >= options.maxDeliver) {', 'if (msg.info.deliveryCount >= options.maxDeliver + 1000) {');
+    expect(broken).not.toBe(original);
+    await writeFile(file, broken);
+    try {
+      const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report', '--only', 'microservices.consumer-idempotent,microservices.dead-letter'], {
+        reject: false,
+        env: { CI: 'true', ...env },
+      });
+      const report = JSON.parse(result.stdout) as { results: { id: string; status: string; summary: string }[] };
+      expect(result.exitCode).toBe(1);
+      expect(report.results.map((r) => `${r.id}: ${r.status}: ${r.summary}`)).toEqual([
+        expect.stringMatching(/^microservices\.consumer-idempotent: fail: replaying an event changed the rm_\w+ read model a second time/),
+        expect.stringMatching(/^microservices\.dead-letter: fail: a poison event was not dead-lettered/),
+      ]);
+    } finally {
+      await writeFile(file, original);
+    }
   }, SIX_MINUTES);
 });

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Page, RuntimeAdapter } from '../../blueprints/contract.js';
 import type { ProjectContext } from '../context.js';
-import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, type Servers } from '../../servers/throwaway.js';
+import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, startNats, type Servers } from '../../servers/throwaway.js';
 import type { Role } from '../../domain/schema.js';
 import { RedisProxy } from './proxy.js';
 
@@ -95,6 +95,20 @@ export class Runtime {
       const s = await serversFromEnvOrThrowaway();
       this.cleanups.push(() => s.stop());
       return s;
+    });
+  }
+
+  /**
+   * A NATS server with JetStream for blueprints that use a broker: NATS_URL when set, else a throwaway
+   * nats-server on a free loopback port, stopped on dispose. Throws ServersUnavailableError (with the
+   * install hint) when neither is possible.
+   */
+  nats(): Promise<string> {
+    return this.once('nats', async () => {
+      if (process.env.NATS_URL) return process.env.NATS_URL;
+      const n = await startNats();
+      this.cleanups.push(() => n.stop());
+      return n.url;
     });
   }
 
