@@ -506,6 +506,8 @@ export const NATS_INSTALL_HINT = 'Install it with `apt-get install -y nats-serve
 export interface RunningNats {
   url: string;
   port: number;
+  /** The JetStream store (a fresh temp dir, removed by stop()). */
+  storeDir: string;
   stop(): Promise<void>;
 }
 
@@ -558,6 +560,6 @@ export async function startNats(): Promise<RunningNats> {
     proc.unref();
     (proc.stdout as { unref?: () => void } | null)?.unref?.();
     (proc.stderr as { unref?: () => void } | null)?.unref?.();
-    return { url: `nats://127.0.0.1:${port}`, port, stop };
+    return { url: `nats://127.0.0.1:${port}`, port, storeDir, stop };
   }
 }
