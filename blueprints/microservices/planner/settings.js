@@ -8,6 +8,8 @@
 export const MICRO_DEPENDENCIES = {
   '@nats-io/jetstream': '3.4.0',
   '@nats-io/transport-node': '3.4.0',
+  // The gateway's keep-alive pools to the services (6.x: Node 18.17+, so 20, 22 and 24).
+  undici: '6.29.1',
 };
 
 /** The generated tests validate the Kubernetes manifests with these (kubernetes-models 4.x runs on Node 20). */
