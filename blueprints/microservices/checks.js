@@ -317,42 +317,28 @@ async function consumerHarness(rt, plan, label) {
   };
 }
 
-/** @param {CheckKit} kit @returns {Check} */
-const consumerIdempotent = ({ pass, fail, skip, seed }) => ({
-  id: 'microservices.consumer-idempotent',
-  title: "Replaying a delivered event changes nothing: the consumer's effect happens once",
-  seed: seed('s003', 'Event-driven architecture: idempotent consumers (at-least-once delivery)'),
+/**
+ * A dynamic check over the project's consumer process: the shared preamble (servers, NATS, a migrated
+ * database of the first consumer service, its consumer running) and cleanup; `probe` judges.
+ * @param {CheckKit} kit
+ * @param {{ id: string, title: string, seed: import('../../generators/blueprints/contract.js').SeedRef, label: string }} meta
+ * @param {(h: Exclude<Awaited<ReturnType<typeof consumerHarness>>, { skip: string } | { failure: string }>, rt: import('../../generators/blueprints/contract.js').Runtime, plan: import('../../generators/blueprints/contract.js').Plan) => Promise<import('../../generators/blueprints/contract.js').CheckOutcome>} probe
+ * @returns {Check}
+ */
+const consumerCheck = ({ fail, skip }, meta, probe) => ({
+  id: meta.id,
+  title: meta.title,
+  seed: meta.seed,
   kind: 'dynamic',
   async run({ project, runtime: rt }) {
     if (!rt) return skip('dynamic checks are off (--static)');
     const why = await rt.unavailable();
     if (why) return skip(`skipped: ${why.reason}`, why.fix);
-    const h = await consumerHarness(rt, project.plan, 'idem');
+    const h = await consumerHarness(rt, project.plan, meta.label);
     if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
     if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
     try {
-      const entityId = randomUUID();
-      const body = JSON.stringify({ id: randomUUID(), type: `${h.model.entity}.created`, entity: h.model.entity, entityId, data: {} });
-      const row = async () => (await h.db.query(`SELECT * FROM ${h.model.table} WHERE id = $1`, [entityId])).rows;
-      await h.publish(body);
-      const first = await until(async () => ((await row()).length > 0 ? await row() : undefined), 15_000);
-      if (!first) return fail(`the ${h.model.table} read model never received the event`, [{ text: rt.tail(h.consumer.output(), 10) }], 'Check the consumer process (dist/events/consumer-main.js).');
-      // The same event again under another message id: the broker cannot drop it; the consumer must.
-      await h.publish(body);
-      await until(async () => {
-        const info = await h.jsm.consumers.info(eventsOf(project.plan).stream ?? 'EVENTS', h.model.durable).catch(() => undefined);
-        return info && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-      }, 15_000);
-      await sleep(300);
-      const second = await row();
-      const same = JSON.stringify(second) === JSON.stringify(first);
-      return same
-        ? pass(`an event replayed to the ${h.service.name} consumer left ${h.model.table} unchanged`, [{ text: `row after one delivery and after the replay: ${JSON.stringify(first[0]).slice(0, 160)}` }])
-        : fail(
-            `replaying an event changed the ${h.model.table} read model a second time`,
-            [{ text: `after the first delivery: ${JSON.stringify(first[0]).slice(0, 200)}` }, { text: `after the replay: ${JSON.stringify(second[0]).slice(0, 200)}` }],
-            'Record each event id (an inbox table) in the same transaction as its effect, and skip an event already recorded.',
-          );
+      return await probe(h, rt, project.plan);
     } finally {
       await h.close();
     }
@@ -360,44 +346,62 @@ const consumerIdempotent = ({ pass, fail, skip, seed }) => ({
 });
 
 /** @param {CheckKit} kit @returns {Check} */
-const deadLetter = ({ pass, fail, skip, seed }) => ({
-  id: 'microservices.dead-letter',
-  title: 'A poison event is dead-lettered after the maximum deliveries',
-  seed: seed('s002', 'Async processing: failed messages end in a dead-letter state'),
-  kind: 'dynamic',
-  async run({ project, runtime: rt }) {
-    if (!rt) return skip('dynamic checks are off (--static)');
-    const why = await rt.unavailable();
-    if (why) return skip(`skipped: ${why.reason}`, why.fix);
-    const h = await consumerHarness(rt, project.plan, 'dlq');
-    if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
-    if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
-    try {
+const consumerIdempotent = (kit) =>
+  consumerCheck(
+    kit,
+    { id: 'microservices.consumer-idempotent', title: "Replaying a delivered event changes nothing: the consumer's effect happens once", seed: kit.seed('s003', 'Event-driven architecture: idempotent consumers (at-least-once delivery)'), label: 'idem' },
+    async (h, rt, plan) => {
+      const entityId = randomUUID();
+      const body = JSON.stringify({ id: randomUUID(), type: `${h.model.entity}.created`, entity: h.model.entity, entityId, data: {} });
+      const row = async () => (await h.db.query(`SELECT * FROM ${h.model.table} WHERE id = $1`, [entityId])).rows;
+      await h.publish(body);
+      const first = await until(async () => ((await row()).length > 0 ? await row() : undefined), 15_000);
+      if (!first) return kit.fail(`the ${h.model.table} read model never received the event`, [{ text: rt.tail(h.consumer.output(), 10) }], 'Check the consumer process (dist/events/consumer-main.js).');
+      // The same event again under another message id: the broker cannot drop it; the consumer must.
+      await h.publish(body);
+      await until(async () => {
+        const info = await h.jsm.consumers.info(eventsOf(plan).stream ?? 'EVENTS', h.model.durable).catch(() => undefined);
+        return info && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+      }, 15_000);
+      await sleep(300);
+      const second = await row();
+      return JSON.stringify(second) === JSON.stringify(first)
+        ? kit.pass(`an event replayed to the ${h.service.name} consumer left ${h.model.table} unchanged`, [{ text: `row after one delivery and after the replay: ${JSON.stringify(first[0]).slice(0, 160)}` }])
+        : kit.fail(
+            `replaying an event changed the ${h.model.table} read model a second time`,
+            [{ text: `after the first delivery: ${JSON.stringify(first[0]).slice(0, 200)}` }, { text: `after the replay: ${JSON.stringify(second[0]).slice(0, 200)}` }],
+            'Record each event id (an inbox table) in the same transaction as its effect, and skip an event already recorded.',
+          );
+    },
+  );
+
+/** @param {CheckKit} kit @returns {Check} */
+const deadLetter = (kit) =>
+  consumerCheck(
+    kit,
+    { id: 'microservices.dead-letter', title: 'A poison event is dead-lettered after the maximum deliveries', seed: kit.seed('s002', 'Async processing: failed messages end in a dead-letter state'), label: 'dlq' },
+    async (h, rt, plan) => {
       const marker = randomUUID();
       await h.publish(JSON.stringify({ id: 'not-a-uuid', marker }));
-      const stream = eventsOf(project.plan).deadLetterStream ?? 'DEAD_LETTERS';
-      const jsm = h.jsm;
+      const stream = eventsOf(plan).deadLetterStream ?? 'DEAD_LETTERS';
       const found = await until(async () => {
-        const info = await jsm.streams.info(stream).catch(() => undefined);
+        const info = await h.jsm.streams.info(stream).catch(() => undefined);
         if (!info || info.state.messages === 0) return undefined;
         for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-          const m = await jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
+          const m = await h.jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
           if (m && new TextDecoder().decode(m.data).includes(marker)) return m.subject;
         }
         return undefined;
       }, 20_000);
       return found
-        ? pass(`a poison event reached ${found} after ${MAX_DELIVER} deliveries (EVENTS_MAX_DELIVER=${MAX_DELIVER})`)
-        : fail(
+        ? kit.pass(`a poison event reached ${found} after ${MAX_DELIVER} deliveries (EVENTS_MAX_DELIVER=${MAX_DELIVER})`)
+        : kit.fail(
             `a poison event was not dead-lettered within 20 s (EVENTS_MAX_DELIVER=${MAX_DELIVER})`,
             [{ text: rt.tail(h.consumer.output(), 10) }],
             'After the last allowed delivery, publish the event to the dead-letter subject (and record it), then terminate it.',
           );
-    } finally {
-      await h.close();
-    }
-  },
-});
+    },
+  );
 
 /** @param {CheckKit} kit @returns {Check[]} */
 export function ownChecks(kit) {

@@ -98,6 +98,8 @@ const blueprint = {
       services,
       kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
       identityService: identity.name,
+      // The monolith's migration runner, per service: migrations/<SERVICE>/ (src/db/migrations.ts).
+      migrationsPerService: true,
       // For the README's diagram: owner → consumer, one edge per read model.
       eventFlows: services.flatMap((s) => s.readModels.map((rm) => ({ from: rm.service, to: s.name, entity: rm.entity }))),
       // The CI workflow (the monolith's template): a NATS server for the tests, which migrate every service themselves.

@@ -206,6 +206,29 @@ export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The last 4000 characters a server printed, and why it exited (for the error when it never became ready). */
+function watch(proc: ChildProcess): { output(): string; failure(): string | undefined } {
+  let output = '';
+  let exited: string | undefined;
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  proc.once('error', (e) => (exited = e.message));
+  proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+  return { output: () => output, failure: () => (exited ? `${exited}\n${output.trim()}` : undefined) };
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited (at once if it already has). */
+async function terminate(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.ref(); // keep the loop alive until it has really exited
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, failed?: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -403,17 +426,11 @@ export async function startRedis(): Promise<RunningRedis> {
     const proc = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    let exited: string | undefined;
-    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    proc.once('error', (e) => (exited = e.message));
-    proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+    const watched = watch(proc);
     child = proc;
     removeExitHook = onExit(() => proc.kill('SIGKILL'));
     try {
-      await waitFor(`redis-server on port ${port}`, () => redisPing(port), 30_000, () => (exited ? `${exited}\n${output.trim()}` : undefined));
+      await waitFor(`redis-server on port ${port}`, () => redisPing(port), 30_000, watched.failure);
     } catch (err) {
       await kill();
       throw err;
@@ -428,13 +445,7 @@ export async function startRedis(): Promise<RunningRedis> {
     const proc = child;
     child = undefined;
     removeExitHook();
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.ref(); // keep the loop alive until it has really exited
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (proc) await terminate(proc);
   };
 
   // Retry with a new port if another process grabbed ours in the meantime.
@@ -526,31 +537,18 @@ export async function startNats(): Promise<RunningNats> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const proc = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let exited: string | undefined;
-    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    proc.once('error', (e) => (exited = e.message));
-    proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+    const watched = watch(proc);
     const removeExitHook = onExit(() => {
       proc.kill('SIGKILL');
       rmSync(storeDir, { recursive: true, force: true });
     });
     const stop = async () => {
       removeExitHook();
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.ref();
-        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-        await gone;
-        clearTimeout(timer);
-      }
+      await terminate(proc);
       rmSync(storeDir, { recursive: true, force: true });
     };
     try {
-      await waitFor(`nats-server on port ${port}`, async () => /Server is ready/.test(output) && (await canConnect(port)), 30_000, () => (exited ? `${exited}\n${output.trim()}` : undefined));
+      await waitFor(`nats-server on port ${port}`, async () => /Server is ready/.test(watched.output()) && (await canConnect(port)), 30_000, watched.failure);
     } catch (err) {
       await stop();
       if (attempt >= 3) throw err;

@@ -42,6 +42,19 @@ export function kubernetesPlan({ project, version, services, env }) {
   const perService = services.flatMap((s) => {
     const database = { name: 'DATABASE_URL', secret: `${s.name}-database`, key: 'DATABASE_URL' };
     const base = { env: [{ name: 'SERVICE', value: s.name }], secretEnv: [database, ...sharedSecrets] };
+    /** A process without an HTTP API (health and metrics on PORT), one replica, reachable by nobody. */
+    const eventProcess = (/** @type {string} */ component, /** @type {string} */ entry) => ({
+      ...base,
+      name: `${s.name}-${component}`,
+      labels: labels(`${s.name}-${component}`, component, s.name),
+      command: ['node', entry],
+      ports: [{ name: 'health', port: PORT }],
+      probes: http(PORT),
+      replicas: 1,
+      autoscale: null,
+      service: null,
+      ingress: 'none',
+    });
     return [
       {
         ...base,
@@ -58,34 +71,8 @@ export function kubernetesPlan({ project, version, services, env }) {
         service: { port: PORT },
         ingress: 'gateway',
       },
-      {
-        ...base,
-        name: `${s.name}-relay`,
-        labels: labels(`${s.name}-relay`, 'relay', s.name),
-        command: ['node', 'dist/events/relay-main.js'],
-        ports: [{ name: 'health', port: PORT }],
-        probes: http(PORT),
-        replicas: 1,
-        autoscale: null,
-        service: null,
-        ingress: 'none',
-      },
-      ...(s.readModels.length > 0
-        ? [
-            {
-              ...base,
-              name: `${s.name}-consumer`,
-              labels: labels(`${s.name}-consumer`, 'consumer', s.name),
-              command: ['node', 'dist/events/consumer-main.js'],
-              ports: [{ name: 'health', port: PORT }],
-              probes: http(PORT),
-              replicas: 1,
-              autoscale: null,
-              service: null,
-              ingress: 'none',
-            },
-          ]
-        : []),
+      eventProcess('relay', 'dist/events/relay-main.js'),
+      ...(s.readModels.length > 0 ? [eventProcess('consumer', 'dist/events/consumer-main.js')] : []),
       {
         ...base,
         name: `${s.name}-worker`,

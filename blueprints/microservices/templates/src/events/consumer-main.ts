@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startConsumers } from './consumer.js';
-import { startHealthServer } from './health-server.js';
+import { startHealthServer, stopOnSignal } from './health-server.js';
 import { createConsumerMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 
@@ -26,13 +26,5 @@ const consumers = await startConsumers({
   },
 });
 const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    void consumers
-      .stop()
-      .then(() => health.close())
-      .then(() => events.close())
-      .then(() => db.end())
-      .then(() => process.exit(0));
-  });
-}
+// SIGTERM: finish the work in hand, then close the health server, the broker and the pool, in that order.
+stopOnSignal([() => consumers.stop(), () => health.close(), () => events.close(), () => db.end()]);

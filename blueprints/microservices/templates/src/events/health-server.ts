@@ -1,7 +1,7 @@
 /**
  * Liveness and readiness of a process without an HTTP API (the relay, the consumer), for the
  * orchestrator's probes: /health/live answers while the process runs, /health/ready while `ready()`;
- * and its Prometheus metrics on /metrics.
+ * its Prometheus metrics on /metrics; and its graceful stop on SIGTERM.
  */
 import http from 'node:http';
 
@@ -24,4 +24,18 @@ export function startHealthServer(
   });
   server.listen(port, host);
   return { close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** On SIGTERM or SIGINT: runs `steps` one after the other, then exits (1 if a step failed). */
+export function stopOnSignal(steps: (() => Promise<unknown>)[]): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void steps
+        .reduce<Promise<unknown>>((done, step) => done.then(step), Promise.resolve())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    });
+  }
 }

@@ -1,7 +1,7 @@
 /** The outbox relay process of one service: `SERVICE=<name> npm run relay`. */
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
-import { startHealthServer } from './health-server.js';
+import { startHealthServer, stopOnSignal } from './health-server.js';
 import { createRelayMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 import { startRelay } from './relay.js';
@@ -24,13 +24,5 @@ const relay = startRelay({
   },
 });
 const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    void relay
-      .stop()
-      .then(() => health.close())
-      .then(() => events.close())
-      .then(() => db.end())
-      .then(() => process.exit(0));
-  });
-}
+// SIGTERM: finish the work in hand, then close the health server, the broker and the pool, in that order.
+stopOnSignal([() => relay.stop(), () => health.close(), () => events.close(), () => db.end()]);
