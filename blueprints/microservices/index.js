@@ -152,6 +152,9 @@ const blueprint = {
         'architecture.cost-projections',
         'architecture.scaling-monitoring',
         'architecture.migration-path',
+        // The project's own type-check and test suite (every service, the gateway, events through NATS).
+        'dynamic.typecheck',
+        'dynamic.test-suite',
       ],
       own: ownChecks(kit),
     };
