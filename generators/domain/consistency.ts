@@ -37,7 +37,7 @@ TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise E
 Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
 ChildProcess FastifyDynamicSwaggerOptions TestProject
 K8sObject Events GatewayConfig ServiceName Deployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
-ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection`.split(/\s+/),
+ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection Pool`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */
