@@ -36,8 +36,8 @@ ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorker
 TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
 Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
 ChildProcess FastifyDynamicSwaggerOptions TestProject
-K8sObject Events GatewayConfig ServiceName Deployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
-ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection Pool`.split(/\s+/),
+K8sObject Events GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
+ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */

@@ -4,7 +4,7 @@
  * once instead of being waited on), and the failure mapped to problem+json: 504 when it did not answer
  * in time, 503 when it is down or its circuit is open, 502 when it answered with something that is not HTTP.
  */
-import { Pool } from 'undici';
+import { Pool as ConnectionPool } from 'undici';
 import { CircuitBreaker, CircuitOpenError } from '../cache/circuit-breaker.js';
 
 export class UpstreamError extends Error {
@@ -37,7 +37,7 @@ const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'U
 
 export class Upstream {
   private readonly breaker: CircuitBreaker;
-  private readonly pool: Pool;
+  private readonly pool: ConnectionPool;
 
   constructor(
     readonly service: string,
@@ -45,7 +45,7 @@ export class Upstream {
     private readonly timeoutMs: number,
   ) {
     this.breaker = new CircuitBreaker({ name: service, failureThreshold: 5, cooldownMs: 5000 });
-    this.pool = new Pool(baseUrl, {
+    this.pool = new ConnectionPool(baseUrl, {
       connections: 64,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
