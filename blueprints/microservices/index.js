@@ -10,6 +10,7 @@ import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
 import { eventTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
+import { serviceDashboard } from './planner/dashboards.js';
 import { ownChecks } from './checks.js';
 import { microservicesRuntime } from './runtime.js';
 
@@ -56,6 +57,7 @@ const blueprint = {
         ),
         readModels,
         jobs: domain.jobs.filter((j) => group.entities.includes(j.entity)).map((j) => j.name),
+        dashboard: serviceDashboard(group.name, readModels.length > 0),
       };
     });
     // The identity (auth_users, POST /auth/token) lives in the first service; tokens are stateless JWTs every process verifies.
