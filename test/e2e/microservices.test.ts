@@ -23,8 +23,8 @@ function requireNats(): string {
 }
 
 const cases = [
-  { name: 'shop', args: ['--yes', '--blueprint', 'microservices', '--no-verify'], tests: 12 },
-  { name: 'rentals', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/rentals.yaml')], tests: 14 },
+  { name: 'shop', args: ['--yes', '--blueprint', 'microservices', '--no-verify'], tests: 14 },
+  { name: 'rentals', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/rentals.yaml')], tests: 16 },
 ];
 
 describe.each(cases)('generated microservices: $name', ({ name, args, tests }) => {
