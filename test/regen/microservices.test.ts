@@ -4,16 +4,16 @@
  * read model) and into a new service (a new database's migration stream); without --service, a clear
  * error naming the entity.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitTree } from '../../generators/core/commit.js';
-import { answersSchema } from '../../generators/core/manifest.js';
+import { answersSchema, MANIFEST_PATH, readManifest, serializeManifest } from '../../generators/core/manifest.js';
 import { loadSpecFile } from '../../generators/domain/load.js';
 import { generateProject } from '../../generators/pipeline/generate.js';
 import { runRegen } from '../../generators/regen/run.js';
-import { addResourceChange } from '../../generators/regen/spec-change.js';
-import { gitInitCommit, tempDir } from './helpers.js';
+import { addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
+import { git, gitInitCommit, tempDir } from './helpers.js';
 
 let dir: string;
 const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
@@ -66,5 +66,20 @@ describe('add resource in a microservices project', () => {
     expect(existsSync(path.join(dir, 'k8s/reviews-api.yaml'))).toBe(true);
     expect(read('src/gateway/routes.ts')).toContain("reviews: 'REVIEWS_SERVICE_URL'");
     expect(read('src/gateway/routes.ts')).toContain("{ prefix: '/reviews', service: 'reviews' }");
+  });
+
+  it('update after a spec change: one additive migration in the changed service\'s stream only', async () => {
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'added resources');
+    const manifest = await readManifest(dir);
+    const film = manifest.spec.entities.film!;
+    const spec = { ...manifest.spec, entities: { ...manifest.spec.entities, film: { ...film, fields: { ...film.fields, runtime_minutes: { ...film.fields.title!, type: 'integer' as const, max: 600, optional: true } } } } };
+    writeFileSync(path.join(dir, MANIFEST_PATH), serializeManifest({ ...manifest, spec }));
+    git(dir, 'commit', '-qam', 'spec: film runtime');
+    const updated = await runRegen({ dir, generator: 'update', specFromManifest: true, change: (m) => replaceSpecChange(m.spec, 'manifest') });
+    expect(updated.conflicts).toEqual([]);
+    const migrations = updated.outcomes.filter((o) => o.path.startsWith('migrations/') && o.status === 'create').map((o) => o.path);
+    expect(migrations).toEqual(['migrations/catalog/0002_change_film.sql']);
+    expect(read('migrations/catalog/0002_change_film.sql')).toContain('ALTER TABLE film ADD COLUMN runtime_minutes integer');
   });
 });
