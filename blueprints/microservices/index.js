@@ -45,6 +45,8 @@ const blueprint = {
         pascal: kit.words.pascalCase(group.name),
         constName: upper(group.name),
         database: group.name.replace(/-/g, '_'),
+        // The database and role name as SQL prints it (a service may be named like a reserved word: user, order).
+        databaseSql: kit.sql.quoteIdent(group.name.replace(/-/g, '_')),
         // Local (docker compose) credentials: the database and its role are named after the service.
         composeDatabaseUrl: `postgres://${group.name.replace(/-/g, '_')}:${group.name.replace(/-/g, '_')}@postgres:5432/${group.name.replace(/-/g, '_')}`,
         urlEnv: `${upper(group.name)}_SERVICE_URL`,
