@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, it, expect } from 'vitest';
-import { findServerBinaries, redisPing, startThrowawayServers } from '../generators/servers/throwaway.js';
+import { existsSync } from 'node:fs';
+import { findNatsServer, findServerBinaries, redisPing, startNats, startThrowawayServers } from '../generators/servers/throwaway.js';
 
 const run = promisify(execFile);
 
@@ -56,5 +57,30 @@ describe('throwaway servers', () => {
     }
     expect(await portOpen(servers.postgres.port)).toBe(false);
     expect(await portOpen(servers.redis.port)).toBe(false);
+  });
+
+  it('starts nats-server with JetStream on a free port (never 4222) and stops it, removing its store', { timeout: 60_000 }, async () => {
+    expect(findNatsServer()).toMatch(/nats-server$/);
+    const nats = await startNats();
+    let info = '';
+    try {
+      expect(existsSync(nats.storeDir)).toBe(true);
+      expect(nats.port).not.toBe(4222);
+      expect(nats.url).toBe(`nats://127.0.0.1:${nats.port}`);
+      // The server's INFO line on connect says JetStream is on.
+      info = await new Promise<string>((resolve, reject) => {
+        const sock = connect({ host: '127.0.0.1', port: nats.port });
+        sock.once('data', (d) => {
+          sock.destroy();
+          resolve(d.toString());
+        });
+        sock.once('error', reject);
+      });
+    } finally {
+      await nats.stop();
+    }
+    expect(info).toMatch(/^INFO \{.*"jetstream":true/);
+    expect(await portOpen(nats.port)).toBe(false);
+    expect(existsSync(nats.storeDir)).toBe(false);
   });
 });

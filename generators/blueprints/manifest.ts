@@ -64,6 +64,19 @@ export const blueprintManifestSchema = z.strictObject({
   expansions: z.array(expansionSchema).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
+  /**
+   * For a blueprint with a database per service: how entities are grouped into services when the spec
+   * declares no `services:` ("per-entity": one service each). Absent: no services unless the spec has them.
+   */
+  defaultServices: z.enum(['per-entity']).optional(),
+  /**
+   * Templates of the extended blueprint rendered at another path (prefix match on folders): reuse a
+   * parent's template under a per-service path instead of copying it, e.g.
+   * { "from": "migrations/[migration].sql.ejs", "to": "migrations/[stream]/[migration].sql.ejs" }.
+   */
+  mounts: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+  /** Templates of the extended blueprint this one does not render (paths, prefix match on folders ending in /). */
+  exclude: z.array(z.string().min(1)).default([]),
 });
 export type BlueprintManifest = z.output<typeof blueprintManifestSchema>;
 

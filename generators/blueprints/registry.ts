@@ -77,7 +77,7 @@ export async function resolveBlueprint(ref: string, options: { from: string; wha
       const available = [...(await builtIns()).values()].filter((b) => b.manifest.available).map((b) => b.manifest.id);
       throw new UserError(
         `Blueprint "${ref}" (${builtIn.manifest.title}, from ${options.what}) is not available yet in create-backend-arch ${GENERATOR_VERSION}. Available: ${available.join(', ')}.`,
-        { hint: `Pass --blueprint ${available[0]} to generate with it.` },
+        { hint: `Pass --blueprint ${available.includes(DEFAULT_BLUEPRINT) ? DEFAULT_BLUEPRINT : available[0]} to generate with it.` },
       );
     }
     return load(builtIn.dir, { kind: 'builtin' }, options.what);
@@ -242,7 +242,7 @@ export const BLUEPRINTS = [
     id: 'microservices',
     title: 'Microservices',
     summary: 'an API gateway + one service per bounded context, database per service, events with a transactional outbox',
-    available: false,
+    available: true,
   },
   {
     id: 'serverless',

@@ -108,8 +108,10 @@ export function registerAddCommand(program: Command, io: Io): void {
     .option('--soft-delete', 'DELETE sets deleted_at instead of removing the row')
     .option('--description <text>', 'what the entity is')
     .option('--spec-fragment <file>', 'the entity (or {entities, jobs}) in YAML or JSON, as in a spec file')
-    .action(async (name: string, flags: CommonFlags & { field?: string[]; access?: string[]; softDelete?: boolean; description?: string; specFragment?: string }) => {
+    .option('--service <name>', 'the service that owns it, when the spec groups entities into services (a new name adds a service)')
+    .action(async (name: string, flags: CommonFlags & { field?: string[]; access?: string[]; softDelete?: boolean; description?: string; specFragment?: string; service?: string }) => {
       const options: ResourceOptions = { fields: flags.field ?? [], access: flags.access ?? [] };
+      if (flags.service) options.service = flags.service;
       if (flags.softDelete) options.softDelete = true;
       if (flags.description) options.description = flags.description;
       if (flags.specFragment) {

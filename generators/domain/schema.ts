@@ -112,6 +112,12 @@ export const jobSchema = z.strictObject({
 });
 export type JobSpec = z.output<typeof jobSchema>;
 
+/** A service (bounded context) name: kebab-case, short enough for Kubernetes names, NATS subjects and env vars. */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const serviceName = z.string().regex(SERVICE_NAME, {
+  error: 'expected a kebab-case service name: a lower-case letter, then letters, digits or -, at most 30 characters',
+});
+
 export const specSchema = z.strictObject({
   name: z
     .string()
@@ -122,6 +128,12 @@ export const specSchema = z.strictObject({
   blueprint: blueprintRefSchema.optional(),
   entities: z.record(identifier, entitySchema).refine((e) => Object.keys(e).length > 0, { error: 'declare at least one entity' }),
   jobs: z.record(jobName, jobSchema).default({}),
+  /**
+   * Bounded contexts, for blueprints with a database per service: service name → the entities it owns,
+   * e.g. { catalog: [film, language], rentals: [rental, payment] }. Every entity in exactly one service.
+   * A reference to an entity of another service is an indexed id column without a foreign key.
+   */
+  services: z.record(serviceName, z.array(identifier).min(1, { error: 'a service owns at least one entity' })).optional(),
 });
 /** A spec as written (defaults not yet applied). */
 export type SpecInput = z.input<typeof specSchema>;

@@ -7,12 +7,15 @@ import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
 import { WHERE_ENTRY, type EntitySpec, type Spec } from './schema.js';
 import { pluralize } from './words.js';
 import { validateSpecConsistency } from './consistency.js';
+import { validateServices } from './services.js';
 
 /** Columns every table gets; a field may not redeclare them. */
 export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
 export const SOFT_DELETE_COLUMN = 'deleted_at';
 /** Tables the generator itself creates. */
-export const BUILT_IN_TABLES = ['audit_log', 'auth_users', 'job_runs', 'pgmigrations'] as const;
+export const BUILT_IN_TABLES = ['audit_log', 'auth_users', 'job_runs', 'pgmigrations', 'outbox', 'inbox', 'dead_letters'] as const;
+/** Prefix of the read-model tables a service keeps of other services' entities (rm_<entity>). */
+export const READ_MODEL_PREFIX = 'rm_';
 /** First path segments the generated API already uses. */
 export const BUILT_IN_ROUTES = ['auth', 'jobs', 'health', 'metrics', 'docs'] as const;
 
@@ -30,6 +33,8 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
     const base: PathSegment[] = ['entities', entityName];
     if ((BUILT_IN_TABLES as readonly string[]).includes(entityName))
       at(base, `"${entityName}" is a table the generator creates itself; choose another entity name`);
+    if (entityName.startsWith(READ_MODEL_PREFIX))
+      at(base, `"${entityName}": names starting with ${READ_MODEL_PREFIX} are the generator's read-model tables; choose another entity name`);
     const route = pluralize(entityName);
     if ((BUILT_IN_ROUTES as readonly string[]).includes(entityName) || (BUILT_IN_ROUTES as readonly string[]).includes(route))
       at(base, `"${entityName}" would collide with the built-in /${route} routes; choose another entity name`);
@@ -111,6 +116,7 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
   const cycle = findReferenceCycle(spec);
   if (cycle) at(['entities', cycle[0] ?? ''], `references form a cycle (${cycle.join(' → ')}); break it by making one side a plain uuid field`);
   validateSpecConsistency(spec, at);
+  validateServices(spec, at);
   return issues;
 }
 

@@ -129,7 +129,12 @@ export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput:
 function schemaTables(plan: Omit<Plan, 'architecture'>): Pick<ArchitecturePlan, 'tables' | 'indexes'> {
   const tables: ArchitecturePlan['tables'] = [];
   const indexes: ArchitecturePlan['indexes'] = [];
-  for (const statement of plan.migrations.flatMap((m) => m.up)) {
+  // Every database's initial schema (one stream per service in a split deployment); a built-in table every
+  // service's database has (audit_log, outbox …) is listed once.
+  const seen = new Set<string>();
+  for (const statement of plan.migrationStreams.flatMap((s) => s.migrations).flatMap((m) => m.up)) {
+    if (seen.has(statement.sql)) continue;
+    seen.add(statement.sql);
     const table = /^CREATE TABLE ("?[\w]+"?) \(\n([\s\S]*?)\n\)( PARTITION BY [^;]+)?;$/.exec(statement.sql);
     if (table) {
       const name = table[1]!.replaceAll('"', '');

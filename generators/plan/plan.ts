@@ -8,9 +8,10 @@ import { ROLES, type EntitySpec, type Role, type Spec } from '../domain/schema.j
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase, kebabCase, pascalCase, pluralize } from '../domain/words.js';
 import { auditColumns, fieldColumn, idColumn, onDeleteSql } from './columns.js';
-import { entityIndexes, normalizePattern, sortFor, type NormalizedPattern } from './indexes.js';
+import { entityIndexes, foreignKeyIndex, normalizePattern, sortFor, type NormalizedPattern } from './indexes.js';
 import { initialMigration } from './migrations.js';
 import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput } from './types.js';
+import { serviceGrouping, type ServiceGrouping } from '../domain/services.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
@@ -38,7 +39,8 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
 export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 'manifest'>): DomainPlan {
   const { spec } = input;
   const order = creationOrder(spec);
-  const entities = order.map((name) => planEntity(name, spec.entities[name]!, spec));
+  const grouping = serviceGrouping(spec, blueprint.manifest.defaultServices);
+  const entities = order.map((name) => planEntity(name, spec.entities[name]!, spec, grouping));
   const jobs = Object.entries(spec.jobs).map(([name, job]): JobPlan => {
     const entity = entities.find((e) => e.name === job.entity)!;
     return {
@@ -78,10 +80,42 @@ export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 
     entities,
     jobs,
     spec,
+    ...(grouping ? { services: planServices(grouping, order) } : {}),
   };
 }
 
-function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
+/** The services in the order of their first entity (table-creation order), each with its entities. */
+function planServices(grouping: Map<string, string>, order: string[]): NonNullable<DomainPlan['services']> {
+  const out = new Map<string, string[]>();
+  for (const name of order) {
+    const service = grouping.get(name)!;
+    out.set(service, [...(out.get(service) ?? []), name]);
+  }
+  return [...out].map(([name, entities]) => ({ name, entities }));
+}
+
+/**
+ * The entity's spec as its own database sees it: a reference to another service's entity is a plain
+ * uuid field (no foreign key, no parent in this database); kept aside as an external reference.
+ */
+function localView(name: string, entity: EntitySpec, grouping: ServiceGrouping): { entity: EntitySpec; external: [string, string][] } {
+  const service = grouping?.get(name);
+  if (service === undefined) return { entity, external: [] };
+  const external: [string, string][] = [];
+  const fields = Object.fromEntries(
+    Object.entries(entity.fields).map(([col, field]) => {
+      if (!field.references || grouping!.get(field.references) === service) return [col, field];
+      external.push([col, field.references]);
+      const { references: _references, onDelete: _onDelete, ...plain } = field;
+      return [col, plain];
+    }),
+  );
+  return { entity: { ...entity, fields }, external };
+}
+
+function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: ServiceGrouping): EntityPlan {
+  const { entity, external } = localView(name, declared, grouping);
+  const service = grouping?.get(name);
   const table = quoteIdent(name);
   const plural = pluralize(name);
   const routePrefix = `/${kebabCase(plural)}`;
@@ -132,14 +166,36 @@ function planEntity(name: string, entity: EntitySpec, spec: Spec): EntityPlan {
       })),
     referencedBy: Object.entries(spec.entities).flatMap(([childName, child]) =>
       Object.entries(child.fields)
-        .filter(([, f]) => f.references === name)
+        .filter(([, f]) => f.references === name && grouping?.get(childName) === grouping?.get(name))
         .map(([col]) => ({ entity: childName, table: quoteIdent(childName), column: quoteIdent(col) })),
     ),
-    indexes: entityIndexes(name, entity, table, routePrefix),
+    indexes: [
+      ...entityIndexes(name, entity, table, routePrefix),
+      // A cross-service id is still looked up (and joined to the read model): indexed, without a foreign key.
+      ...external
+        .filter(([col]) => entity.softDelete || !entity.access.some((p) => p.where[0] === col))
+        .map(([col, parent]) => ({
+        ...foreignKeyIndex(name, table, col, parent),
+        serves: `the cross-service reference ${name}.${col} → ${parent}.id (owned by the ${grouping!.get(parent)} service, no foreign key across databases): ${name} rows by ${parent}`,
+      })),
+    ],
     filters: listFilters(patterns, byName),
     sorts: [...sortKeys.values()],
     jobs: [],
     invalidBodyJson: JSON.stringify({ [invalidField.name]: { not: 'a valid value' } }),
+    ...(service === undefined
+      ? {}
+      : {
+          service,
+          externalReferences: external.map(([col, parent]) => ({
+            column: col,
+            columnSql: quoteIdent(col),
+            entity: parent,
+            entityPascal: pascalCase(parent),
+            service: grouping!.get(parent)!,
+            nullable: entity.fields[col]!.optional,
+          })),
+        }),
   };
 }
 

@@ -60,6 +60,28 @@ export interface DomainPlan {
   jobs: JobPlan[];
   /** The spec the plan was derived from (defaults applied); recorded in the manifest. */
   spec: Spec;
+  /** Bounded contexts (spec `services:`, or the blueprint's default grouping); absent when not split. */
+  services?: ServiceGroupPlan[];
+}
+
+/** A service and the entities it owns (in table-creation order). */
+export interface ServiceGroupPlan {
+  name: string;
+  entities: string[];
+}
+
+/**
+ * A reference to an entity another service owns: an indexed uuid column, no foreign key (the owner's
+ * database is not this one). The owner's created/updated/deleted events keep a local read model of it.
+ */
+export interface ExternalReferencePlan {
+  column: string;
+  columnSql: string;
+  entity: string;
+  entityPascal: string;
+  /** The owning service. */
+  service: string;
+  nullable: boolean;
 }
 
 export interface Plan extends DomainPlan {
@@ -137,6 +159,10 @@ export interface EntityPlan {
   jobs: string[];
   /** A create body that fails validation (a field given an object), as a JSON string. */
   invalidBodyJson: string;
+  /** The service that owns it, when the project is split into services. */
+  service?: string;
+  /** References to entities of other services (not in `references`: no foreign key). */
+  externalReferences?: ExternalReferencePlan[];
 }
 
 export interface ColumnPlan {
@@ -298,8 +324,8 @@ export interface MetricPlan {
   type: 'counter' | 'gauge' | 'histogram';
   help: string;
   labels: string[];
-  /** Which process exports it. */
-  process: 'api' | 'worker';
+  /** Which process exports it (relay and consumer: the event processes of a split deployment). */
+  process: 'api' | 'worker' | 'relay' | 'consumer';
   buckets?: number[];
 }
 

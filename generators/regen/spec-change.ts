@@ -141,6 +141,8 @@ export interface ResourceOptions {
   description?: string;
   /** A spec fragment: either an entity body ({fields, access, …}) or {entities: {…}, jobs: {…}}. */
   fragment?: { file: string; value: unknown };
+  /** The service (bounded context) that owns it, when the spec groups entities into `services:`. */
+  service?: string;
 }
 
 export function addResourceChange(name: string, options: ResourceOptions): SpecChange {
@@ -201,6 +203,13 @@ export function addResourceChange(name: string, options: ResourceOptions): SpecC
           hint: 'To change it, edit its entry under "spec" in .backend-arch/manifest.json (or pass --spec FILE) and run `backend-arch update`; to add an index, `backend-arch add index`.',
         });
       next.entities[name] = entity!;
+      if (options.service !== undefined) {
+        if (!next.services)
+          throw new UserError(`add resource ${name} --service ${options.service}: the spec declares no services; its blueprint groups entities itself.`);
+        // A new service (a new database and migration stream) when the name is new.
+        next.services = { ...next.services, [options.service]: [...(next.services[options.service] ?? []), name] };
+        origins.push({ path: ['services', options.service], source: `--service ${options.service}` });
+      }
       return next;
     },
   };

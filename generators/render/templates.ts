@@ -38,18 +38,32 @@ const cache = new Map<string, Promise<TemplateFile[]>>();
 /** Every template of a blueprint, parents first; a later folder's file replaces an earlier one's with the same path. */
 export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>): Promise<LoadedBlueprint> {
   const bySource = new Map<string, TemplateFile>();
+  const { mounts = [], exclude = [] } = blueprint.manifest;
+  const own = blueprint.templateDirs.at(-1);
   for (const dir of blueprint.templateDirs) {
     let files = cache.get(dir);
     if (!files) {
       files = readTemplates(dir);
       cache.set(dir, files);
     }
-    for (const t of await files) bySource.set(t.source, t);
+    for (const t of await files) {
+      // A parent's template may be excluded or mounted at another path; the blueprint's own are taken as they are.
+      if (dir !== own && exclude.some((p) => underPath(t.source, p))) continue;
+      const mount = dir === own ? undefined : mounts.find((m) => underPath(t.source, m.from));
+      const source = mount ? mount.to + t.source.slice(mount.from.length) : t.source;
+      // Keyed by the output path: a child's `x.ts.ejs` replaces a parent's verbatim `x.ts` and vice versa.
+      bySource.set(source.replace(/\.ejs$/, ''), { ...t, source });
+    }
   }
   const templates = [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
-  const own = blueprint.manifest.expansions;
-  const expansions = [...BUILT_IN_EXPANSIONS.filter((e) => !own.some((o) => o.segment === e.segment)), ...own];
+  const declared = blueprint.manifest.expansions;
+  const expansions = [...BUILT_IN_EXPANSIONS.filter((e) => !declared.some((o) => o.segment === e.segment)), ...declared];
   return { manifest: blueprint.manifest, templates, expansions };
+}
+
+/** `source` is `prefix` or inside it (a prefix ending in / names a folder). */
+function underPath(source: string, prefix: string): boolean {
+  return source === prefix || source.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 }
 
 async function readTemplates(root: string): Promise<TemplateFile[]> {
@@ -66,7 +80,7 @@ async function readTemplates(root: string): Promise<TemplateFile[]> {
 
 function featureEnabled(manifest: BlueprintManifest, plan: Plan, source: string): boolean {
   for (const feature of manifest.features) {
-    if (feature.paths.some((p) => source === p || source.startsWith(p.endsWith('/') ? p : `${p}/`)) && !plan.features[feature.id]) return false;
+    if (feature.paths.some((p) => underPath(source, p)) && !plan.features[feature.id]) return false;
   }
   return true;
 }

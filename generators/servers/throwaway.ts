@@ -206,6 +206,29 @@ export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The last 4000 characters a server printed, and why it exited (for the error when it never became ready). */
+function watch(proc: ChildProcess): { output(): string; failure(): string | undefined } {
+  let output = '';
+  let exited: string | undefined;
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  proc.once('error', (e) => (exited = e.message));
+  proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+  return { output: () => output, failure: () => (exited ? `${exited}\n${output.trim()}` : undefined) };
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited (at once if it already has). */
+async function terminate(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.ref(); // keep the loop alive until it has really exited
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, failed?: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -403,17 +426,11 @@ export async function startRedis(): Promise<RunningRedis> {
     const proc = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    let exited: string | undefined;
-    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    proc.once('error', (e) => (exited = e.message));
-    proc.once('exit', (code, signal) => (exited ??= `exited with ${signal ?? code}`));
+    const watched = watch(proc);
     child = proc;
     removeExitHook = onExit(() => proc.kill('SIGKILL'));
     try {
-      await waitFor(`redis-server on port ${port}`, () => redisPing(port), 30_000, () => (exited ? `${exited}\n${output.trim()}` : undefined));
+      await waitFor(`redis-server on port ${port}`, () => redisPing(port), 30_000, watched.failure);
     } catch (err) {
       await kill();
       throw err;
@@ -428,13 +445,7 @@ export async function startRedis(): Promise<RunningRedis> {
     const proc = child;
     child = undefined;
     removeExitHook();
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.ref(); // keep the loop alive until it has really exited
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (proc) await terminate(proc);
   };
 
   // Retry with a new port if another process grabbed ours in the meantime.
@@ -496,4 +507,57 @@ export async function serversFromEnvOrThrowaway(): Promise<Servers> {
     return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, source: 'env', stop: async () => {} };
   }
   return { ...(await startThrowawayServers()), source: 'throwaway' };
+}
+
+// ---------------------------------------------------------------------------
+// NATS with JetStream (the microservices blueprint's broker)
+
+export const NATS_INSTALL_HINT = 'Install it with `apt-get install -y nats-server` (Debian/Ubuntu), or set NATS_URL to a NATS server started with -js.';
+
+export interface RunningNats {
+  url: string;
+  port: number;
+  /** The JetStream store (a fresh temp dir, removed by stop()). */
+  storeDir: string;
+  stop(): Promise<void>;
+}
+
+export function findNatsServer(): string | undefined {
+  return onPath('nats-server') ?? ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find(isExecutable);
+}
+
+/**
+ * A throwaway `nats-server -js` on a free loopback port (never 4222, which a system service may hold),
+ * its JetStream store in a fresh temp dir removed on stop.
+ */
+export async function startNats(): Promise<RunningNats> {
+  const bin = findNatsServer();
+  if (!bin) throw new ServersUnavailableError(`Cannot start a throwaway NATS server: nats-server not found. ${NATS_INSTALL_HINT}`);
+  const storeDir = mkdtempSync(join(tmpdir(), 'cba-nats-'));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const proc = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watched = watch(proc);
+    const removeExitHook = onExit(() => {
+      proc.kill('SIGKILL');
+      rmSync(storeDir, { recursive: true, force: true });
+    });
+    const stop = async () => {
+      removeExitHook();
+      await terminate(proc);
+      rmSync(storeDir, { recursive: true, force: true });
+    };
+    try {
+      await waitFor(`nats-server on port ${port}`, async () => /Server is ready/.test(watched.output()) && (await canConnect(port)), 30_000, watched.failure);
+    } catch (err) {
+      await stop();
+      if (attempt >= 3) throw err;
+      mkdirSync(storeDir, { recursive: true });
+      continue;
+    }
+    proc.unref();
+    (proc.stdout as { unref?: () => void } | null)?.unref?.();
+    (proc.stderr as { unref?: () => void } | null)?.unref?.();
+    return { url: `nats://127.0.0.1:${port}`, port, storeDir, stop };
+  }
 }

@@ -21,13 +21,14 @@ describe('backend-arch advise', () => {
     const run = await advise(['--teams', '6', '--team-size', '40', '--rps', '2000', '--peak-rps', '5000', '--p95', '150']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Decision matrix/);
-    expect(run.stdout).toMatch(/^ {2}microservices \(not available yet\)\s+\d/m);
-    expect(run.stdout).toContain('Recommendation: microservices (not available yet)');
+    expect(run.stdout).toMatch(/^ {2}microservices\s+\d/m);
+    expect(run.stdout).toContain('Recommendation: microservices');
+    expect(run.stdout).not.toContain('microservices (not available yet)');
     expect(run.stdout).toContain('many-teams (4 or more teams deploy independently)');
     expect(run.stdout).toContain('https://learn.microsoft.com/en-us/azure/architecture/guide/architecture-styles/microservices');
-    expect(run.stdout).toMatch(/Meanwhile: microservices is not available yet.*generate monolith-cache now/);
+    expect(run.stdout).not.toContain('Meanwhile');
     expect(run.stdout).toMatch(/ 10× {2}50000 req\/s peak/);
-    expect(run.stdout).toContain('npx create-backend-arch my-api --blueprint monolith-cache');
+    expect(run.stdout).toContain('npx create-backend-arch my-api --blueprint microservices');
   });
 
   it('--json gives the advice as data', async () => {

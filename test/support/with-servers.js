@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Usage: node test/support/with-servers.js <command...>
 //
-// Runs <command> with DATABASE_URL and REDIS_URL set. If both are already set
+// Runs <command> with DATABASE_URL and REDIS_URL (and NATS_URL when nats-server is installed) set. If both are already set
 // they are used as-is; otherwise throwaway PostgreSQL and Redis servers are
 // started (from dist/, so run `npm run build` first) and stopped afterwards.
 // If servers cannot be started we exit 1 instead of running the command:
@@ -34,6 +34,25 @@ if (!(process.env.DATABASE_URL && process.env.REDIS_URL)) {
   console.error(`with-servers: throwaway PostgreSQL at ${servers.databaseUrl}, Redis at ${servers.redisUrl}`);
 }
 
+// NATS with JetStream (the microservices blueprint's broker): NATS_URL as given, else a throwaway
+// nats-server when the binary is installed. Without either NATS_URL stays unset and the suites that need
+// it fail saying so.
+let nats = { stop: async () => {} };
+if (!process.env.NATS_URL) {
+  const { findNatsServer, startNats } = await import('../../dist/servers/throwaway.js');
+  if (findNatsServer()) {
+    try {
+      nats = await startNats();
+    } catch (err) {
+      await servers.stop();
+      console.error(err.message ?? err);
+      process.exit(1);
+    }
+    process.env.NATS_URL = nats.url;
+    console.error(`with-servers: throwaway NATS (JetStream) at ${nats.url}`);
+  }
+}
+
 // Let `vitest` etc. resolve when run outside an npm script.
 const env = { ...process.env, PATH: `${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` };
 const child = spawn(command, args, { stdio: 'inherit', env });
@@ -52,5 +71,5 @@ const exitCode = await new Promise((resolve) => {
   child.once('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
 });
 
-await servers.stop();
+await Promise.all([servers.stop(), nats.stop()]);
 process.exit(exitCode);

@@ -346,14 +346,14 @@ describe('the install step runs the package manager found on PATH', () => {
 });
 
 describe("a spec's blueprint: is checked before the first question", () => {
-  const micro = 'name: orders\nblueprint: microservices\nentities:\n  order:\n    fields:\n      total: { type: integer }\n';
+  const micro = 'name: orders\nblueprint: hybrid\nentities:\n  order:\n    fields:\n      total: { type: integer }\n';
 
   it('--spec naming an unavailable blueprint: an error naming the file, with no question asked', async () => {
     await writeFile(path.join(cwd, 'micro.yaml'), micro);
     const prompter = scriptedPrompter([]);
     const run = await runCli(['--spec', 'micro.yaml', ...noPost], { cwd, prompter });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Blueprint "microservices" (Microservices, from micro.yaml: blueprint) is not available yet');
+    expect(run.stderr).toContain('Blueprint "hybrid" (Hybrid, from micro.yaml: blueprint) is not available yet');
     expect(run.stderr).toContain('hint: Pass --blueprint monolith-cache');
     expect(prompter.asked).toEqual([]);
     expect(await readdir(cwd)).toEqual(['micro.yaml']);
@@ -366,7 +366,7 @@ describe("a spec's blueprint: is checked before the first question", () => {
     await writeFile(path.join(cwd, 'micro.yaml'), micro);
     const prompter = scriptedPrompter(['file', 'micro.yaml']);
     const run = await runCli([...noPost], { cwd, prompter });
-    expect(run.stderr).toContain('prompt validation failed: Blueprint "microservices"');
+    expect(run.stderr).toContain('prompt validation failed: Blueprint "hybrid"');
     expect(prompter.asked).toEqual(['Domain', 'Path to the spec file']);
   });
 });

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Page, RuntimeAdapter } from '../../blueprints/contract.js';
 import type { ProjectContext } from '../context.js';
-import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, type Servers } from '../../servers/throwaway.js';
+import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, startNats, type Servers } from '../../servers/throwaway.js';
 import type { Role } from '../../domain/schema.js';
 import { RedisProxy } from './proxy.js';
 
@@ -94,7 +94,26 @@ export class Runtime {
     return this.once('servers', async () => {
       const s = await serversFromEnvOrThrowaway();
       this.cleanups.push(() => s.stop());
+      // A blueprint whose projects need a broker (engines: ["nats"]) gets it with the other servers, and
+      // every process and script verify runs gets NATS_URL.
+      if (this.project.blueprint.manifest.engines.includes('nats')) this.natsUrl = await this.nats();
       return s;
+    });
+  }
+
+  private natsUrl: string | undefined;
+
+  /**
+   * A NATS server with JetStream for blueprints that use a broker: NATS_URL when set, else a throwaway
+   * nats-server on a free loopback port, stopped on dispose. Throws ServersUnavailableError (with the
+   * install hint) when neither is possible.
+   */
+  nats(): Promise<string> {
+    return this.once('nats', async () => {
+      if (process.env.NATS_URL) return process.env.NATS_URL;
+      const n = await startNats();
+      this.cleanups.push(() => n.stop());
+      return n.url;
     });
   }
 
@@ -163,7 +182,7 @@ export class Runtime {
   }
 
   baseEnv(): Record<string, string> {
-    return { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.adapter?.env(this), FORCE_COLOR: '0' };
+    return { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(this.natsUrl ? { NATS_URL: this.natsUrl } : {}), ...this.adapter?.env(this), FORCE_COLOR: '0' };
   }
 
   /** The last lines of a process's output (for evidence and errors). */

@@ -1,0 +1,177 @@
+// @ts-check
+/**
+ * The microservices blueprint: the monolith's code (it `extends` monolith-cache, so every module,
+ * route, schema, repository and cache-aside template is the monolith's own, not a copy) deployed as
+ * one service per bounded context, each with its own database, role and migration stream
+ * (migrations/<service>/), behind a gateway; events leave through a transactional outbox and reach
+ * other services' read models through NATS JetStream, applied once (inbox).
+ */
+import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
+import { eventTables } from './planner/events.js';
+import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
+import { kubernetesPlan } from './planner/kubernetes.js';
+import { serviceDashboard } from './planner/dashboards.js';
+import { ownChecks } from './checks.js';
+import { microservicesRuntime } from './runtime.js';
+
+/** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
+
+/** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
+const blueprint = {
+  plan({ domain, input, kit, parent }) {
+    if (!parent) throw new Error('internal: microservices extends monolith-cache');
+    const base = parent({ domain, input, kit });
+    const groups = domain.services ?? [{ name: 'app', entities: domain.entities.map((e) => e.name) }];
+    /** @type {(name: string) => Entity} */
+    const entity = (name) => /** @type {Entity} */ (domain.entities.find((e) => e.name === name));
+    const upper = (/** @type {string} */ s) => s.replace(/-/g, '_').toUpperCase();
+    const services = groups.map((group, i) => {
+      const entities = group.entities.map(entity);
+      // One read model per entity of another service that this service's entities reference.
+      const referenced = [...new Set(entities.flatMap((e) => (e.externalReferences ?? []).map((r) => r.entity)))];
+      const readModels = referenced.map((name) => {
+        const owner = /** @type {string} */ (entity(name).service);
+        return {
+          entity: name,
+          entityPascal: entity(name).pascal,
+          service: owner,
+          table: `rm_${name}`,
+          subject: `events.${owner}.${name}.*`,
+          durable: `${group.name}--${kit.words.kebabCase(name)}`,
+        };
+      });
+      return {
+        name: group.name,
+        pascal: kit.words.pascalCase(group.name),
+        constName: upper(group.name),
+        database: group.name.replace(/-/g, '_'),
+        // The database and role name as SQL prints it (a service may be named like a reserved word: user, order).
+        databaseSql: kit.sql.quoteIdent(group.name.replace(/-/g, '_')),
+        // Local (docker compose) credentials: the database and its role are named after the service.
+        composeDatabaseUrl: `postgres://${group.name.replace(/-/g, '_')}:${group.name.replace(/-/g, '_')}@postgres:5432/${group.name.replace(/-/g, '_')}`,
+        urlEnv: `${upper(group.name)}_SERVICE_URL`,
+        devPort: 3001 + i,
+        entities: group.entities,
+        routePrefixes: entities.map((e) => e.routePrefix),
+        // The checks a create/update makes against this service's read models (422 on an unknown id).
+        externalChecks: entities.flatMap((e) =>
+          (e.externalReferences ?? []).map((r) => ({ entity: e.name, routePrefix: e.routePrefix, column: r.column, table: `rm_${r.entity}`, owner: r.service, target: r.entity })),
+        ),
+        readModels,
+        jobs: domain.jobs.filter((j) => group.entities.includes(j.entity)).map((j) => j.name),
+        dashboard: serviceDashboard(group.name, readModels.length > 0),
+      };
+    });
+    // The identity (auth_users, POST /auth/token) lives in the first service; tokens are stateless JWTs every process verifies.
+    const identity = /** @type {(typeof services)[number]} */ (services[0]);
+    const env = [
+      ...base.env.filter((v) => v.name !== 'PORT'),
+      { name: 'PORT', description: 'Port of this process (a service, or the gateway)', kind: /** @type {const} */ ('int'), required: false, default: '3000', example: '3000', secret: false, min: 0, zod: 'int(0)' },
+      {
+        name: 'SERVICE',
+        description: `The service this process runs: ${services.map((s) => s.name).join(', ')} (its modules, migrations and events)`,
+        kind: /** @type {const} */ ('enum'),
+        values: services.map((s) => s.name),
+        required: false,
+        default: identity.name,
+        example: identity.name,
+        secret: false,
+        zod: `z.enum([${services.map((s) => `'${s.name}'`).join(', ')}])`,
+      },
+      ...MICRO_ENV,
+      ...services.map((s) => ({
+        name: s.urlEnv,
+        description: `Base URL of the ${s.name} service (the gateway's upstream)`,
+        kind: /** @type {const} */ ('url'),
+        required: false,
+        default: `http://127.0.0.1:${s.devPort}`,
+        example: `http://127.0.0.1:${s.devPort}`,
+        secret: false,
+        zod: 'url()',
+      })),
+    ];
+    return {
+      ...base,
+      packages: {
+        dependencies: kit.sortedByKey({ ...base.packages.dependencies, ...MICRO_DEPENDENCIES }),
+        devDependencies: kit.sortedByKey({ ...base.packages.devDependencies, ...MICRO_DEV_DEPENDENCIES }),
+      },
+      env,
+      metrics: [...base.metrics, ...EVENT_METRICS],
+      alerts: [...base.alerts, ...EVENT_ALERTS],
+      services,
+      kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
+      identityService: identity.name,
+      // The monolith's migration runner, per service: migrations/<SERVICE>/ (src/db/migrations.ts).
+      migrationsPerService: true,
+      // For the README's diagram: owner → consumer, one edge per read model.
+      eventFlows: services.flatMap((s) => s.readModels.map((rm) => ({ from: rm.service, to: s.name, entity: rm.entity }))),
+      // The CI workflow (the monolith's template): a NATS server for the tests, which migrate every service themselves.
+      ci: {
+        title: 'Typecheck, lint, test (every service, events through NATS), build',
+        env: ['NATS_URL'],
+        values: { NATS_URL: 'nats://localhost:4222' },
+        preSteps: [{ why: 'NATS with JetStream (the tests\' broker): service containers cannot take the -js argument.', run: 'docker run -d --name nats -p 4222:4222 nats:2.10-alpine -js' }],
+        migrate: false,
+      },
+      events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
+      gatewayRoutes: [
+        { prefix: '/auth', service: identity.name },
+        ...services.flatMap((s) => s.routePrefixes.map((prefix) => ({ prefix, service: s.name }))),
+      ],
+      migrationStreams: services.map((s) => {
+        const core = builtInTables(kit);
+        const events = eventTables(s);
+        return {
+          id: s.name,
+          dir: `migrations/${s.name}`,
+          entities: s.entities,
+          initialTitle: `Initial schema of the ${s.name} service: built-in tables, outbox, inbox, read models, its entity tables, derived indexes`,
+          builtIn: { up: [...core.up, ...events.up], down: [...events.down, ...core.down] },
+        };
+      }),
+    };
+  },
+  checklist(kit) {
+    return {
+      // The services are the monolith's modules: its schema, code and API checks hold for them. The
+      // gateway's one pass-through route has no body schema or role of its own by design (each service
+      // validates and authorizes), so the route-schema, auth-on-mutations and single-error-handler
+      // checks, written for one API process, are not selected, nor the security-claims check that reads
+      // them; nor is the health check that expects every process's readiness to query PostgreSQL (the
+      // gateway has no database: its readiness pings Redis).
+      shared: [
+        'schema.',
+        'code.',
+        'api.rate-limit',
+        'api.list-pagination',
+        'security.',
+        'async.',
+        'observability.structured-logs',
+        'observability.alert-metrics',
+        'observability.alert-thresholds',
+        'delivery.',
+        'architecture.patterns-evaluated',
+        'architecture.schema-matches',
+        'architecture.cost-projections',
+        'architecture.scaling-monitoring',
+        'architecture.migration-path',
+        // The project's own type-check and test suite (every service, the gateway, events through NATS).
+        'dynamic.typecheck',
+        'dynamic.test-suite',
+      ],
+      own: ownChecks(kit),
+    };
+  },
+  runtime: microservicesRuntime,
+  nextSteps(plan) {
+    const pm = plan.project.commands;
+    return [
+      'cp .env.example .env   # then point DATABASE_URL, REDIS_URL and NATS_URL at your servers (one database per service)',
+      `SERVICE=<name> ${pm.run} migrate   # once per service, each with its own DATABASE_URL`,
+      `${pm.run} dev:gateway   # and per service: SERVICE=<name> ${pm.run} dev, ${pm.run} relay, ${pm.run} consumer`,
+    ];
+  },
+};
+
+export default blueprint;

@@ -1,0 +1,69 @@
+// @ts-check
+/**
+ * The event plumbing of one service's database: the transactional outbox (written in the same
+ * transaction as every mutation), the inbox (one row per event a consumer applied: a redelivered or
+ * replayed event finds its row and has no second effect), dead letters, and one read model per entity
+ * of another service this service references.
+ */
+/** @typedef {import('../../../generators/blueprints/contract.js').Statement} Statement */
+
+/**
+ * @param {{ readModels: { table: string, entity: string, service: string }[] }} service
+ * @returns {{ up: Statement[], down: Statement[] }}
+ */
+export function eventTables(service) {
+  /** @type {Statement[]} */
+  const up = [
+    {
+      comment: 'Transactional outbox: every mutation writes its event here in its own transaction; the relay publishes unsent rows (id = the message id, deduplicated by the broker).',
+      sql: `CREATE TABLE outbox (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  subject text NOT NULL CHECK (char_length(subject) BETWEEN 1 AND 255),
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  sent_at timestamptz,
+  attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  last_error text
+);`,
+    },
+    {
+      comment: 'Serves the relay: WHERE sent_at IS NULL ORDER BY created_at, id (unsent rows, oldest first).',
+      sql: 'CREATE INDEX outbox_unsent_created_at_idx ON outbox (created_at, id) WHERE sent_at IS NULL;',
+    },
+    {
+      comment: 'Inbox: one row per consumed event, written in the same transaction as its effect (idempotent consumers).',
+      sql: `CREATE TABLE inbox (
+  event_id uuid PRIMARY KEY,
+  subject text NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now()
+);`,
+    },
+    {
+      comment: 'Events a consumer gave up on after the maximum number of deliveries (also published to the dead-letter subject).',
+      sql: `CREATE TABLE dead_letters (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  consumer text NOT NULL,
+  subject text NOT NULL,
+  event_id text,
+  deliveries integer NOT NULL CHECK (deliveries >= 1),
+  error text NOT NULL,
+  payload text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);`,
+    },
+    ...service.readModels.map((rm) => ({
+      comment: `Read model of the ${rm.entity} rows the ${rm.service} service owns, fed by its created/updated/deleted events (version = events applied).`,
+      sql: `CREATE TABLE ${rm.table} (
+  id uuid PRIMARY KEY,
+  data jsonb NOT NULL DEFAULT '{}'::jsonb,
+  deleted boolean NOT NULL DEFAULT false,
+  version integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+    })),
+  ];
+  /** @type {Statement[]} */
+  const down = [...service.readModels.map((rm) => ({ comment: '', sql: `DROP TABLE ${rm.table};` })), { comment: '', sql: 'DROP TABLE dead_letters;' }, { comment: '', sql: 'DROP TABLE inbox;' }, { comment: '', sql: 'DROP TABLE outbox;' }];
+  return { up, down };
+}

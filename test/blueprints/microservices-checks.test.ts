@@ -1,0 +1,135 @@
+/**
+ * The microservices blueprint's own static checks: they pass on fresh projects from two specs (the
+ * built-in example, one service per entity; rentals, explicit services with reserved-word tables) and
+ * fail, naming the place, on copies broken on purpose in several different ways. No install needed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFile, breakFile, copyProject, evidenceText, generate, removeProject, runCheck } from '../verify/helpers.js';
+
+let acme: string;
+let rentals: string;
+
+beforeAll(async () => {
+  [acme, rentals] = await Promise.all([
+    generate('acme', ['--blueprint', 'microservices']),
+    generate('rentals', ['--blueprint', 'microservices', '--spec', 'test/fixtures/specs/rentals.yaml']),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([acme, rentals].filter(Boolean).map(removeProject));
+});
+
+const IDS = ['microservices.database-per-service', 'microservices.events-through-outbox', 'microservices.one-hop', 'microservices.manifests'];
+
+describe('fresh projects pass', () => {
+  for (const id of IDS) {
+    it(`${id} on both specs`, async () => {
+      for (const dir of [acme, rentals]) {
+        const r = await runCheck(dir, id);
+        expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      }
+    });
+  }
+});
+
+type Project = 'acme' | 'rentals';
+/** [check, project, what is broken, the breakage, evidence that must be named] */
+const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][] = [
+  [
+    'microservices.database-per-service',
+    'acme',
+    "a later migration of the task service alters the project service's table",
+    (d) => addFile(d, 'migrations/task/0002_peek.sql', '-- Up Migration\nALTER TABLE project ADD COLUMN task_count integer;\n\n-- Down Migration\n'),
+    /migrations\/task\/0002_peek\.sql:2 the task service names project/,
+  ],
+  [
+    'microservices.database-per-service',
+    'rentals',
+    'a foreign key from order to the accounts service\'s "user" table (quoted reserved word)',
+    (d) => breakFile(d, 'migrations/sales/0001_initial.sql', '  user_id uuid NOT NULL,', '  user_id uuid NOT NULL REFERENCES "user" (id),'),
+    /0001_initial\.sql:\d+ the sales service names user, a table of the accounts service/,
+  ],
+  [
+    'microservices.database-per-service',
+    'rentals',
+    "the order repository joins the catalog service's film table",
+    (d) => breakFile(d, 'src/modules/order/repository.ts', 'FROM "order" WHERE id = ${id}', 'FROM "order" JOIN film ON film.id = "order".film_id WHERE "order".id = ${id}'),
+    /src\/modules\/order\/repository\.ts:\d+ the sales service names film/,
+  ],
+  [
+    'microservices.events-through-outbox',
+    'acme',
+    'a route module publishes to NATS itself',
+    (d) => breakFile(d, 'src/modules/team/routes.ts', "import { authorize } from '../../auth/auth.js';", "import { authorize } from '../../auth/auth.js';\nimport { jetstream } from '@nats-io/jetstream';\nexport const publisher = jetstream;"),
+    /src\/modules\/team\/routes\.ts:\d+ .*imports the broker client @nats-io\/jetstream/,
+  ],
+  [
+    'microservices.events-through-outbox',
+    'rentals',
+    'a service module reaches the broker through a helper (transitively)',
+    (d) => breakFile(d, 'src/modules/film/service.ts', "import { withTransaction } from '../../db/pool.js';", "import { withTransaction } from '../../db/pool.js';\nimport { connectEvents } from '../../events/nats.js';\nexport const connect = connectEvents;"),
+    /src\/events\/nats\.ts:\d+ .*imports the broker client @nats-io/,
+  ],
+  [
+    'microservices.events-through-outbox',
+    'acme',
+    'mutations no longer write the outbox (the audit write without its event)',
+    (d) => breakFile(d, 'src/db/audit.ts', /INSERT INTO outbox \(subject, payload\) VALUES \([^)]*\)\)?/, 'SELECT 1'),
+    /no module loaded by the API process inserts into the outbox/,
+  ],
+  [
+    'microservices.one-hop',
+    'acme',
+    'the task service calls the project service over HTTP',
+    (d) =>
+      breakFile(
+        d,
+        'src/modules/task/service.ts',
+        "const ENTITY = 'task';",
+        "const ENTITY = 'task';\nexport const projectOf = (url: string, id: string) => fetch(`${url}/projects/${id}`);",
+      ),
+    /src\/modules\/task\/service\.ts:\d+ makes an HTTP call \(fetch\(\) outside the gateway/,
+  ],
+  [
+    'microservices.one-hop',
+    'rentals',
+    "a service reads another service's URL from the configuration",
+    (d) => breakFile(d, 'src/modules/order/service.ts', "const ENTITY = 'order';", "const ENTITY = 'order';\nexport const catalog = (c: { CATALOG_SERVICE_URL: string }) => c.CATALOG_SERVICE_URL;"),
+    /src\/modules\/order\/service\.ts:\d+ reads CATALOG_SERVICE_URL/,
+  ],
+  ['microservices.manifests', 'acme', 'the gateway image on :latest', (d) => breakFile(d, 'k8s/gateway.yaml', 'image: acme:0.1.0', 'image: acme:latest'), /k8s\/gateway\.yaml:\d+ Deployment\/gateway: container gateway image acme:latest is not pinned/],
+  ['microservices.manifests', 'acme', 'a readiness probe removed', (d) => breakFile(d, 'k8s/team-api.yaml', 'readinessProbe:', 'startupProbe:'), /Deployment\/team-api: container team-api has no readinessProbe/],
+  [
+    'microservices.manifests',
+    'rentals',
+    "a Service whose selector matches no Deployment's pods",
+    (d) => breakFile(d, 'k8s/sales-api.yaml', /(kind: Service[\s\S]*?selector:\n {4}app\.kubernetes\.io\/name: )'sales-api'/, "$1'sales'"),
+    /k8s\/sales-api\.yaml:\d+ Service\/sales-api: selects no Deployment's pods/,
+  ],
+  ['microservices.manifests', 'rentals', 'a referenced Secret no longer declared', (d) => breakFile(d, 'k8s/config.yaml', 'name: sales-database', 'name: sales-db'), /Deployment\/sales-relay: references Secret sales-database, which no manifest declares/],
+  [
+    'microservices.manifests',
+    'acme',
+    "a service's API opened to any source",
+    (d) => breakFile(d, 'k8s/network-policy.yaml', /(name: team-api-ingress[\s\S]*?ingress:\n)    - from:\n        - podSelector:\n            matchLabels:\n              app\.kubernetes\.io\/name: gateway\n      ports:/, '$1    - ports:'),
+    /NetworkPolicy\/team-api-ingress: opens team-api to any source/,
+  ],
+  ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
+];
+
+describe('projects broken on purpose fail, naming the place', () => {
+  for (const [id, project, what, breakIt, evidence] of CASES) {
+    it(`${id}: ${what}`, async () => {
+      const copy = await copyProject(project === 'acme' ? acme : rentals);
+      try {
+        await breakIt(copy);
+        const r = await runCheck(copy, id);
+        expect(r.status).toBe('fail');
+        expect(evidenceText(r)).toMatch(evidence);
+      } finally {
+        await removeProject(copy);
+      }
+    });
+  }
+});

@@ -1,0 +1,97 @@
+/**
+ * The microservices blueprint end to end, as a user runs it: the real CLI (no terminal, CI=true)
+ * generates `shop` from the built-in example and a second spec (explicit services, references inside
+ * and across services, reserved-word entity names), installs it; the project type-checks, lints, is
+ * formatted, builds, passes its own tests against real PostgreSQL, Redis and NATS JetStream (its
+ * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
+ * isolation), and `verify` reports no failure.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireServers } from '../support/servers.js';
+
+const BIN = path.resolve('bin/create-backend-arch.js');
+const SIX_MINUTES = 360_000;
+
+function requireNats(): string {
+  const url = process.env.NATS_URL;
+  if (!url) throw new Error('NATS_URL must be set (test/support/with-servers.js starts a throwaway nats-server when it is installed: apt-get install nats-server).');
+  return url;
+}
+
+const cases = [
+  { name: 'shop', args: ['--yes', '--blueprint', 'microservices', '--no-verify'], tests: 14 },
+  { name: 'rentals', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/rentals.yaml')], tests: 16 },
+];
+
+describe.each(cases)('generated microservices: $name', ({ name, args, tests }) => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const { databaseUrl, redisUrl } = requireServers();
+    env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NATS_URL: requireNats(), JWT_SECRET: 'e2e-secret-that-is-at-least-32-characters-long', NODE_ENV: 'test' };
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-micro-'));
+    dir = path.join(cwd, name);
+    const result = await execa('node', [BIN, name, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain('npm run dev:gateway');
+  }, SIX_MINUTES);
+
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, reject: false, all: true });
+
+  it('type-checks, lints, is formatted and builds', async () => {
+    for (const script of ['typecheck', 'lint', 'format:check', 'build']) {
+      const result = await run(script);
+      expect(result.exitCode, `${script}:\n${result.all}`).toBe(0);
+    }
+  }, SIX_MINUTES);
+
+  it('passes its own tests against real PostgreSQL, Redis and NATS JetStream', async () => {
+    const result = await run('test');
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(new RegExp(`services\\.test\\.ts \\(${tests} tests\\)`));
+    expect(result.all).not.toMatch(/skipped|todo/);
+  }, SIX_MINUTES);
+
+  it('verify: no check fails', async () => {
+    // Everything but the project's own type-check and test run, which the tests above just did.
+    const only = 'schema.,api.,code.,security.,async.,observability.,delivery.,architecture.,microservices.';
+    const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report', '--only', only], { reject: false, env: { CI: 'true', ...env } });
+    const report = JSON.parse(result.stdout) as { totals: { fail: number; pass: number }; results: { id: string; status: string; summary: string }[] };
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
+    const own = report.results.filter((r) => r.id.startsWith('microservices.'));
+    expect(own.map((r) => `${r.id}: ${r.status}`).sort()).toEqual(
+      ['consumer-idempotent', 'database-per-service', 'dead-letter', 'events-through-outbox', 'manifests', 'one-hop'].map((id) => `microservices.${id}: pass`),
+    );
+  }, SIX_MINUTES);
+
+  it('verify: the dynamic event checks fail on a consumer broken on purpose', async () => {
+    // A consumer that forgets its inbox (a replay applies twice) and never dead-letters (a poison event
+    // is retried until the broker gives up, silently).
+    const file = path.join(dir, 'src/events/consumer.ts');
+    const original = await readFile(file, 'utf8');
+    const broken = original
+      .replace('if (first.rowCount === 0) return false;', '')
+      .replace('if (msg.info.deliveryCount >= options.maxDeliver) {', 'if (msg.info.deliveryCount >= options.maxDeliver + 1000) {');
+    expect(broken).not.toBe(original);
+    await writeFile(file, broken);
+    try {
+      const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report', '--only', 'microservices.consumer-idempotent,microservices.dead-letter'], {
+        reject: false,
+        env: { CI: 'true', ...env },
+      });
+      const report = JSON.parse(result.stdout) as { results: { id: string; status: string; summary: string }[] };
+      expect(result.exitCode).toBe(1);
+      expect(report.results.map((r) => `${r.id}: ${r.status}: ${r.summary}`)).toEqual([
+        expect.stringMatching(/^microservices\.consumer-idempotent: fail: replaying an event changed the rm_\w+ read model a second time/),
+        expect.stringMatching(/^microservices\.dead-letter: fail: a poison event was not dead-lettered/),
+      ]);
+    } finally {
+      await writeFile(file, original);
+    }
+  }, SIX_MINUTES);
+});
