@@ -38,6 +38,11 @@ export interface BlueprintPlanParts {
    * `plan.migrations` (the [migration] expansion).
    */
   migrationStreams: MigrationStreamInput[];
+  /**
+   * For the four architectures advise compares: what replaces the core's monolith-shaped defaults in
+   * docs/architecture.md (the mermaid diagram lines, the security checklist, the scaling path).
+   */
+  architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath'>>;
   [part: string]: unknown;
 }
 
