@@ -62,7 +62,7 @@ export const WORKER_VARS = [
   { name: 'JWT_SECRET', description: 'HMAC secret for access tokens (at least 32 characters); a secret: `wrangler secret put JWT_SECRET`', secret: true, default: null, example: 'change-me-to-a-long-random-string-of-32+-chars', min: 32, kind: 'string' },
   { name: 'JWT_EXPIRES_IN_SECONDS', description: 'Access token lifetime in seconds', secret: false, default: '900', example: '900', min: 60, kind: 'int' },
   { name: 'CORS_ORIGINS', description: 'Comma-separated origins allowed by CORS (never *)', secret: false, default: 'http://localhost:5173', example: 'http://localhost:5173', kind: 'list' },
-  { name: 'LOG_LEVEL', description: 'Lowest level written to the JSON logs', secret: false, default: 'info', example: 'info', kind: 'enum', values: ['error', 'warn', 'info', 'debug'] },
+  { name: 'LOG_LEVEL', description: 'Lowest level written to the JSON logs', secret: false, default: 'info', example: 'info', kind: 'enum', values: ['error', 'warn', 'info', 'debug', 'silent'] },
   { name: 'DATABASE_STATEMENT_TIMEOUT_MS', description: 'Server-side timeout for every query', secret: false, default: '5000', example: '5000', min: 100, kind: 'int' },
   { name: 'JOB_BACKOFF_BASE_MS', description: "First retry delay of a failed job (doubles each retry); empty: each job's own from the spec", secret: false, default: '', example: '', min: 0, kind: 'int' },
 ];

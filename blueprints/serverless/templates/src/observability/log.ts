@@ -3,9 +3,9 @@
  * (observability.enabled in wrangler.jsonc) indexes and `wrangler tail` streams. Every line of a
  * request carries its requestId; a queue batch's lines carry the queue and the message id.
  */
-export type Level = 'error' | 'warn' | 'info' | 'debug';
+export type Level = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 
-const ORDER: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+const ORDER: Record<Level, number> = { silent: -1, error: 0, warn: 1, info: 2, debug: 3 };
 
 export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
@@ -20,7 +20,7 @@ function serialize(value: unknown): unknown {
 }
 
 export function createLogger(level: Level, bound: Record<string, unknown> = {}): Logger {
-  const write = (at: Level, msg: string, fields: Record<string, unknown> = {}) => {
+  const write = (at: Exclude<Level, 'silent'>, msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] > ORDER[level]) return;
     const line = {
       level: at,
