@@ -23,6 +23,22 @@ export async function hashPassword(password) {
 }
 
 /**
+ * wrangler's local proxy retries GETs across its start-up reload but answers a POST sent during it with
+ * 503 ("Your worker restarted mid-request"); the API is ready for the checks' POSTs once a POST gets the
+ * router's own answer (405 on the readiness path).
+ * @param {string} apiUrl
+ */
+async function postsReachWorker(apiUrl) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const r = await fetch(`${apiUrl}/health/ready`, { method: 'POST' }).catch(() => undefined);
+    if (r?.status === 405) return;
+    if (Date.now() > deadline) throw new Error(`POST ${apiUrl}/health/ready never reached the Worker (last: ${r?.status ?? 'no answer'})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
  * @param {import('../../generators/blueprints/contract.js').Runtime} _rt
  * @returns {import('../../generators/blueprints/contract.js').RuntimeAdapter}
  */
@@ -49,6 +65,7 @@ export function serverlessRuntime(_rt) {
       api: { args: ['scripts/dev.mjs'], portEnv: 'PORT', ready: '/health/live' },
     },
     async tokens(rt, apiUrl, databaseUrl) {
+      await postsReachWorker(apiUrl);
       const db = await rt.pgClient(databaseUrl);
       /** @type {Record<string, string>} */
       const out = {};

@@ -44,7 +44,7 @@ export const dbThroughProxy = ({ pass, fail, seed }) => ({
         const isClient = ts.isNewExpression(call) ? driverNames.has(root) : ts.isIdentifier(call.expression) && driverNames.has(call.expression.text);
         if (!isClient) continue;
         const arg = call.arguments?.[0];
-        const text = arg ? arg.getText(f.sf) : '';
+        const text = arg ? arg.getText(f.sf).replace(/\s+/g, ' ') : '';
         const at = { file: f.file, line: lineOf(f.sf, call) };
         if (viaBinding(text)) ok.push({ ...at, text: `${call.expression.getText(f.sf)}(… ${text.slice(0, 60)} …)` });
         else if (arg && /\b(host|port)\s*:/.test(text) && !viaBinding(text)) problems.push({ ...at, text: `${call.expression.getText(f.sf)} with its own host/port: bypasses Hyperdrive` });
@@ -67,7 +67,7 @@ export const dbThroughProxy = ({ pass, fail, seed }) => ({
       }
       if (calls.length === 0) continue;
       for (const { f, call } of calls) {
-        const text = call.arguments.map((a) => a.getText(f.sf)).join(', ');
+        const text = call.arguments.map((a) => a.getText(f.sf)).join(', ').replace(/\s+/g, ' ');
         if (viaBinding(text)) ok.push({ file: f.file, line: lineOf(f.sf, call), text: `${opener.name}(… ${text.slice(0, 60)} …)` });
         else problems.push({ file: f.file, line: lineOf(f.sf, call), text: `${opener.name}(${text.slice(0, 80)}): the connection string is not the Hyperdrive binding's` });
       }

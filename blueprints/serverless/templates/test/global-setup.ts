@@ -39,12 +39,21 @@ async function admin(databaseUrl: string, statement: string): Promise<void> {
   }
 }
 
+/**
+ * Ready: /health/ready answers 200 (PostgreSQL reachable through Hyperdrive), and a POST reaches the
+ * Worker. wrangler's local proxy retries GETs across its start-up reload but answers a POST sent during
+ * it with 503 ("Your worker restarted mid-request"), so readiness waits for a POST to get the router's 405.
+ */
 async function waitReady(url: string, worker: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (worker.exitCode !== null) throw new Error(`wrangler dev exited (${worker.exitCode}):\n${output()}`);
     try {
-      if ((await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok) return;
+      const ready = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      const post = ready.ok
+        ? await fetch(`${url}/health/ready`, { method: 'POST', signal: AbortSignal.timeout(2000) })
+        : undefined;
+      if (post?.status === 405) return;
     } catch {
       // not listening yet
     }
