@@ -74,8 +74,12 @@ export function serverlessRuntime(_rt) {
           const email = `verify-${role}-${rt.runId}@example.com`;
           const password = randomBytes(12).toString('hex');
           await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await hashPassword(password), role]);
-          const r = await fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-          const body = /** @type {{ access_token?: string }} */ (await r.json());
+          const login = () => fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+          let r = await login();
+          // wrangler's local proxy occasionally drops a slow POST (a login hashes with scrypt) with 503
+          // "Your worker restarted mid-request"; a login is idempotent, so it is sent once more.
+          if (r.status === 503 && (await r.clone().text()).includes('restarted mid-request')) r = await login();
+          const body = /** @type {{ access_token?: string }} */ (await r.json().catch(() => ({})));
           if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);
           out[role] = body.access_token;
         }

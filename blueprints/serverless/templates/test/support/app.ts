@@ -64,14 +64,20 @@ export async function createUser(role: Role): Promise<{ id: string; token: strin
   const { rows } = await db.query<{ id: string }>(
     sql`INSERT INTO auth_users (email, password_hash, role) VALUES (${email}, ${await hashPassword(password)}, ${role}) RETURNING id`,
   );
-  const res = await call<{ access_token: string }>('POST', '/auth/token', { body: { email, password } });
+  let res = await call<{ access_token: string }>('POST', '/auth/token', { body: { email, password } });
+  // wrangler's local proxy (not the Worker) occasionally drops a slow POST — a login hashes with scrypt —
+  // and answers 503 "Your worker restarted mid-request"; a login is idempotent, so it is sent once more.
+  if (res.status === 503 && String(res.body).includes('restarted mid-request'))
+    res = await call<{ access_token: string }>('POST', '/auth/token', { body: { email, password } });
   if (res.status !== 200) throw new Error(`POST /auth/token → ${res.status}: ${JSON.stringify(res.body)}`);
   return { id: rows[0]!.id, token: res.body.access_token };
 }
 
+/** One user and token per role (one after another: each login is a deliberately expensive scrypt). */
 export async function tokensByRole(): Promise<Record<Role, string>> {
-  const entries = await Promise.all(ROLES.map(async (role) => [role, (await createUser(role)).token] as const));
-  return Object.fromEntries(entries) as Record<Role, string>;
+  const tokens: Partial<Record<Role, string>> = {};
+  for (const role of ROLES) tokens[role] = (await createUser(role)).token;
+  return tokens as Record<Role, string>;
 }
 
 /** Polls until check() returns a value (not undefined), or fails after timeoutMs with the last state. */
@@ -85,7 +91,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** Values as JSON would carry them (dates as strings), for comparing a row with a request body. */
+/**
+ * Compares a request value with a database value: timestamps by instant (the database prints
+ * '…T00:00:00Z' for a '…T00:00:00.000Z' input), everything else by deep equality.
+ */
 export function normalize(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return new Date(value).getTime();
+  return value;
 }
