@@ -38,7 +38,7 @@ export const wranglerConfig = ({ pass, fail, skip, seed }) => ({
       const ajv = new Ajv({ allErrors: true, strict: false, schemaId: 'auto', logger: false });
       if (!ajv.validate(schema, read.config))
         for (const e of (ajv.errors ?? []).slice(0, 20)) {
-          const where = (e.instancePath ?? e.dataPath ?? '').replace(/^\./, '/').replace(/\./g, '/') || '/';
+          const where = (e.instancePath ?? e.dataPath ?? '').replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '/').replace(/\./g, '/') || '/';
           const key = where.split('/').filter((k) => k && !/^\d+$/.test(k)).pop();
           problems.push({ file: read.file, ...(key && read.lineOf(`"${key}"`) ? { line: read.lineOf(`"${key}"`) } : {}), text: `${where} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}` });
         }
