@@ -77,6 +77,7 @@ const blueprint = {
       env: ENV,
       workerVars: WORKER_VARS,
       rateLimits: RATE_LIMITS,
+      rateLimitRetryAfterSeconds: Math.max(...RATE_LIMITS.map((r) => r.period)),
       queues,
       analytics,
       dashboard: dashboard(dataset),

@@ -1,5 +1,5 @@
 /**
- * `add resource` and `add job` on a hand-edited serverless project: the new entity gets its handlers,
+ * `add resource`, `add job` and `update` on a hand-edited serverless project: the new entity gets its handlers,
  * schemas, repository, tests and one additive migration; the new job its queue with bounded retries and
  * a dead-letter queue in wrangler.jsonc; the hand edit survives; the blueprint's own static checks
  * still pass.
@@ -13,7 +13,7 @@ import { answersSchema } from '../../generators/core/manifest.js';
 import { loadSpecFile } from '../../generators/domain/load.js';
 import { generateProject } from '../../generators/pipeline/generate.js';
 import { runRegen } from '../../generators/regen/run.js';
-import { addJobChange, addResourceChange } from '../../generators/regen/spec-change.js';
+import { addJobChange, addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
 import { runVerify } from '../../generators/verify/run.js';
 import { git, gitInitCommit, read, tempDir } from './helpers.js';
 
@@ -63,6 +63,26 @@ describe('serverless: add resource, add job', () => {
     expect(wrangler).toMatch(/"max_retries": 2,\s*"dead_letter_queue": "fn-api-send-invoice-dlq"/);
     expect(existsSync(path.join(dir, 'src/jobs/send-invoice.ts'))).toBe(true);
     expect(read(dir, 'src/jobs/definitions.ts')).toContain("'send-invoice': {");
+    expect(read(dir, handlers)).toContain('// our note: projects are audited');
+
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'add send-invoice');
+
+    // update after a spec change: a new optional field → one additive migration, the edit kept.
+    await runRegen({
+      dir,
+      generator: 'update',
+      specFromManifest: true,
+      change: (m) => {
+        const spec = structuredClone(m.spec);
+        spec.entities.team!.fields.motto = { type: 'text', optional: true, unique: false };
+        return replaceSpecChange(spec, 'manifest');
+      },
+    });
+    const alter = readdirSync(path.join(dir, 'migrations')).filter((f) => f.startsWith('0003_'));
+    expect(alter).toHaveLength(1);
+    expect(read(dir, `migrations/${alter[0]}`)).toMatch(/ALTER TABLE team ADD COLUMN motto text/);
+    expect(read(dir, 'src/modules/team/schemas.ts')).toContain('motto');
     expect(read(dir, handlers)).toContain('// our note: projects are audited');
 
     const report = await runVerify({ dir, staticOnly: true, only: ['serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts', 'schema.access-pattern-indexes', 'schema.fk-indexed'] });
