@@ -24,7 +24,7 @@ const OBJECT_BUILT_INS = new Set(['constructor', 'prototype', '__proto__', 'haso
 
 /**
  * Identifiers the generated code imports or declares at module level next to per-entity names (the
- * monolith-cache templates; test/unit/consistency.test.ts fails when a template imports a name missing
+ * built-in blueprints' templates; test/unit/spec-limits.test.ts fails when a template imports a name missing
  * here). An entity whose PascalCase form is one of these would shadow or clash with it (`static` →
  * `Static` from TypeBox).
  */
@@ -35,7 +35,8 @@ IdempotencyHeaders IncomingMessage Job JobData JobDefinition JobName JobStatus J
 ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorkers SqlFragment Static Type
 TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
 Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
-ChildProcess FastifyDynamicSwaggerOptions TestProject`.split(/\s+/),
+ChildProcess FastifyDynamicSwaggerOptions TestProject AuthPrincipal FormatRegistry HttpExchange HttpRoute JobMessage
+ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */

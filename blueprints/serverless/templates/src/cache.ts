@@ -7,14 +7,14 @@
  * slower to invalidate; Hyperdrive's query cache cannot be invalidated by key.) Hits and misses are
  * counted in Analytics Engine.
  */
-import type { Env } from './env.js';
+import type { WorkerEnv } from './env.js';
 import { recordCache } from './observability/metrics.js';
 
 /** A synthetic URL per row: the Cache API keys on requests; this host is never fetched. */
 const keyOf = (entity: string, id: string) => new Request(`https://cache.internal/${entity}/${encodeURIComponent(id)}`);
 
 export async function cachedRead<T>(
-  env: Env,
+  env: WorkerEnv,
   execution: ExecutionContext,
   entity: string,
   id: string,

@@ -3,7 +3,7 @@
  * the job queues and their dead-letter queues (src/jobs/consumer.ts). Both reach PostgreSQL only
  * through the Hyperdrive binding.
  */
-import type { Env } from './env.js';
+import type { WorkerEnv } from './env.js';
 import { handleRequest } from './http/app.js';
 import { handleQueueBatch } from './jobs/consumer.js';
 import type { JobMessage } from './jobs/definitions.js';
@@ -11,4 +11,4 @@ import type { JobMessage } from './jobs/definitions.js';
 export default {
   fetch: handleRequest,
   queue: handleQueueBatch,
-} satisfies ExportedHandler<Env, JobMessage>;
+} satisfies ExportedHandler<WorkerEnv, JobMessage>;

@@ -7,12 +7,12 @@ import { HttpError } from '../http/problem.js';
 import { verifyJwt } from './jwt.js';
 import { isRole, type Role } from './roles.js';
 
-export interface Principal {
+export interface AuthPrincipal {
   id: string;
   role: Role;
 }
 
-export async function authenticate(request: Request, config: Config): Promise<Principal | null> {
+export async function authenticate(request: Request, config: Config): Promise<AuthPrincipal | null> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return null;
@@ -21,7 +21,7 @@ export async function authenticate(request: Request, config: Config): Promise<Pr
   return { id: claims.sub, role: claims.role };
 }
 
-export function authorize(auth: Principal | null, roles: readonly Role[]): Principal {
+export function authorize(auth: AuthPrincipal | null, roles: readonly Role[]): AuthPrincipal {
   if (!auth) throw new HttpError(401, 'A valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
   if (!roles.includes(auth.role)) throw new HttpError(403, `This action needs one of the roles: ${roles.join(', ')}`);
   return auth;

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from '../db/sql.js';
 import { HttpError } from '../http/problem.js';
-import type { Route } from '../http/router.js';
+import type { HttpRoute } from '../http/router.js';
 import { json, readBody } from '../http/validate.js';
 import { signJwt } from './jwt.js';
 import { dummyHash, verifyPassword } from './passwords.js';
@@ -13,7 +13,7 @@ export const TokenBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const authRoutes: Route[] = [
+export const authRoutes: HttpRoute[] = [
   {
     method: 'POST',
     path: '/auth/token',

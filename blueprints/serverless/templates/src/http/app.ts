@@ -5,7 +5,7 @@
  */
 import { authenticate, authorize } from '../auth/auth.js';
 import { authRoutes } from '../auth/routes.js';
-import { ConfigError, loadConfig, type Env } from '../env.js';
+import { ConfigError, loadConfig, type WorkerEnv } from '../env.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { entityRoutes } from '../modules/index.js';
 import { createLogger } from '../observability/log.js';
@@ -14,14 +14,14 @@ import { lazyDatabase, type RequestContext } from './context.js';
 import { healthRoutes } from './health.js';
 import { classify, HttpError, problemResponse } from './problem.js';
 import { enforceRateLimit } from './rate-limit.js';
-import { match, type Route } from './router.js';
+import { match, type HttpRoute } from './router.js';
 import { preflight, secured } from './security.js';
 
-const ROUTES: Route[] = [...healthRoutes, ...authRoutes, ...entityRoutes, ...jobRoutes];
+const ROUTES: HttpRoute[] = [...healthRoutes, ...authRoutes, ...entityRoutes, ...jobRoutes];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export async function handleRequest(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
+export async function handleRequest(request: Request, env: WorkerEnv, execution: ExecutionContext): Promise<Response> {
   const started = Date.now();
   const given = request.headers.get('x-request-id');
   const requestId = given !== null && REQUEST_ID.test(given) ? given : crypto.randomUUID();

@@ -4,20 +4,20 @@
  * through Hyperdrive on first use and closed after the response (ctx.waitUntil).
  */
 import type pg from 'pg';
-import type { Principal } from '../auth/auth.js';
+import type { AuthPrincipal } from '../auth/auth.js';
 import { connect } from '../db/pool.js';
-import type { Config, Env } from '../env.js';
+import type { Config, WorkerEnv } from '../env.js';
 import type { Logger } from '../observability/log.js';
 
 export interface RequestContext {
   request: Request;
   url: URL;
-  env: Env;
+  env: WorkerEnv;
   config: Config;
   execution: ExecutionContext;
   /** Correlation id: the caller's X-Request-Id when well-formed, else a new UUID; echoed in the response. */
   id: string;
-  auth: Principal | null;
+  auth: AuthPrincipal | null;
   log: Logger;
   db(): Promise<pg.Client>;
   /** Closes what the request opened (the database client), after the response is sent. */
@@ -25,7 +25,7 @@ export interface RequestContext {
 }
 
 /** A lazily opened client per request or queue batch; Hyperdrive pools the real connections. */
-export function lazyDatabase(env: Env, config: Config): { db(): Promise<pg.Client>; close(): Promise<void> } {
+export function lazyDatabase(env: WorkerEnv, config: Config): { db(): Promise<pg.Client>; close(): Promise<void> } {
   let client: Promise<pg.Client> | undefined;
   return {
     db: () =>

@@ -3,10 +3,10 @@
  * Neither needs a token nor counts against the rate limits.
  */
 import { sql } from '../db/sql.js';
-import type { Route } from './router.js';
+import type { HttpRoute } from './router.js';
 import { json } from './validate.js';
 
-export const healthRoutes: Route[] = [
+export const healthRoutes: HttpRoute[] = [
   { method: 'GET', path: '/health/live', roles: null, handler: async () => json(200, { status: 'ok' }) },
   {
     method: 'GET',

@@ -18,7 +18,7 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export interface FieldError {
+export interface ProblemFieldError {
   path: string;
   message: string;
 }
@@ -28,7 +28,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     detail?: string,
-    readonly errors?: FieldError[],
+    readonly errors?: ProblemFieldError[],
     readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? TITLES[status] ?? 'Error');
@@ -42,7 +42,7 @@ export function problemResponse(
   status: number,
   context: { url: string; requestId: string },
   detail?: string,
-  errors?: FieldError[],
+  errors?: ProblemFieldError[],
   headers: Record<string, string> = {},
 ): Response {
   const url = new URL(context.url);
@@ -77,7 +77,7 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 export function classify(err: unknown): {
   status: number;
   detail: string;
-  errors?: FieldError[];
+  errors?: ProblemFieldError[];
   headers?: Record<string, string>;
   internal: boolean;
 } {

@@ -6,7 +6,7 @@
 import type { Role } from '../auth/roles.js';
 import type { RequestContext } from './context.js';
 
-export interface Route {
+export interface HttpRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** null: public (no token needed); otherwise the roles allowed (401 without a token, 403 for another role). */
@@ -14,7 +14,7 @@ export interface Route {
   handler: (ctx: RequestContext, params: Record<string, string>) => Promise<Response>;
 }
 
-export type Match = { route: Route; params: Record<string, string> } | { allowed: string[] } | null;
+export type Match = { route: HttpRoute; params: Record<string, string> } | { allowed: string[] } | null;
 
 function matchPath(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split('/');
@@ -32,7 +32,7 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
   return params;
 }
 
-export function match(routes: readonly Route[], method: string, path: string): Match {
+export function match(routes: readonly HttpRoute[], method: string, path: string): Match {
   const allowed: string[] = [];
   for (const route of routes) {
     const params = matchPath(route.path, path);

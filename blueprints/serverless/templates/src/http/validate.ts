@@ -5,8 +5,8 @@
  * naming each field.
  */
 import { FormatRegistry, type Static, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { HttpError, type FieldError } from './problem.js';
+import { Value as TypeBoxValue } from '@sinclair/typebox/value';
+import { HttpError, type ProblemFieldError } from './problem.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -23,8 +23,10 @@ if (!FormatRegistry.Has('uuid')) {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function errorsOf(schema: TSchema, value: unknown, where: string): FieldError[] {
-  return [...Value.Errors(schema, value)].slice(0, 20).map((e) => ({ path: `${where}${e.path}`, message: e.message }));
+function errorsOf(schema: TSchema, value: unknown, where: string): ProblemFieldError[] {
+  return [...TypeBoxValue.Errors(schema, value)]
+    .slice(0, 20)
+    .map((e) => ({ path: `${where}${e.path}`, message: e.message }));
 }
 
 export function check<S extends TSchema>(
@@ -32,7 +34,8 @@ export function check<S extends TSchema>(
   value: unknown,
   where: 'body' | 'querystring' | 'params',
 ): Static<S> {
-  if (!Value.Check(schema, value)) throw new HttpError(400, 'The request is not valid', errorsOf(schema, value, where));
+  if (!TypeBoxValue.Check(schema, value))
+    throw new HttpError(400, 'The request is not valid', errorsOf(schema, value, where));
   return value as Static<S>;
 }
 
@@ -58,7 +61,7 @@ export function readQuery<S extends TSchema>(url: URL, schema: S): Static<S> {
     if (k in raw) throw new HttpError(400, `The query parameter ${k} is given more than once`);
     raw[k] = v;
   }
-  return check(schema, Value.Default(schema, Value.Convert(schema, raw)), 'querystring');
+  return check(schema, TypeBoxValue.Default(schema, TypeBoxValue.Convert(schema, raw)), 'querystring');
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -6,7 +6,7 @@
  * records the job as dead.
  */
 import { lazyDatabase } from '../http/context.js';
-import { loadConfig, type Env } from '../env.js';
+import { loadConfig, type WorkerEnv } from '../env.js';
 import { createLogger, type Logger } from '../observability/log.js';
 import { recordJob } from '../observability/metrics.js';
 import { backoffSeconds, JOBS, type JobDefinition, type JobMessage } from './definitions.js';
@@ -25,7 +25,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 async function processMessage(
   db: pg.Client,
-  env: Env,
+  env: WorkerEnv,
   job: JobDefinition,
   message: Message<JobMessage>,
   backoffBaseMs: number,
@@ -66,7 +66,7 @@ async function processMessage(
   }
 }
 
-export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
+export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: WorkerEnv): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL, { queue: batch.queue });
   const work = DEFINITIONS.find((j) => j.queue === batch.queue);

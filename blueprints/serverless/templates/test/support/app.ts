@@ -30,7 +30,7 @@ export function database(): Promise<pg.Client> {
   return client;
 }
 
-export interface Exchange<T = unknown> {
+export interface HttpExchange<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
@@ -40,7 +40,7 @@ export async function call<T = unknown>(
   method: string,
   path: string,
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<Exchange<T>> {
+): Promise<HttpExchange<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
