@@ -29,8 +29,15 @@ export function architectureFacts(domain, queues) {
     );
   if (queues.length) diagram.push('  consumer -->|"job_runs (idempotent)"| hd');
   const roles = domain.roles.join(', ');
+  const monitored = domain.features.monitoring !== false;
   return {
     diagram,
+    targets: [
+      { target: 'API response time p95 < 100 ms', monitoredBy: `${monitored ? 'alert SlowResponses (p95 > 200 ms for 10 min) and the dashboard\'s p95 panel' : 'monitoring feature off: no alert rule generated'}, over Analytics Engine request points` },
+      { target: 'Database query time p95 < 50 ms', monitoredBy: "dynamic.explain-access-patterns (verify: every access pattern uses its index); Hyperdrive's query latency in the Cloudflare dashboard" },
+      { target: 'Cache hit rate > 80%', monitoredBy: `${monitored ? "the dashboard's cache hit rate panel" : 'no dashboard (monitoring off)'} over Analytics Engine cache points (hit, miss)` },
+      { target: 'Uptime 99.9%', monitoredBy: `${monitored ? 'alert HighErrorRate (5xx > 1% for 5 min); ' : ''}/health/live and /health/ready (PostgreSQL through Hyperdrive)` },
+    ],
     security: [
       { item: 'Authentication (JWT, OAuth, API keys)', done: true, how: 'HS256 JWT bearer tokens verified with WebCrypto on every route but login and health' },
       { item: 'Authorization (RBAC, permissions)', done: true, how: `roles ${roles} per entity and action, 401 vs 403` },
