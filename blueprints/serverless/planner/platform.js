@@ -50,6 +50,7 @@ export function planQueues(domain) {
       backoffBaseMs: job.backoffMs,
       timeoutMs: job.timeoutMs,
       roles: job.permissions,
+      description: job.description,
     };
   });
 }
