@@ -4,7 +4,7 @@
  * checklist (every shared check applies), its runtime adapter (how verify builds, migrates, starts and
  * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
  */
-import { builtInTables } from './planner/built-in-tables.js';
+import { builtInTables } from '../_shared/planner/built-in-tables.js';
 import { ALERTS, ENV, METRICS } from './planner/observability.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
 import { monolithRuntime } from './runtime.js';

@@ -41,6 +41,12 @@ export interface BlueprintPlanParts {
    * `plan.migrations` (the [migration] expansion).
    */
   migrationStreams: MigrationStreamInput[];
+  /**
+   * For the four architectures advise compares: what replaces the core's monolith-shaped defaults in
+   * docs/architecture.md (the mermaid diagram lines, the security checklist, the scaling path, how the
+   * performance targets are monitored).
+   */
+  architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
   [part: string]: unknown;
 }
 

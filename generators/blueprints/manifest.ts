@@ -62,6 +62,12 @@ export const blueprintManifestSchema = z.strictObject({
   features: z.array(featureSchema).default([]),
   /** Path expansions beyond the built-in [entity], [job] and [migration] (or replacing one of them). */
   expansions: z.array(expansionSchema).default([]),
+  /**
+   * Template folders (relative to this folder) rendered before its own templates/, so two blueprints can
+   * print a blueprint-neutral file (SQL, migrations, escapers) from one template; its own file with the
+   * same path wins. The built-in ones share blueprints/_shared/templates.
+   */
+  sharedTemplates: z.array(z.string().min(1)).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
   /**

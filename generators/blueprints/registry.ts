@@ -187,12 +187,15 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
   const manifest: BlueprintManifest = parent ? mergeManifests(parent.manifest, own) : own;
   const version = await versionOf(dir, own, source);
   const templates = path.join(dir, 'templates');
+  const shared = own.sharedTemplates.map((t) => path.resolve(dir, t));
+  const missing = shared.find((t) => !existsSync(t));
+  if (missing) throw new UserError(`${what}: ${path.join(dir, 'blueprint.json')} field "sharedTemplates" names ${missing}, which does not exist.`);
   return {
     id: own.id,
     manifest,
     dir,
     source: { ...source, version },
-    templateDirs: [...(parent?.templateDirs ?? []), ...(existsSync(templates) ? [templates] : [])],
+    templateDirs: [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])],
     module: {
       plan,
       ...pick(parent?.module, module, 'checklist'),
@@ -248,7 +251,7 @@ export const BLUEPRINTS = [
     id: 'serverless',
     title: 'Serverless',
     summary: 'function handlers behind an HTTP API, a managed queue for jobs, PostgreSQL through a connection proxy',
-    available: false,
+    available: true,
   },
   {
     id: 'hybrid',

@@ -24,7 +24,7 @@ const OBJECT_BUILT_INS = new Set(['constructor', 'prototype', '__proto__', 'haso
 
 /**
  * Identifiers the generated code imports or declares at module level next to per-entity names (the
- * built-in blueprints' templates; test/unit/consistency.test.ts fails when a template imports a name missing
+ * built-in blueprints' templates; test/unit/spec-limits.test.ts fails when a template imports a name missing
  * here). An entity whose PascalCase form is one of these would shadow or clash with it (`static` →
  * `Static` from TypeBox).
  */
@@ -37,7 +37,9 @@ TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise E
 Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
 ChildProcess FastifyDynamicSwaggerOptions TestProject
 K8sObject Events GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
-ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool`.split(/\s+/),
+ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool
+AuthPrincipal FormatRegistry HttpExchange HttpRoute JobMessage
+ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */

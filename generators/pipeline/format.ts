@@ -26,7 +26,7 @@ import type { Options } from 'prettier';
 import type { Tree } from '../core/tree.js';
 import { formatBatch, type FormatJob } from './prettier-format.js';
 
-const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|md|ya?ml)$/;
+const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|jsonc|md|ya?ml)$/;
 const SKIPPED = new Set(['package-lock.json']);
 const WORKER_URL = new URL('./format-worker.js', import.meta.url);
 

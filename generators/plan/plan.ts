@@ -22,7 +22,7 @@ export type { PlanInput } from './types.js';
 export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Plan {
   const domain = planDomain(input, blueprint);
   const parts = blueprint.module.plan({ domain, input, kit: plannerKit, parent: blueprint.parentPlan });
-  const { migrationStreams: streamInputs, ...rest } = parts;
+  const { migrationStreams: streamInputs, architectureFacts, ...rest } = parts;
   const ids = new Set<string>();
   const migrationStreams: MigrationStreamPlan[] = streamInputs.map((stream) => {
     if (ids.has(stream.id)) throw new Error(`blueprint ${blueprint.id}: two migration streams with the id "${stream.id}"`);
@@ -32,7 +32,12 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a
   // blueprint that is not one of them gets none.
-  if (isArchitecture(plan.blueprint.id)) plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
+  if (isArchitecture(plan.blueprint.id)) {
+    plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
+    // What only the blueprint knows about its shape (its diagram, how it meets each security item)
+    // replaces the core's defaults, which describe the monolith.
+    if (architectureFacts) Object.assign(plan.architecture, architectureFacts);
+  }
   return plan;
 }
 

@@ -18,7 +18,7 @@ import { buildSchema, migrationOrder, type SchemaModel } from './analysis/schema
 import { Sources } from './analysis/source.js';
 import { extractRoutes, type RouteModel } from './analysis/routes.js';
 
-const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'coverage', '.backend-arch']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'coverage', '.backend-arch', '.wrangler']);
 
 export class ProjectContext {
   private readonly memo = new Memo();

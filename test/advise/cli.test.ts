@@ -39,7 +39,7 @@ describe('backend-arch advise', () => {
     expect(json.ranking).toHaveLength(4);
     expect(json.estimate.rows.map((r: { multiplier: number }) => r.multiplier)).toEqual([1, 2, 5, 10]);
     expect(json.given).toEqual({ traffic: 'idle', rpsAverage: 1, rpsPeak: 20, budgetUsdPerMonth: 40, teamSize: 2, p95Ms: 400 });
-    expect(json.command).toBe('npx create-backend-arch my-api --blueprint monolith-cache');
+    expect(json.command).toBe('npx create-backend-arch my-api --blueprint serverless'); // serverless is available
   });
 
   it('reads an answers file (bare or under "context"); flags win over it', async () => {

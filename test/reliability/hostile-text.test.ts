@@ -166,7 +166,8 @@ for (const { id: blueprint } of BLUEPRINTS.filter((b) => b.available)) {
       requireServers();
       if (!existsSync(path.join(hostile, 'node_modules'))) await linkDependencies(hostile);
       const url = await freshDatabase('hostile');
-      const migrate = await execa(path.join(hostile, 'node_modules/.bin/tsx'), ['src/db/migrate.ts'], { cwd: hostile, env: { DATABASE_URL: url }, reject: false, all: true });
+      // The project's own migrate script (each blueprint names its runner there).
+      const migrate = await execa('npm', ['run', 'migrate', '--silent'], { cwd: hostile, env: { DATABASE_URL: url }, reject: false, all: true });
       expect(migrate.exitCode, migrate.all).toBe(0);
       const psql = (query: string) => execa(findServerBinaries().psql ?? 'psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', query]).then((r) => r.stdout);
       expect(await psql(`INSERT INTO team (name) VALUES ('x') RETURNING note`)).toBe(`${HOSTILE_DEFAULT}\nINSERT 0 1`);

@@ -147,9 +147,9 @@ describe('create-backend-arch (non-interactive)', () => {
   });
 
   it('says clearly that a blueprint is not available yet', async () => {
-    const run = await runCli(['x', '--yes', '--blueprint', 'serverless', ...noPost], { cwd });
+    const run = await runCli(['x', '--yes', '--blueprint', 'hybrid', ...noPost], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Blueprint "serverless" (Serverless, from --blueprint) is not available yet');
+    expect(run.stderr).toContain('Blueprint "hybrid" (Hybrid, from --blueprint) is not available yet');
   });
 
   it('rejects an unsafe project name', async () => {

@@ -2,12 +2,18 @@
 /** @typedef {import('../../../generators/blueprints/contract.js').Statement} Statement */
 
 /**
- * The monolith's built-in tables, first in the initial migration of its one database: auth users,
- * the partitioned audit log, job runs (idempotent job processing), and the updated_at trigger function.
+ * The built-in tables, first in the initial migration of a blueprint's one database (the monolith's and
+ * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
+ * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be
+ * in (a blueprint whose job rows are written at enqueue time adds 'queued'; one with a dead-letter queue,
+ * 'dead'); `extra` are the blueprint's own tables, after these.
  * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
+ * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] } }} [options]
  * @returns {{ up: Statement[], down: Statement[] }}
  */
-export function builtInTables(kit) {
+export function builtInTables(kit, options = {}) {
+  const jobStatuses = options.jobStatuses ?? ['active', 'completed', 'failed'];
+  const extra = options.extra ?? { up: [], down: [] };
   const { sqlString } = kit.sql;
   /** @type {Statement[]} */
   const up = [
@@ -76,7 +82,7 @@ $$;`,
   queue text NOT NULL,
   job_id text NOT NULL,
   entity_id uuid,
-  status text NOT NULL CHECK (status IN ('active', 'completed', 'failed')),
+  status text NOT NULL CHECK (status IN (${jobStatuses.map(sqlString).join(', ')})),
   attempts integer NOT NULL DEFAULT 0,
   result jsonb,
   error text,
@@ -86,10 +92,12 @@ $$;`,
 );`,
   },
   { comment: '', sql: 'CREATE TRIGGER job_runs_set_updated_at BEFORE UPDATE ON job_runs FOR EACH ROW EXECUTE FUNCTION set_updated_at();' },
+  ...extra.up,
 ];
 
   /** @type {Statement[]} */
   const down = [
+  ...extra.down,
   { comment: '', sql: 'DROP TABLE job_runs;' },
   { comment: '', sql: 'DROP FUNCTION ensure_audit_log_partitions(integer);' },
   { comment: '', sql: 'DROP TABLE audit_log;' },

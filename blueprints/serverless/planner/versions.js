@@ -1,0 +1,26 @@
+// @ts-check
+/**
+ * Every dependency a generated serverless project gets, pinned in one map: an upgrade is one diff.
+ * wrangler 4.86.x is the last line that runs on Node 20 (4.87+ needs Node 22); workerd ships inside it
+ * as a prebuilt binary, so `wrangler dev` runs the real runtime locally. The generated README says
+ * which versions a Node 22+ project can move to.
+ */
+export const DEPENDENCIES = {
+  '@sinclair/typebox': '0.34.41',
+  pg: '8.16.3',
+};
+
+export const DEV_DEPENDENCIES = {
+  '@cloudflare/workers-types': '4.20260426.1',
+  '@eslint/js': '9.38.0',
+  '@types/node': '20.19.25',
+  '@types/pg': '8.15.5',
+  eslint: '9.38.0',
+  'node-pg-migrate': '8.0.3',
+  prettier: '3.6.2',
+  tsx: '4.20.6',
+  typescript: '5.9.3',
+  'typescript-eslint': '8.46.2',
+  vitest: '4.1.12',
+  wrangler: '4.86.0',
+};

@@ -1,0 +1,71 @@
+/**
+ * The serverless blueprint end to end, as a user runs it: the real CLI (no terminal, CI=true)
+ * generates a Cloudflare Worker backend, installs it and verifies it — the Worker running under
+ * `wrangler dev` (workerd) against real PostgreSQL through the local Hyperdrive binding. The project
+ * lints and is formatted; its own tests run inside verify (dynamic.test-suite). Two specs: the
+ * built-in example through `new` (which runs verify), and shop.yaml through `verify --json`.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireServers } from '../support/servers.js';
+
+const TEN_MINUTES = 600_000;
+const BIN = path.resolve('bin/create-backend-arch.js');
+
+/** A skip is allowed only for a shared check this blueprint does not take, or a part the spec does not declare. */
+const ALLOWED_SKIP = /does not apply to the serverless blueprint|declares no/i;
+
+const cases = [
+  { name: 'fn-api', args: ['--blueprint', 'serverless', '--yes'], verifyInNew: true },
+  { name: 'shop-fn', args: ['--blueprint', 'serverless', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/shop.yaml')], verifyInNew: false },
+];
+
+describe.each(cases)('serverless backend: $name', ({ name, args, verifyInNew }) => {
+  let dir: string;
+  let created: { exitCode: number | undefined; all: string };
+
+  beforeAll(async () => {
+    requireServers();
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-e2e-sls-'));
+    dir = path.join(cwd, name);
+    const r = await execa('node', [BIN, name, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
+    created = { exitCode: r.exitCode, all: r.all ?? '' };
+  }, TEN_MINUTES);
+
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, reject: false, all: true, env: { NO_COLOR: '1', FORCE_COLOR: '0' } });
+
+  it('is generated and installed', () => {
+    expect(created.all).not.toContain('error:');
+    expect(created.exitCode, created.all).toBe(0);
+  });
+
+  it('passes the checklist: 0 failed, nothing that could not run, skips only where a check does not apply', async () => {
+    let results: { id: string; status: string; summary: string; notRun?: true }[];
+    if (verifyInNew) {
+      expect(created.all).toMatch(/\d+ passed, 0 failed, \d+ skipped \(static and dynamic/);
+      expect(created.all).not.toMatch(/could not run/);
+      const report = await readFile(path.join(dir, 'docs/verification.md'), 'utf8');
+      expect(report).toMatch(/\*\*\d+ passed, 0 failed, \d+ skipped\*\*/);
+      results = [...created.all.matchAll(/^(✓|✗|skipped) ([\w.-]+) — (.*)$/gm)].map((m) => ({ id: m[2]!, status: m[1] === '✓' ? 'pass' : m[1] === '✗' ? 'fail' : 'skip', summary: m[3]! }));
+    } else {
+      const r = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json'], { reject: false, env: { CI: 'true' } });
+      expect(r.exitCode, r.stderr).toBe(0);
+      results = (JSON.parse(r.stdout) as { results: typeof results }).results;
+    }
+    expect(results.filter((x) => x.status === 'fail').map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
+    expect(results.filter((x) => x.status === 'skip' && (x.notRun || !ALLOWED_SKIP.test(x.summary))).map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
+    const passed = new Set(results.filter((x) => x.status === 'pass').map((x) => x.id));
+    for (const id of ['dynamic.test-suite', 'dynamic.api-walk', 'dynamic.rate-limit-429', 'serverless.wrangler-config', 'serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts', 'serverless.consumer-idempotent'])
+      expect(passed, id).toContain(id);
+  }, TEN_MINUTES);
+
+  it('lints and is formatted', async () => {
+    const lint = await run('lint');
+    expect(lint.exitCode, lint.all).toBe(0);
+    const format = await run('format:check');
+    expect(format.exitCode, format.all).toBe(0);
+  }, TEN_MINUTES);
+});

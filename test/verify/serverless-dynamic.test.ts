@@ -1,0 +1,115 @@
+/**
+ * The serverless blueprint's own dynamic checks against a real Worker (wrangler dev) and PostgreSQL:
+ * one generated, installed project; each check passes on it, then each break-case edits it, runs that
+ * check, and restores the files.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../generators/cli/main.js';
+import { runVerify } from '../../generators/verify/run.js';
+import type { CheckResult } from '../../generators/verify/types.js';
+import { breakFile, evidenceText } from './helpers.js';
+
+let project: string;
+
+beforeAll(async () => {
+  if (!process.env.DATABASE_URL) throw new Error('run under node test/support/with-servers.js (DATABASE_URL is needed)');
+  const root = await mkdtemp(path.join(tmpdir(), 'cba-verify-sls-'));
+  project = path.join(root, 'fn-api');
+  const out: string[] = [];
+  const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
+  const code = await main(['new', project, '--blueprint', 'serverless', '--yes', '--no-verify', '--no-git'], { invokedAs: 'backend-arch', stdout: sink, stderr: sink, interactive: false });
+  if (code !== 0) throw new Error(`generate + install failed (${code}): ${out.join('')}`);
+}, 600_000);
+
+afterAll(async () => {
+  if (project) await rm(path.dirname(project), { recursive: true, force: true });
+});
+
+/** Runs checks (dynamic ones included) and returns the result of `id`. */
+async function check(id: string, before: string[] = []): Promise<CheckResult> {
+  const report = await runVerify({ dir: project, only: [...before, id] });
+  return report.results.find((r) => r.id === id)!;
+}
+
+/** Applies a breakage, runs `fn`, and restores every touched file. */
+async function broken(files: string[], breakIt: () => Promise<void>, fn: () => Promise<void>): Promise<void> {
+  const saved = await Promise.all(files.map(async (f) => [f, await readFile(path.join(project, f), 'utf8')] as const));
+  try {
+    await breakIt();
+    await fn();
+  } finally {
+    for (const [f, text] of saved) await writeFile(path.join(project, f), text);
+  }
+}
+
+const WRANGLER = 'wrangler.jsonc';
+// The consumer's idempotency is judged after dynamic.api-walk, which creates the rows the jobs run on.
+const IDEMPOTENT = ['serverless.consumer-idempotent', ['dynamic.api-walk']] as const;
+
+describe('serverless.wrangler-config', () => {
+  it('passes on the fresh project', { timeout: 300_000 }, async () => {
+    const r = await check('serverless.wrangler-config');
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+  });
+
+  it('fails on a value of the wrong type (schema)', { timeout: 300_000 }, async () => {
+    await broken([WRANGLER], () => breakFile(project, WRANGLER, '"max_batch_size": 10,', '"max_batch_size": "ten",'), async () => {
+      const r = await check('serverless.wrangler-config');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/wrangler\.jsonc:\d+ \/queues\/consumers\/0\/max_batch_size .*number/);
+    });
+  });
+
+  it('fails on a key wrangler does not know (schema)', { timeout: 300_000 }, async () => {
+    await broken([WRANGLER], () => breakFile(project, WRANGLER, '"hyperdrive": [', '"hyperdrives": [],\n  "hyperdrive": ['), async () => {
+      const r = await check('serverless.wrangler-config');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/additional properties.*hyperdrives/i);
+    });
+  });
+
+  it('fails when the dry-run deploy fails (the entry does not exist)', { timeout: 300_000 }, async () => {
+    await broken([WRANGLER], () => breakFile(project, WRANGLER, '"main": "src/index.ts",', '"main": "src/missing.ts",'), async () => {
+      const r = await check('serverless.wrangler-config');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/wrangler deploy --dry-run exited [1-9]/);
+    });
+  });
+
+  it('fails on a configuration that does not parse', { timeout: 300_000 }, async () => {
+    await broken([WRANGLER], () => breakFile(project, WRANGLER, '"name": "fn-api",', '"name": "fn-api" "oops": 1,'), async () => {
+      const r = await check('serverless.wrangler-config');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/wrangler\.jsonc does not parse/);
+    });
+  });
+});
+
+describe('serverless.consumer-idempotent', () => {
+  it('passes on the fresh project', { timeout: 300_000 }, async () => {
+    const r = await check(IDEMPOTENT[0], [...IDEMPOTENT[1]]);
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+  });
+
+  it('fails when a delivery of a completed job claims it again (the work runs twice)', { timeout: 300_000 }, async () => {
+    const file = 'src/jobs/job-runs.ts';
+    await broken([file], () => breakFile(project, file, "AND (status IN ('queued', 'failed') OR (status = 'active' AND updated_at < now() - make_interval(secs => ${timeoutMs / 1000})))", ''), async () => {
+      const r = await check(IDEMPOTENT[0], [...IDEMPOTENT[1]]);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/the second delivery ran the work again — attempts 1 → 2/);
+    });
+  });
+
+  it('fails when the consumer does not look at the job state at all', { timeout: 300_000 }, async () => {
+    const file = 'src/jobs/consumer.ts';
+    await broken([file], () => breakFile(project, file, 'const claimed = await claim(db, job.name, jobId, job.timeoutMs);', 'const claimed: Awaited<ReturnType<typeof claim>> = { claimed: true, attempts: message.attempts };'), async () => {
+      const r = await check(IDEMPOTENT[0], [...IDEMPOTENT[1]]);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/never reported receiving the second delivery|ran the work again/);
+    });
+  });
+});
