@@ -6,7 +6,7 @@
  * (migrations/<service>/), behind a gateway; events leave through a transactional outbox and reach
  * other services' read models through NATS JetStream, applied once (inbox).
  */
-import { builtInTables } from '../monolith-cache/planner/built-in-tables.js';
+import { builtInTables } from '../_shared/planner/built-in-tables.js';
 import { eventTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
