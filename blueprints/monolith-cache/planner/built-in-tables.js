@@ -4,10 +4,12 @@
 /**
  * The monolith's built-in tables, first in the initial migration of its one database: auth users,
  * the partitioned audit log, job runs (idempotent job processing), and the updated_at trigger function.
+ * With multi-tenancy every user belongs to a tenant (the token carries it).
  * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
+ * @param {import('../../../generators/plan/types.js').TenancyPlan | null} [tenancy]
  * @returns {{ up: Statement[], down: Statement[] }}
  */
-export function builtInTables(kit) {
+export function builtInTables(kit, tenancy = null) {
   const { sqlString } = kit.sql;
   /** @type {Statement[]} */
   const up = [
@@ -21,9 +23,9 @@ END
 $$;`,
   },
   {
-    comment: 'Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.',
+    comment: `Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.${tenancy ? ' Each belongs to one tenant.' : ''}`,
     sql: `CREATE TABLE auth_users (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),${tenancy ? `\n  ${tenancy.columnSql} uuid NOT NULL,` : ''}
   email varchar(320) NOT NULL UNIQUE CHECK (email LIKE '%_@_%'),
   password_hash text NOT NULL,
   role text NOT NULL CHECK (role IN (${kit.roles.map(sqlString).join(', ')})),
