@@ -62,6 +62,8 @@ export const blueprintManifestSchema = z.strictObject({
   features: z.array(featureSchema).default([]),
   /** Path expansions beyond the built-in [entity], [job] and [migration] (or replacing one of them). */
   expansions: z.array(expansionSchema).default([]),
+  /** Spec constructs beyond the core that its templates implement (a spec using another one is refused). */
+  supports: z.array(z.enum(['tenancy'])).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
 });

@@ -11,13 +11,18 @@ export function migrationFileName(sequence: number, slug: string): string {
 }
 
 export function entityUp(entity: EntityPlan): SqlStatement[] {
-  const columns = [...entity.columns.map((c) => c.ddl), ...entity.tableConstraints].map((d) => `  ${d}`).join(',\n');
+  // A composite key referencing the table itself needs its (tenant, id) unique index first: added last.
+  const selfReference = (c: string) => c.includes(`REFERENCES ${entity.table} (`);
+  const inline = entity.tableConstraints.filter((c) => !selfReference(c));
+  const columns = [...entity.columns.map((c) => c.ddl), ...inline].map((d) => `  ${d}`).join(',\n');
   const statements: SqlStatement[] = [
     { comment: entity.description || `${entity.name} rows.`, sql: `CREATE TABLE ${entity.table} (\n${columns}\n);` },
     { comment: '', sql: `CREATE TRIGGER ${entity.tableName}_set_updated_at BEFORE UPDATE ON ${entity.table} FOR EACH ROW EXECUTE FUNCTION set_updated_at();` },
   ];
   if (entity.appendOnly) statements.push(...appendOnlyGuard(entity));
   for (const index of entity.indexes) statements.push({ comment: `Serves ${index.serves}.`, sql: index.sql });
+  for (const c of entity.tableConstraints.filter(selfReference))
+    statements.push({ comment: 'A row can only reference a row of its own tenant.', sql: `ALTER TABLE ${entity.table} ADD ${c};` });
   return statements;
 }
 

@@ -15,11 +15,16 @@ import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, Migration
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
+import { UserError } from '../core/errors.js';
 
 export type { PlanInput } from './types.js';
 
 /** The whole plan: the domain plan plus the blueprint's parts, with every migration stream's initial migration. */
 export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Plan {
+  if (input.spec.tenancy && !blueprint.manifest.supports.includes('tenancy'))
+    throw new UserError(
+      `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use monolith-cache, or remove tenancy from the spec`,
+    );
   const domain = planDomain(input, blueprint);
   const parts = blueprint.module.plan({ domain, input, kit: plannerKit, parent: blueprint.parentPlan });
   const { migrationStreams: streamInputs, ...rest } = parts;

@@ -265,7 +265,11 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
     }
     case 'AlterRoleStmt': {
       const role = model.roles.get(node.role?.rolename as string);
-      if (role) roleOptions(role, node.options);
+      if (role) {
+        roleOptions(role, node.options);
+        // The statement that changed the role is where its attributes now come from.
+        Object.assign(role, { file: at.file, line: at.line, sql: at.sql });
+      }
       else if (node.role?.rolename) {
         const created: RoleModel = { ...at, name: node.role.rolename as string, superuser: false, bypassRls: false };
         roleOptions(created, node.options);
