@@ -76,8 +76,21 @@ export function initialMigration(stream: MigrationStreamInput, entities: EntityP
  *    which the API sets with set_config(…, true) (SET LOCAL) from the caller's token.
  */
 export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[]): { up: SqlStatement[]; down: SqlStatement[] } {
+  const parts = entities.map((e) => tenantTable(tenancy, e));
+  return {
+    up: [...tenantRole(tenancy), ...parts.flatMap((p) => p.up)],
+    down: [
+      ...parts.flatMap((p) => p.down),
+      { comment: '', sql: `REVOKE ALL ON audit_log FROM ${tenancy.role};` },
+      { comment: 'The role itself stays: roles are cluster-wide and other databases may use it.', sql: `REVOKE USAGE ON SCHEMA public FROM ${tenancy.role};` },
+    ],
+  };
+}
+
+/** The role tenant transactions run as, and what every tenant transaction needs (schema, audit rows). */
+function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
   const { role } = tenancy;
-  const up: SqlStatement[] = [
+  return [
     {
       comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
       // Another database on the cluster may be creating it at the same moment: losing that race is fine.
@@ -98,15 +111,19 @@ $$;`,
     { comment: '', sql: `GRANT USAGE ON SCHEMA public TO ${role};` },
     { comment: 'Every mutation writes its audit row inside the same transaction.', sql: `GRANT INSERT ON audit_log TO ${role};` },
   ];
-  for (const e of entities) {
-    const privileges = !e.tenantScoped ? 'SELECT' : e.appendOnly ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
-    const why = !e.tenantScoped
-      ? `${e.name} is shared by every tenant: read only (a tenant-owned row may reference it).`
-      : e.appendOnly
-        ? `${e.name} is append-only: no UPDATE or DELETE privilege either.`
-        : '';
-    up.push({ comment: why, sql: `GRANT ${privileges} ON ${e.table} TO ${role};` });
-    if (!e.tenantScoped) continue;
+}
+
+/** One table's part: the role's privileges on it and, when tenant-owned, RLS enabled, forced, with its policy. */
+export function tenantTable(tenancy: TenancyPlan, e: EntityPlan): { up: SqlStatement[]; down: SqlStatement[] } {
+  const { role } = tenancy;
+  const privileges = !e.tenantScoped ? 'SELECT' : e.appendOnly ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
+  const why = !e.tenantScoped
+    ? `${e.name} is shared by every tenant: read only (a tenant-owned row may reference it).`
+    : e.appendOnly
+      ? `${e.name} is append-only: no UPDATE or DELETE privilege either.`
+      : '';
+  const up: SqlStatement[] = [{ comment: why, sql: `GRANT ${privileges} ON ${e.table} TO ${role};` }];
+  if (e.tenantScoped)
     up.push(
       { comment: `${e.name} rows belong to one tenant: row-level security, FORCEd so that even the table owner is held to the policy.`, sql: `ALTER TABLE ${e.table} ENABLE ROW LEVEL SECURITY;` },
       { comment: '', sql: `ALTER TABLE ${e.table} FORCE ROW LEVEL SECURITY;` },
@@ -115,11 +132,5 @@ $$;`,
         sql: `CREATE POLICY ${e.tableName}_tenant_isolation ON ${e.table} USING (${tenancy.policySql}) WITH CHECK (${tenancy.policySql});`,
       },
     );
-  }
-  const down: SqlStatement[] = [
-    ...entities.map((e) => ({ comment: '', sql: `REVOKE ALL ON ${e.table} FROM ${role};` })),
-    { comment: '', sql: `REVOKE ALL ON audit_log FROM ${role};` },
-    { comment: 'The role itself stays: roles are cluster-wide and other databases may use it.', sql: `REVOKE USAGE ON SCHEMA public FROM ${role};` },
-  ];
-  return { up, down };
+  return { up, down: [{ comment: '', sql: `REVOKE ALL ON ${e.table} FROM ${role};` }] };
 }

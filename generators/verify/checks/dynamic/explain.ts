@@ -60,7 +60,8 @@ export const explainAccessPatterns: Check = {
       const fixes = new Set<string>();
       const t0 = Date.now();
       try {
-        for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small);
+        const tenant = plan.tenancy?.column ?? null;
+        for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small, tenant);
         await db.query('ANALYZE');
         const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
         for (const e of plan.entities) {
@@ -79,7 +80,7 @@ export const explainAccessPatterns: Check = {
           }
         }
         for (const q of queries) q.small = await observe(db, q.query, q.count);
-        for (const e of patterned) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large);
+        for (const e of patterned) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large, tenant);
         await db.query('ANALYZE');
         const seedMs = Date.now() - t0;
         for (const q of queries) {
@@ -178,17 +179,35 @@ function flatten(n: PlanNode): PlanNode[] {
   return [n, ...(n.Plans ?? []).flatMap(flatten)];
 }
 
-/** INSERT … SELECT FROM generate_series(from, to): the plan's seed expressions, parents picked round-robin, 10% soft-deleted. */
-async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number): Promise<void> {
+/** Tenants in the seeded data: rows of a tenant-owned table are spread over them (row g is tenant g % TENANTS). */
+const TENANTS = 4;
+const tenantUuid = (k: string) => `('00000000-0000-4000-8000-' || lpad((${k})::text, 12, '0'))::uuid`;
+
+/**
+ * INSERT … SELECT FROM generate_series(from, to): the plan's seed expressions, parents picked round-robin,
+ * 10% soft-deleted. Tenant-owned rows are spread over TENANTS tenants, and a composite (tenant, parent)
+ * key picks a parent of the row's own tenant (the parents' ids grouped by tenant).
+ */
+async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number, tenant: string | null = null): Promise<void> {
   const cols: string[] = [];
   const exprs: string[] = [];
   const froms: string[] = [`generate_series(${from}, ${to}) AS g`];
+  if (tenant && e.tenantScoped) {
+    cols.push(`"${tenant}"`);
+    exprs.push(tenantUuid(`g % ${TENANTS}`));
+  }
   for (const f of e.fields) {
     if (f.references) {
       const ref = e.references.find((r) => r.column === f.name)!;
       const alias = `p_${f.name}`;
-      froms.push(`(SELECT array_agg(id) AS ids FROM ${ref.table}) AS ${alias}`);
       cols.push(f.sql);
+      if (tenant && e.tenantScoped && ref.tenantScoped) {
+        // ids[t + 1] holds the parents of tenant t, as a json array (a 2-D SQL array needs equal lengths).
+        froms.push(`(SELECT array_agg(ids ORDER BY t) AS ids FROM (SELECT k AS t, (SELECT jsonb_agg(id) FROM ${ref.table} WHERE "${tenant}" = ${tenantUuid('k')}) AS ids FROM generate_series(0, ${TENANTS - 1}) AS k) AS per_tenant) AS ${alias}`);
+        exprs.push(`(${alias}.ids[1 + g % ${TENANTS}] ->> ((g / ${TENANTS}) % jsonb_array_length(${alias}.ids[1 + g % ${TENANTS}]))::int)::uuid`);
+        continue;
+      }
+      froms.push(`(SELECT array_agg(id) AS ids FROM ${ref.table}) AS ${alias}`);
       exprs.push(`${alias}.ids[1 + (g % cardinality(${alias}.ids))]`);
     } else if (f.seedSql) {
       cols.push(f.sql);
