@@ -131,21 +131,19 @@ export function accessPatternIndex(
 export function compositeUniqueIndex(entityName: string, table: string, declared: string[], softDelete: boolean, tenant: string | null = null): IndexPlan {
   // Tenant-owned: unique within a tenant (two tenants may both have a "main" project), tenant first.
   const columns = tenant ? [tenant, ...declared.filter((c) => c !== tenant)] : declared;
-  const name = indexName(entityName, columns, softDelete ? 'live_key' : 'key');
-  const columnsSql = columns.map(quoteIdent).join(', ');
-  const where = softDelete ? LIVE_ROWS : null;
-  return {
-    name,
-    kind: 'unique',
+  return uniqueIndex(
+    indexName(entityName, columns, softDelete ? 'live_key' : 'key'),
     table,
-    columnsSql,
     columns,
-    where,
-    unique: true,
-    serves: `uniqueness of (${columns.join(', ')}) on ${entityName}${softDelete ? ' among live rows (a soft-deleted row frees its values)' : ''}: a duplicate write is a 409 naming these fields; also lookups by ${columns.slice(0, tenant ? 2 : 1).join(', ')}`,
-    sql: createIndexSql(name, table, columnsSql, where, true),
-    accessPattern: null,
-  };
+    softDelete ? LIVE_ROWS : null,
+    `uniqueness of (${columns.join(', ')}) on ${entityName}${softDelete ? ' among live rows (a soft-deleted row frees its values)' : ''}: a duplicate write is a 409 naming these fields; also lookups by ${columns.slice(0, tenant ? 2 : 1).join(', ')}`,
+  );
+}
+
+/** A unique index on `columns` (partial when `where` is given), saying what it serves. */
+function uniqueIndex(name: string, table: string, columns: string[], where: string | null, serves: string): IndexPlan {
+  const columnsSql = columns.map(quoteIdent).join(', ');
+  return { name, kind: 'unique', table, columnsSql, columns, where, unique: true, serves, sql: createIndexSql(name, table, columnsSql, where, true), accessPattern: null };
 }
 
 /**
@@ -199,22 +197,9 @@ export function foreignKeyIndex(entityName: string, table: string, column: strin
  */
 export function fieldUniqueIndex(entityName: string, table: string, column: string, softDelete: boolean, tenant: string | null): IndexPlan {
   const columns = tenant ? [tenant, column] : [column];
-  const name = indexName(entityName, columns, softDelete ? 'live_key' : 'key');
-  const columnsSql = columns.map(quoteIdent).join(', ');
-  const where = softDelete ? LIVE_ROWS : null;
   const scope = [softDelete ? 'among live rows (a soft-deleted row frees its value)' : '', tenant ? `within a tenant (${tenant} leads)` : ''].filter(Boolean).join(', ');
-  return {
-    name,
-    kind: 'unique',
-    table,
-    columnsSql,
-    columns,
-    where,
-    unique: true,
-    serves: `uniqueness of ${entityName}.${column} ${scope}, and lookups by ${column}`,
-    sql: createIndexSql(name, table, columnsSql, where, true),
-    accessPattern: null,
-  };
+  const serves = `uniqueness of ${entityName}.${column} ${scope}, and lookups by ${column}`;
+  return uniqueIndex(indexName(entityName, columns, softDelete ? 'live_key' : 'key'), table, columns, softDelete ? LIVE_ROWS : null, serves);
 }
 
 /**
@@ -223,20 +208,8 @@ export function fieldUniqueIndex(entityName: string, table: string, column: stri
  */
 export function tenantKeyIndex(entityName: string, table: string, tenant: string, children: string[]): IndexPlan {
   const columns = [tenant, 'id'];
-  const name = indexName(entityName, columns, 'key');
-  const columnsSql = columns.map(quoteIdent).join(', ');
-  return {
-    name,
-    kind: 'unique',
-    table,
-    columnsSql,
-    columns,
-    where: null,
-    unique: true,
-    serves: `the composite foreign keys of ${children.join(', ')} → ${entityName}(${tenant}, id): a row can only reference a ${entityName} of its own tenant`,
-    sql: createIndexSql(name, table, columnsSql, null, true),
-    accessPattern: null,
-  };
+  const serves = `the composite foreign keys of ${children.join(', ')} → ${entityName}(${tenant}, id): a row can only reference a ${entityName} of its own tenant`;
+  return uniqueIndex(indexName(entityName, columns, 'key'), table, columns, null, serves);
 }
 
 export interface TenantIndexing {

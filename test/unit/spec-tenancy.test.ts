@@ -5,23 +5,14 @@
  * implement tenancy refusing the spec.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, UserError } from '../../generators/core/errors.js';
+import { UserError } from '../../generators/core/errors.js';
 import { parseSpecText } from '../../generators/domain/load.js';
 import { planProject } from '../../generators/plan/plan.js';
 import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 import path from 'node:path';
+import { issuesOf } from '../support/spec-issues.js';
 
 const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' });
-
-function issuesOf(text: string): string[] {
-  try {
-    parseSpecText(text, 'spec.yaml');
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err.issues.map((i) => `${i.line ?? '-'}:${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected the spec to be rejected');
-}
 
 const plan = (text: string, blueprint = monolith) =>
   planProject({ spec: parseSpecText(text, 'spec.yaml'), name: 'acme-saas', blueprint: blueprint.id, packageManager: 'npm', features: [], generatorVersion: '0.0.0' }, blueprint);

@@ -65,7 +65,7 @@ export const explainAccessPatterns: Check = {
         await db.query('ANALYZE');
         const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
         for (const e of plan.entities) {
-          for (const l of listQueries(e)) {
+          for (const l of listQueries(e, tenant)) {
             const live = e.softDelete ? ' AND deleted_at IS NULL' : '';
             const cols = l.where.map((c) => `"${c}"`);
             const sample = (await db.query<Record<string, string>>(`SELECT ${l.where.length ? l.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
@@ -156,8 +156,13 @@ interface ListQuery {
   httpQuery: string;
 }
 
-/** Every list query to EXPLAIN: each access pattern (with its `is [not] null` conditions, NULLS LAST on a nullable sort column), and each sort the API offers without a filter. */
-function listQueries(e: EntityPlan): ListQuery[] {
+/**
+ * Every list query to EXPLAIN: each access pattern (with its `is [not] null` conditions, NULLS LAST on a
+ * nullable sort column), and each sort the API offers without a filter. On a tenant-owned table every
+ * list is within one tenant: the tenant equality is part of each query (and leads the patterns' `where`).
+ */
+function listQueries(e: EntityPlan, tenant: string | null = null): ListQuery[] {
+  const scope = tenant && e.tenantScoped ? [tenant] : [];
   const queries: ListQuery[] = [];
   const seen = new Set<string>();
   for (const idx of e.indexes) {
@@ -166,11 +171,11 @@ function listQueries(e: EntityPlan): ListQuery[] {
     const dir = ap.order.direction.toUpperCase();
     const orderBy = `"${ap.order.column}" ${dir}${ap.order.nullable ? ' NULLS LAST' : ''}, id ${dir}`;
     queries.push({ where: ap.where, nullChecks: ap.nullChecks ?? [], orderBy, orderColumn: ap.order.column, httpQuery: ap.httpQuery });
-    if (ap.where.length === 0 && (ap.nullChecks ?? []).length === 0) seen.add(`${ap.order.column}:${ap.order.direction}`);
+    if (ap.where.every((c) => scope.includes(c)) && (ap.nullChecks ?? []).length === 0) seen.add(`${ap.order.column}:${ap.order.direction}`);
   }
   for (const sort of e.sorts) {
     if (seen.has(sort.key)) continue;
-    queries.push({ where: [], nullChecks: [], orderBy: sort.orderBySql, orderColumn: sort.column, httpQuery: `GET ${e.routePrefix}?sort=${sort.key}` });
+    queries.push({ where: scope, nullChecks: [], orderBy: sort.orderBySql, orderColumn: sort.column, httpQuery: `GET ${e.routePrefix}?sort=${sort.key}` });
   }
   return queries;
 }
