@@ -116,9 +116,12 @@ $$;`,
 /** One table's part: the role's privileges on it and, when tenant-owned, RLS enabled, forced, with its policy. */
 export function tenantTable(tenancy: TenancyPlan, e: EntityPlan): { up: SqlStatement[]; down: SqlStatement[] } {
   const { role } = tenancy;
-  const privileges = !e.tenantScoped ? 'SELECT' : e.appendOnly ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
+  // A shared soft-deleted parent is checked with SELECT … FOR SHARE (a live parent, held until commit),
+  // which PostgreSQL allows only with an UPDATE privilege on some column: deleted_at, nothing else.
+  const shared = e.softDelete ? 'SELECT, UPDATE (deleted_at)' : 'SELECT';
+  const privileges = !e.tenantScoped ? shared : e.appendOnly ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
   const why = !e.tenantScoped
-    ? `${e.name} is shared by every tenant: read only (a tenant-owned row may reference it).`
+    ? `${e.name} is shared by every tenant: read only (a tenant-owned row may reference it${e.softDelete ? '; FOR SHARE needs an UPDATE privilege' : ''}).`
     : e.appendOnly
       ? `${e.name} is append-only: no UPDATE or DELETE privilege either.`
       : '';

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { resolveBlueprint } from '../../generators/blueprints/registry.js';
-import { loadSpecFile } from '../../generators/domain/load.js';
+import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
 import { planProject } from '../../generators/plan/plan.js';
 import type { Plan } from '../../generators/plan/types.js';
 import { findServerBinaries } from '../../generators/servers/throwaway.js';
@@ -81,5 +81,19 @@ describe('multi-tenancy in the database', () => {
 
     await run(second, down(plan));
     expect(await run(second, `SELECT count(*) FROM pg_class WHERE relname IN ('project', 'task', 'activity', 'auth_users');`)).toBe('0');
+  });
+
+  it('a shared, soft-deleted parent can be checked FOR SHARE by the app role (and nothing else of it changed)', async () => {
+    const spec = parseSpecText(
+      `tenancy: {}\nentities:\n  catalog:\n    tenant: false\n    softDelete: true\n    fields: { code: { type: string, max: 8 } }\n  item:\n    fields: { catalog_id: { type: uuid, references: catalog } }\n`,
+      'spec.yaml',
+    );
+    const plan = planProject({ spec, name: 'shared-parent', blueprint: 'monolith-cache', packageManager: 'npm', features: [], generatorVersion: '0.0.0' }, monolith);
+    const url = await freshDatabase('shared_parent');
+    await run(url, up(plan));
+    const id = await run(url, `INSERT INTO catalog (code) VALUES ('c') RETURNING id;`);
+    const as = (sql: string) => run(url, `BEGIN;\nSET LOCAL ROLE ${plan.tenancy!.role};\n${sql}\nCOMMIT;`);
+    expect(await as(`SELECT 1 FROM catalog WHERE id = '${id}' AND deleted_at IS NULL FOR SHARE;`)).toBe('1');
+    await expect(as(`UPDATE catalog SET code = 'x';`)).rejects.toThrow(/permission denied for table catalog/);
   });
 });
