@@ -206,12 +206,14 @@ function listFilters(patterns: NormalizedPattern[], byName: Map<string, ColumnPl
     const equality = patterns.some((p) => p.where.includes(name));
     const nullCheck = patterns.some((p) => p.nullChecks.some((c) => c.column === name));
     const nullLiterals = [`Type.Literal('null')`, `Type.Literal('!null')`];
-    // Every member a string: say so on the union too (a schema without `type` reads as possibly numeric
-    // to OWASP's no-numeric-ids rule for a parameter named *_id).
-    const allStrings = !equality || column.typebox.startsWith('Type.String(');
+    // Every member a bounded string: say so on the union too (OWASP's rules read the union itself: without
+    // `type` a *_id parameter may be numeric, a string without maxLength is unbounded).
+    const valueMax = Number(/maxLength: (\d+)/.exec(column.typebox)?.[1] ?? NaN);
+    const bounded = !equality || (column.typebox.startsWith('Type.String(') && Number.isFinite(valueMax));
+    const stringOptions = bounded ? `type: 'string', maxLength: ${Math.max('!null'.length, equality ? valueMax : 0)}, ` : '';
     const typebox = !nullCheck
       ? column.typebox
-      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { ${allStrings ? "type: 'string', " : ''}description: ${JSON.stringify(
+      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { ${stringOptions}description: ${JSON.stringify(
           `${equality ? 'a value, or ' : ''}null (IS NULL) or !null (IS NOT NULL)`,
         )} })`;
     return { ...column, equality, nullCheck, filterTypebox: typebox };
