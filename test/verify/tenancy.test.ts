@@ -84,8 +84,17 @@ const CASES: [string, Break, RegExp][] = [
   ['the API role given BYPASSRLS', (d) => addFile(d, 'migrations/0002_bypass.sql', UP2(`ALTER ROLE ${ROLE} BYPASSRLS;`)), new RegExp(`0002_bypass\\.sql:2 role ${ROLE} \\(the API's\\) has BYPASSRLS`)],
   ['the API role created as a superuser', (d) => breakFile(d, MIG, `CREATE ROLE ${ROLE} NOLOGIN NOSUPERUSER`, `CREATE ROLE ${ROLE} NOLOGIN SUPERUSER`), new RegExp(`role ${ROLE} \\(the API's\\) is a SUPERUSER`)],
   ['the API role made owner of a table', (d) => addFile(d, 'migrations/0002_owner.sql', UP2(`ALTER TABLE task OWNER TO ${ROLE};`)), new RegExp(`role ${ROLE} \\(the API's\\) owns task`)],
-  ['no role switch: the API runs as the tables\' owner', (d) => breakFile(d, 'src/db/pool.ts', /\n\s*await tx\.query\(sql`SET LOCAL ROLE [a-z_]+`\);/, ''), /nothing in src\/ switches to a dedicated role/],
-  ['a role no migration creates', (d) => breakFile(d, 'src/db/pool.ts', `SET LOCAL ROLE ${ROLE}`, 'SET LOCAL ROLE someone_else'), /switches to role someone_else, which no migration creates/],
+  ['no role switch: the API runs as the tables\' owner', (d) => breakFile(d, 'src/db/pool.ts', `set_config('role', '${ROLE}', true), `, ''), /nothing in src\/ switches to a dedicated role/],
+  ['a role no migration creates', (d) => breakFile(d, 'src/db/pool.ts', `set_config('role', '${ROLE}', true)`, "set_config('role', 'someone_else', true)"), /switches to role someone_else, which no migration creates/],
+  [
+    'the role switched with SET LOCAL ROLE, to a role with BYPASSRLS',
+    async (d) => {
+      await breakFile(d, 'src/db/pool.ts', `set_config('role', '${ROLE}', true), `, '');
+      await breakFile(d, 'src/db/pool.ts', 'return withTransaction(pool, async (tx) => {', 'return withTransaction(pool, async (tx) => {\n    await tx.query(sql`SET LOCAL ROLE reporting`);');
+      await addFile(d, 'migrations/0002_reporting.sql', UP2('CREATE ROLE reporting NOLOGIN BYPASSRLS;'));
+    },
+    /0002_reporting\.sql:2 role reporting \(the API's\) has BYPASSRLS/,
+  ],
   [
     'a read by id without the tenant predicate',
     (d) => breakFile(d, 'src/modules/task/repository.ts', 'FROM task WHERE tenant_id = ${tenantId} AND id = ${id}', 'FROM task WHERE id = ${id}'),

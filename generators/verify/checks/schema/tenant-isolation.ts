@@ -54,7 +54,7 @@ export const tenantIsolation: Check = {
       ),
     );
     if (switched.length === 0)
-      problems.push({ text: `nothing in src/ switches to a dedicated role (SET LOCAL ROLE …): the API runs as DATABASE_URL's user, which owns the tables (and may be a superuser), so row-level security is only as good as that user` });
+      problems.push({ text: `nothing in src/ switches to a dedicated role (SET LOCAL ROLE …, or set_config('role', …, true)): the API runs as DATABASE_URL's user, which owns the tables (and may be a superuser), so row-level security is only as good as that user` });
     for (const s of new Map(switched.map((x) => [x.role, x])).values()) problems.push(...roleProblems(schema, s, tables.map((t) => t.name)));
     if (switched.length) ok.push(...switched.slice(0, 1).map((s) => ({ file: s.file, line: s.line, text: `queries run as ${s.role}` })));
 
@@ -66,7 +66,7 @@ export const tenantIsolation: Check = {
       { summary: `${tables.length} tenant-owned table(s): RLS enabled and forced with a tenant policy; the API's role cannot bypass it; every query names ${column}`, evidence: ok },
       {
         summary: `${problems.length} tenant isolation problem(s)`,
-        fix: `In a new migration: ALTER TABLE <t> ENABLE ROW LEVEL SECURITY; ALTER TABLE <t> FORCE ROW LEVEL SECURITY; CREATE POLICY <t>_tenant_isolation ON <t> USING (${column} = NULLIF(current_setting('${tenancy.setting}', true), '')::uuid) WITH CHECK (…same…). Run tenant transactions as a NOLOGIN role with NOSUPERUSER NOBYPASSRLS that owns no table (SET LOCAL ROLE ${tenancy.role}, then set_config('${tenancy.setting}', $tenant, true)), and give every repository query on a tenant-owned table its \`${column} = $tenant\` predicate.`,
+        fix: `In a new migration: ALTER TABLE <t> ENABLE ROW LEVEL SECURITY; ALTER TABLE <t> FORCE ROW LEVEL SECURITY; CREATE POLICY <t>_tenant_isolation ON <t> USING (${column} = NULLIF(current_setting('${tenancy.setting}', true), '')::uuid) WITH CHECK (…same…). Run tenant transactions as a NOLOGIN role with NOSUPERUSER NOBYPASSRLS that owns no table (SELECT set_config('role', '${tenancy.role}', true), set_config('${tenancy.setting}', $tenant, true) — SET LOCAL both), and give every repository query on a tenant-owned table its \`${column} = $tenant\` predicate.`,
       },
     );
   },
