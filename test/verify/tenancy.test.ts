@@ -105,6 +105,7 @@ const CASES: [string, Break, RegExp][] = [
     (d) => breakFile(d, 'src/modules/task/repository.ts', 'DELETE FROM task WHERE tenant_id = ${tenantId} AND id = ${id}', 'DELETE FROM task WHERE id = ${id}'),
     /src\/modules\/task\/repository\.ts:\d+ FROM task … is not scoped to the tenant/,
   ],
+  ['the tenant column dropped from a tenant-owned table', (d) => addFile(d, 'migrations/0002_drop.sql', UP2('ALTER TABLE activity DROP COLUMN tenant_id;')), /activity is tenant-owned in the spec, but no migration gives it a tenant_id column/],
   [
     'a new helper that counts another table without the tenant',
     (d) => addFile(d, 'src/modules/project/stats.ts', "import type { Queryable } from '../../db/pool.js';\nimport { sql } from '../../db/sql.js';\n\nexport async function countProjects(db: Queryable): Promise<number> {\n  const { rows } = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM project`);\n  return rows[0]?.n ?? 0;\n}\n"),

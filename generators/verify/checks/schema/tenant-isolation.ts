@@ -5,7 +5,7 @@ import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
 /**
  * Multi-tenancy holds in three places, each judged on the project as it is:
- *  - the database: every tenant-owned table (a table with the tenancy column) has row-level security
+ *  - the database: every tenant-owned table (an entity the spec does not share) has row-level security
  *    enabled AND forced, and a policy whose USING and WITH CHECK compare the tenant column with a
  *    current_setting(…) — so a query that forgets its tenant still sees only the caller's rows;
  *  - the role the API's queries run as: the application must switch to a role (SET [LOCAL] ROLE, or
@@ -26,8 +26,12 @@ export const tenantIsolation: Check = {
     if (!tenancy) return skip('The spec declares no multi-tenancy');
     const schema = await project.schema();
     const column = tenancy.column;
-    const tables = [...schema.tables.values()].filter((t) => t.columns.has(column) && t.name !== 'auth_users' && !t.partitionOf);
-    const problems: Evidence[] = [];
+    // The tables the spec says are tenant-owned, as the migrations left them.
+    const owned = project.plan.entities.filter((e) => e.tenantScoped);
+    const tables = owned.flatMap((e) => schema.tables.get(e.tableName) ?? []);
+    const problems: Evidence[] = owned
+      .filter((e) => !schema.tables.get(e.tableName)?.columns.has(column))
+      .map((e) => ({ text: `${e.tableName} is tenant-owned in the spec, but no migration gives it a ${column} column` }));
     const ok: Evidence[] = [];
     for (const t of tables) {
       const at = { file: t.file, line: t.line };
@@ -40,7 +44,6 @@ export const tenantIsolation: Check = {
       if (!writes) problems.push({ ...at, text: `${t.name}: no policy's WITH CHECK compares ${column} with a current_setting(…) (a row can be written for another tenant)${describePolicies(policies)}` });
       if (t.rowSecurity.enabled && t.rowSecurity.forced && reads && writes) ok.push({ ...at, text: `${t.name}: RLS enabled and forced; policy ${policies.map((p) => p.name).join(', ')}` });
     }
-    if (tables.length === 0) problems.push({ text: `the spec declares tenancy on ${column}, but no table in the migrations has a ${column} column` });
 
     const sources = await project.sources();
     // In SQL text only (string and template literals), never in comments.
