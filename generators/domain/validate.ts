@@ -181,6 +181,9 @@ export function isTenantScoped(spec: Pick<Spec, 'tenancy'>, entity: Pick<EntityS
  * would see a reference to data it may not read).
  */
 function validateTenancy(spec: Spec, at: At): void {
+  const reserved = [...AUDIT_COLUMNS, SOFT_DELETE_COLUMN];
+  if (spec.tenancy && reserved.includes(spec.tenancy.column))
+    at(['tenancy', 'column'], `"${spec.tenancy.column}" is a column the generator adds to every table; name the tenant column something else, e.g. tenant_id`);
   for (const [entityName, entity] of Object.entries(spec.entities)) {
     const base: PathSegment[] = ['entities', entityName];
     if (!spec.tenancy) {

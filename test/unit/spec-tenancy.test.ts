@@ -68,6 +68,12 @@ entities:
     ]);
   });
 
+  it('a tenant column named like a generated column is refused', () => {
+    expect(issuesOf(`tenancy: { column: created_at }\nentities:\n  note:\n    fields:\n      body: { type: text }\n`)).toEqual([
+      expect.stringMatching(/^1:tenancy\.column: "created_at" is a column the generator adds to every table/),
+    ]);
+  });
+
   it('an unknown key under tenancy is refused', () => {
     expect(issuesOf(`tenancy: { column: org_id, mode: rls }\nentities:\n  note:\n    fields:\n      body: { type: text }\n`).join('\n')).toMatch(/^1:tenancy/);
   });
