@@ -24,7 +24,7 @@ const blueprint = {
           dir: 'migrations',
           entities: domain.entities.map((e) => e.name),
           initialTitle: 'Initial schema: built-in tables, entity tables, derived indexes',
-          builtIn: builtInTables(kit),
+          builtIn: builtInTables(kit, { tenancy: domain.tenancy }),
         },
       ],
     };

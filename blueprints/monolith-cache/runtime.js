@@ -5,7 +5,7 @@
  * (dist/worker.js) and when each is ready, users in auth_users and tokens from POST /auth/token, and the
  * `{ items, next_cursor }` page shape. State (this run's secret, prefixes) lives in the Runtime instance.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * @param {import('../../generators/blueprints/contract.js').Runtime} rt
@@ -41,11 +41,16 @@ export function monolithRuntime(rt) {
       const argon2 = rt.require('@node-rs/argon2');
       /** @type {Record<string, string>} */
       const out = {};
+      const tenancy = rt.project.plan.tenancy;
+      // With multi-tenancy every account belongs to a tenant: verify's users share one of their own.
+      const tenantId = randomUUID();
       try {
         for (const role of rt.project.plan.roles) {
           const email = `verify-${role}-${rt.runId}@example.com`;
           const password = randomBytes(12).toString('hex');
-          await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await argon2.hash(password), role]);
+          if (tenancy)
+            await db.query(`INSERT INTO auth_users (email, password_hash, role, "${tenancy.column}") VALUES ($1, $2, $3, $4)`, [email, await argon2.hash(password), role, tenantId]);
+          else await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await argon2.hash(password), role]);
           const r = await fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
           const body = /** @type {{ access_token?: string }} */ (await r.json());
           if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);

@@ -68,6 +68,8 @@ export const blueprintManifestSchema = z.strictObject({
    * same path wins. The built-in ones share blueprints/_shared/templates.
    */
   sharedTemplates: z.array(z.string().min(1)).default([]),
+  /** Spec constructs beyond the core that its templates implement (a spec using another one is refused). */
+  supports: z.array(z.enum(['tenancy'])).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
   /**

@@ -86,6 +86,11 @@ export const entitySchema = z.strictObject({
   softDelete: z.boolean().default(false),
   /** Rows are never changed or removed (a ledger, an event log): no PATCH/DELETE, the database refuses UPDATE/DELETE. */
   appendOnly: z.boolean().default(false),
+  /**
+   * With a top-level `tenancy`: whether the entity's rows belong to a tenant (default true). `false` makes
+   * it shared by every tenant (a catalogue); without `tenancy` it must be left out.
+   */
+  tenant: z.boolean().optional(),
   /** Composite unique constraints: each entry lists two or more columns unique together, e.g. [[team_id, name]]. */
   unique: z.array(z.array(identifier).min(2, { error: 'a composite unique constraint needs at least two columns (use `unique: true` on a field for one)' })).default([]),
   fields: z.record(identifier, fieldSchema).refine((f) => Object.keys(f).length > 0, { error: 'an entity needs at least one field' }),
@@ -126,6 +131,11 @@ export const specSchema = z.strictObject({
   description: z.string().max(300).optional(),
   /** A built-in blueprint id, a path to a blueprint folder (relative to the spec) or an npm package name. */
   blueprint: blueprintRefSchema.optional(),
+  /**
+   * Multi-tenancy: every entity (unless `tenant: false`) gets the tenant column, set from the caller's
+   * token; every query is scoped to the caller's tenant, and PostgreSQL row-level security backs it up.
+   */
+  tenancy: z.strictObject({ column: identifier.default('tenant_id') }).optional(),
   entities: z.record(identifier, entitySchema).refine((e) => Object.keys(e).length > 0, { error: 'declare at least one entity' }),
   jobs: z.record(jobName, jobSchema).default({}),
   /**

@@ -44,6 +44,7 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
 
     const columns = new Set<string>([...AUDIT_COLUMNS, ...Object.keys(entity.fields)]);
     if (entity.softDelete) columns.add(SOFT_DELETE_COLUMN);
+    if (spec.tenancy && isTenantScoped(spec, entity)) columns.add(spec.tenancy.column);
 
     for (const [fieldName, field] of Object.entries(entity.fields)) {
       const fp = [...base, 'fields', fieldName];
@@ -104,10 +105,12 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
   for (const [entityName, entity] of Object.entries(spec.entities)) {
     const base: PathSegment[] = ['entities', entityName];
     const columns = new Set<string>([...AUDIT_COLUMNS, ...Object.keys(entity.fields)]);
+    if (spec.tenancy && isTenantScoped(spec, entity)) columns.add(spec.tenancy.column);
     validateNullChecks(entityName, entity, base, at);
     validateCompositeUniques(entity, columns, base, at);
     validateAppendOnly(entity, base, at);
   }
+  validateTenancy(spec, at);
 
   for (const [jobName, job] of Object.entries(spec.jobs)) {
     if (!entityNames.includes(job.entity))
@@ -170,6 +173,46 @@ function validateAppendOnly(entity: EntitySpec, base: PathSegment[], at: At): vo
   for (const [name, field] of Object.entries(entity.fields)) {
     if (field.references && field.onDelete !== undefined && field.onDelete !== 'restrict')
       at([...base, 'fields', name, 'onDelete'], `an appendOnly entity's rows are never changed or removed, so onDelete: ${field.onDelete} would be refused; use restrict (the default)`);
+  }
+}
+
+/** Is the entity's data owned by a tenant (tenancy declared, and the entity did not opt out)? */
+export function isTenantScoped(spec: Pick<Spec, 'tenancy'>, entity: Pick<EntitySpec, 'tenant'>): boolean {
+  return spec.tenancy !== undefined && entity.tenant !== false;
+}
+
+/**
+ * Tenancy: the tenant column is the generator's (set from the token, never from a body), `tenant:` on an
+ * entity needs a top-level `tenancy`, and a shared entity cannot point at a tenant's row (every tenant
+ * would see a reference to data it may not read).
+ */
+function validateTenancy(spec: Spec, at: At): void {
+  const reserved = [...AUDIT_COLUMNS, SOFT_DELETE_COLUMN];
+  if (spec.tenancy && reserved.includes(spec.tenancy.column))
+    at(['tenancy', 'column'], `"${spec.tenancy.column}" is a column the generator adds to every table; name the tenant column something else, e.g. tenant_id`);
+  for (const [entityName, entity] of Object.entries(spec.entities)) {
+    const base: PathSegment[] = ['entities', entityName];
+    if (!spec.tenancy) {
+      if (entity.tenant !== undefined)
+        at([...base, 'tenant'], '"tenant" only applies with multi-tenancy: declare `tenancy: { column: tenant_id }` at the top level of the spec, or remove it');
+      continue;
+    }
+    const column = spec.tenancy.column;
+    const scoped = isTenantScoped(spec, entity);
+    if (scoped && entity.fields[column])
+      at([...base, 'fields', column], `"${column}" is the tenancy column: the generator adds it to every tenant-owned table and fills it from the caller's token; remove this field (or set tenant: false on ${entityName})`);
+    entity.access.forEach((pattern, i) => {
+      const j = pattern.where.findIndex((w) => parseWhereEntry(w).column === column);
+      if (scoped && j >= 0)
+        at([...base, 'access', i, 'where', j], `every ${entityName} query is already scoped to the caller's tenant (indexes lead with ${column}); remove "${column}" from where`);
+      if (scoped && pattern.order?.split(' ')[0] === column)
+        at([...base, 'access', i, 'order'], `a list only ever holds the caller's tenant, so ordering by "${column}" does nothing`);
+    });
+    for (const [fieldName, field] of Object.entries(entity.fields)) {
+      const parent = field.references ? spec.entities[field.references] : undefined;
+      if (!scoped && parent && isTenantScoped(spec, parent))
+        at([...base, 'fields', fieldName, 'references'], `${entityName} is shared by every tenant (tenant: false) but references ${field.references}, whose rows belong to one tenant; make ${entityName} tenant-owned or drop the reference`);
+    }
   }
 }
 

@@ -19,6 +19,11 @@ export interface FieldContext {
   softDelete: boolean;
   /** The referenced table as printed in SQL, for a foreign key. */
   referencedTable?: string;
+  /**
+   * Tenant-owned table: a unique field is unique within the tenant (an index leading with the tenant
+   * column), and a reference to another tenant-owned table is a composite table constraint instead.
+   */
+  tenantScoped?: boolean;
 }
 
 export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): ColumnPlan {
@@ -138,14 +143,15 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
   const parts = [col, sqlType];
   if (!field.optional) parts.push('NOT NULL');
   if (sqlDefault) parts.push(`DEFAULT ${sqlDefault}`);
-  if (field.unique && !ctx.softDelete) parts.push('UNIQUE');
+  const inlineUnique = field.unique && !ctx.softDelete && !ctx.tenantScoped;
+  if (inlineUnique) parts.push('UNIQUE');
   if (ctx.referencedTable) parts.push(`REFERENCES ${ctx.referencedTable} (id) ON DELETE ${onDeleteSql(field)}`);
   for (const check of checks) parts.push(`CHECK (${check})`);
   // The same constraints as data: add/update diff these, never the DDL text.
   const constraints: ColumnConstraints = {
     notNull: !field.optional,
     default: sqlDefault,
-    unique: field.unique && !ctx.softDelete,
+    unique: inlineUnique,
     references: ctx.referencedTable ? { table: ctx.referencedTable, onDelete: onDeleteSql(field) } : null,
     checks,
   };
@@ -203,6 +209,15 @@ export function onDeleteSql(field: FieldSpec): 'RESTRICT' | 'CASCADE' | 'SET NUL
 
 /** A SQL string literal (the one escaper for that context, render/escape.ts). */
 export const sqlString = sqlLiteral;
+
+/** The tenant column of a tenant-owned table: set from the caller's token, never from a request body. */
+export function tenantColumn(name: string): ColumnPlan {
+  return {
+    ...generatedColumn(name, 'uuid', `${quoteIdent(name)} uuid NOT NULL`, UUID_TYPEBOX, false, "The tenant owning the row (from the caller's token)."),
+    sql: quoteIdent(name),
+    constraints: { notNull: true, default: null, unique: false, references: null, checks: [] },
+  };
+}
 
 /** Columns the generator adds to every table. */
 export function idColumn(): ColumnPlan {

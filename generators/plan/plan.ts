@@ -7,19 +7,25 @@ import { plannerKit } from '../blueprints/kit.js';
 import { ROLES, type EntitySpec, type Role, type Spec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase, kebabCase, pascalCase, pluralize } from '../domain/words.js';
-import { auditColumns, fieldColumn, idColumn, onDeleteSql } from './columns.js';
+import { auditColumns, fieldColumn, idColumn, onDeleteSql, tenantColumn } from './columns.js';
+import { isTenantScoped } from '../domain/validate.js';
 import { entityIndexes, foreignKeyIndex, normalizePattern, sortFor, type NormalizedPattern } from './indexes.js';
 import { initialMigration } from './migrations.js';
-import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput } from './types.js';
+import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput, TenancyPlan } from './types.js';
 import { serviceGrouping, type ServiceGrouping } from '../domain/services.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
+import { UserError } from '../core/errors.js';
 
 export type { PlanInput } from './types.js';
 
 /** The whole plan: the domain plan plus the blueprint's parts, with every migration stream's initial migration. */
 export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Plan {
+  if (input.spec.tenancy && !blueprint.manifest.supports.includes('tenancy'))
+    throw new UserError(
+      `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use monolith-cache, or remove tenancy from the spec`,
+    );
   const domain = planDomain(input, blueprint);
   const parts = blueprint.module.plan({ domain, input, kit: plannerKit, parent: blueprint.parentPlan });
   const { migrationStreams: streamInputs, architectureFacts, ...rest } = parts;
@@ -27,7 +33,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   const migrationStreams: MigrationStreamPlan[] = streamInputs.map((stream) => {
     if (ids.has(stream.id)) throw new Error(`blueprint ${blueprint.id}: two migration streams with the id "${stream.id}"`);
     ids.add(stream.id);
-    return { id: stream.id, dir: stream.dir, entities: stream.entities, migrations: [initialMigration(stream, domain.entities)] };
+    return { id: stream.id, dir: stream.dir, entities: stream.entities, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
   });
   const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a
@@ -44,6 +50,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
 export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 'manifest'>): DomainPlan {
   const { spec } = input;
   const order = creationOrder(spec);
+  const tenancy = planTenancy(spec, input.name);
   const grouping = serviceGrouping(spec, blueprint.manifest.defaultServices);
   const entities = order.map((name) => planEntity(name, spec.entities[name]!, spec, grouping));
   const jobs = Object.entries(spec.jobs).map(([name, job]): JobPlan => {
@@ -58,7 +65,8 @@ export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 
       entityCamel: entity.camel,
       entityModuleDir: entity.moduleDir,
       entityTable: entity.table,
-      children: entity.referencedBy,
+      // A shared entity's job runs with no tenant: it cannot count tenant-owned children (RLS shows none).
+      children: entity.tenantScoped ? entity.referencedBy : entity.referencedBy.filter((c) => !isTenantScoped(spec, spec.entities[c.entity]!)),
       description: job.description ?? `Runs ${name} for one ${entity.name} in the worker process.`,
       routePath: `${entity.routePrefix}/:id/jobs/${name}`,
       attempts: job.retries + 1,
@@ -82,6 +90,7 @@ export function planDomain(input: PlanInput, blueprint: Pick<ResolvedBlueprint, 
     features: Object.fromEntries(manifest.features.map((f) => [f.id, input.features === undefined || input.features.includes(f.id)])),
     options: input.options ?? {},
     roles: ROLES,
+    tenancy,
     entities,
     jobs,
     spec,
@@ -118,16 +127,56 @@ function localView(name: string, entity: EntitySpec, grouping: ServiceGrouping):
   return { entity: { ...entity, fields }, external };
 }
 
+/** The tenancy settings, or null without `tenancy` in the spec. */
+function planTenancy(spec: Spec, projectName: string): TenancyPlan | null {
+  if (!spec.tenancy) return null;
+  const column = spec.tenancy.column;
+  const setting = 'app.tenant_id';
+  // One role per project (roles are cluster-wide); a plain lower-case identifier within 63 bytes.
+  const base = projectName.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '');
+  return {
+    column,
+    columnSql: quoteIdent(column),
+    claim: 'tenant',
+    setting,
+    // NULLIF: once a session has used the setting, an unset value reads as '' (and ''::uuid would fail).
+    policySql: `${quoteIdent(column)} = NULLIF(current_setting('${setting}', true), '')::uuid`,
+    role: `${(base || 'app').slice(0, 50)}_tenant_app`,
+  };
+}
+
 function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: ServiceGrouping): EntityPlan {
   const { entity, external } = localView(name, declared, grouping);
   const service = grouping?.get(name);
   const table = quoteIdent(name);
   const plural = pluralize(name);
   const routePrefix = `/${kebabCase(plural)}`;
+  const tenantScoped = isTenantScoped(spec, entity);
+  const tenant = tenantScoped ? spec.tenancy!.column : null;
+  /** A reference between two tenant-owned tables carries the tenant: (tenant, column) → parent (tenant, id). */
+  const composite = (parent: string) => tenantScoped && isTenantScoped(spec, spec.entities[parent]!);
   const fields = Object.entries(entity.fields).map(([fieldName, field]) =>
-    fieldColumn(fieldName, field, { softDelete: entity.softDelete, ...(field.references ? { referencedTable: quoteIdent(field.references) } : {}) }),
+    fieldColumn(fieldName, field, {
+      softDelete: entity.softDelete,
+      ...(field.references && !composite(field.references) ? { referencedTable: quoteIdent(field.references) } : {}),
+      ...(tenantScoped ? { tenantScoped } : {}),
+    }),
   );
-  const columns = [idColumn(), ...fields, ...auditColumns(entity.softDelete)];
+  const tableConstraints = Object.entries(entity.fields)
+    .filter(([, f]) => f.references && composite(f.references))
+    .map(([col, f]) => {
+      const t = quoteIdent(tenant!);
+      // SET NULL names its column (PostgreSQL 15+): the tenant column is never nulled.
+      const onDelete = onDeleteSql(f) === 'SET NULL' ? `SET NULL (${quoteIdent(col)})` : onDeleteSql(f);
+      return `FOREIGN KEY (${t}, ${quoteIdent(col)}) REFERENCES ${quoteIdent(f.references!)} (${t}, id) ON DELETE ${onDelete}`;
+    });
+  const scopedChildren = tenantScoped
+    ? Object.entries(spec.entities)
+        .filter(([, child]) => isTenantScoped(spec, child) && Object.values(child.fields).some((f) => f.references === name))
+        .map(([childName]) => childName)
+    : [];
+  const scopedParents = new Set(Object.values(entity.fields).flatMap((f) => (f.references && composite(f.references) ? [f.references] : [])));
+  const columns = [idColumn(), ...(tenant ? [tenantColumn(tenant)] : []), ...fields, ...auditColumns(entity.softDelete)];
   const byName = new Map(columns.map((c) => [c.name, c]));
   const patterns = entity.access.map((p) => normalizePattern(p, entity));
   const sortKeys = new Map<string, ReturnType<typeof sortFor>>();
@@ -151,6 +200,8 @@ function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: S
     softDelete: entity.softDelete,
     appendOnly: entity.appendOnly,
     uniques: entity.unique,
+    tenantScoped,
+    tableConstraints,
     cacheTtl: entity.cacheTtl,
     permissions: entity.permissions,
     forbiddenWriteRole: forbiddenWriteRole(entity.permissions),
@@ -159,6 +210,7 @@ function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: S
     references: Object.entries(entity.fields)
       .filter(([, f]) => f.references)
       .map(([col, f]) => ({
+        tenantScoped: composite(f.references!),
         column: col,
         columnSql: quoteIdent(col),
         entity: f.references!,
@@ -175,14 +227,14 @@ function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: S
         .map(([col]) => ({ entity: childName, table: quoteIdent(childName), column: quoteIdent(col) })),
     ),
     indexes: [
-      ...entityIndexes(name, entity, table, routePrefix),
+      ...entityIndexes(name, entity, table, routePrefix, { column: tenant, scopedParents, scopedChildren }),
       // A cross-service id is still looked up (and joined to the read model): indexed, without a foreign key.
       ...external
         .filter(([col]) => entity.softDelete || !entity.access.some((p) => p.where[0] === col))
         .map(([col, parent]) => ({
-        ...foreignKeyIndex(name, table, col, parent),
-        serves: `the cross-service reference ${name}.${col} → ${parent}.id (owned by the ${grouping!.get(parent)} service, no foreign key across databases): ${name} rows by ${parent}`,
-      })),
+          ...foreignKeyIndex(name, table, col, parent),
+          serves: `the cross-service reference ${name}.${col} → ${parent}.id (owned by the ${grouping!.get(parent)} service, no foreign key across databases): ${name} rows by ${parent}`,
+        })),
     ],
     filters: listFilters(patterns, byName),
     sorts: [...sortKeys.values()],
@@ -215,9 +267,14 @@ function listFilters(patterns: NormalizedPattern[], byName: Map<string, ColumnPl
     const equality = patterns.some((p) => p.where.includes(name));
     const nullCheck = patterns.some((p) => p.nullChecks.some((c) => c.column === name));
     const nullLiterals = [`Type.Literal('null')`, `Type.Literal('!null')`];
+    // Every member a bounded string: say so on the union too (OWASP's rules read the union itself: without
+    // `type` a *_id parameter may be numeric, a string without maxLength is unbounded).
+    const valueMax = Number(/maxLength: (\d+)/.exec(column.typebox)?.[1] ?? NaN);
+    const bounded = !equality || (column.typebox.startsWith('Type.String(') && Number.isFinite(valueMax));
+    const stringOptions = bounded ? `type: 'string', maxLength: ${Math.max('!null'.length, equality ? valueMax : 0)}, ` : '';
     const typebox = !nullCheck
       ? column.typebox
-      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { description: ${JSON.stringify(
+      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { ${stringOptions}description: ${JSON.stringify(
           `${equality ? 'a value, or ' : ''}null (IS NULL) or !null (IS NOT NULL)`,
         )} })`;
     return { ...column, equality, nullCheck, filterTypebox: typebox };

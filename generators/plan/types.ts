@@ -55,6 +55,8 @@ export interface DomainPlan {
   /** Answers to the blueprint's own questions. */
   options: Record<string, string>;
   roles: readonly Role[];
+  /** Multi-tenancy (spec `tenancy`), or null when the project has a single tenant. */
+  tenancy: TenancyPlan | null;
   /** In table-creation order (referenced entities first). */
   entities: EntityPlan[];
   jobs: JobPlan[];
@@ -118,6 +120,25 @@ export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn
   migrations: MigrationPlan[];
 }
 
+/**
+ * How tenant isolation works: the tenant comes from a claim of the caller's token; every query on a
+ * tenant-owned table carries `column = $tenant`, and row-level security policies compare the column with
+ * the transaction's `setting` (set with set_config(…, true), i.e. SET LOCAL) while the transaction runs
+ * as `role` (SET LOCAL ROLE): a role that owns nothing and cannot bypass RLS, created by the migrations.
+ */
+export interface TenancyPlan {
+  column: string;
+  columnSql: string;
+  /** The token claim carrying the tenant id. */
+  claim: string;
+  /** The custom setting the RLS policies read, e.g. "app.tenant_id". */
+  setting: string;
+  /** The RLS predicate as printed in policies: the column equals the setting (NULL, so false, when unset). */
+  policySql: string;
+  /** The database role tenant transactions run as (NOLOGIN, NOSUPERUSER, NOBYPASSRLS, owns no table). */
+  role: string;
+}
+
 export interface EntityPlan {
   name: string; // snake_case, as declared: "order_item"
   pascal: string; // "OrderItem"
@@ -139,6 +160,10 @@ export interface EntityPlan {
   appendOnly: boolean;
   /** Composite unique constraints (column names), each backed by a unique index. */
   uniques: string[][];
+  /** Rows belong to a tenant (see DomainPlan.tenancy): scoped queries, RLS, tenant-leading indexes. */
+  tenantScoped: boolean;
+  /** Table-level constraints printed after the columns (composite foreign keys of tenant-owned tables). */
+  tableConstraints: string[];
   cacheTtl: number;
   permissions: { read: Role[]; write: Role[]; delete: Role[] };
   /** A role that may read but not write (for the 403 test), or null when every role may write. */
@@ -221,6 +246,8 @@ export interface FilterPlan extends ColumnPlan {
 }
 
 export interface ReferencePlan {
+  /** The foreign key includes the tenant column (both tables tenant-owned): a row can only point at its own tenant's rows. */
+  tenantScoped: boolean;
   column: string; // bare column name
   columnSql: string;
   entity: string; // referenced entity name

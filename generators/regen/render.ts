@@ -85,6 +85,7 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
     const schema = diffSchema(
       before.entities.filter((e) => was?.entities.includes(e.name)),
       plan.entities.filter((e) => stream.entities.includes(e.name)),
+      plan.tenancy,
     );
     changes.push(schema);
     stream.migrations = [...recorded];

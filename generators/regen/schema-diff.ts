@@ -10,8 +10,8 @@
  *    NOT NULL on an existing column, a NOT NULL column without a default on an existing table (fails
  *    on any existing row), a changed default/CHECK/UNIQUE/foreign key (may reject existing rows).
  */
-import { entityDown, entityUp } from '../plan/migrations.js';
-import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement } from '../plan/types.js';
+import { appendOnlyGuard, entityDown, entityUp, tenantTable } from '../plan/migrations.js';
+import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
 
 export interface SchemaChange {
   up: SqlStatement[];
@@ -113,8 +113,20 @@ function dropIndex(index: IndexPlan): SqlStatement {
   return { comment: '', sql: `DROP INDEX IF EXISTS ${index.name};` };
 }
 
-/** @param before entities as last generated; @param after entities wanted now, in creation order. */
-export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaChange {
+/** The append-only guard's objects, dropped (the reverse of appendOnlyGuard). */
+function dropAppendOnlyGuard(entity: EntityPlan): SqlStatement[] {
+  return [
+    { comment: `${entity.name} is no longer append-only: rows may be changed and removed again.`, sql: `DROP TRIGGER ${entity.tableName}_append_only ON ${entity.table};` },
+    { comment: '', sql: `DROP TRIGGER ${entity.tableName}_append_only_truncate ON ${entity.table};` },
+    { comment: '', sql: `DROP FUNCTION ${entity.tableName}_refuse_change();` },
+  ];
+}
+
+/**
+ * @param before entities as last generated; @param after entities wanted now, in creation order.
+ * @param tenancy the project's multi-tenancy (a new tenant-owned table gets its RLS policy and grants).
+ */
+export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: TenancyPlan | null = null): SchemaChange {
   const up: SqlStatement[] = [];
   const down: SqlStatement[] = [];
   const summary: string[] = [];
@@ -131,6 +143,8 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaCha
   /** Same name, new definition: dropped right before it is created again. */
   const replacedIndexes: SqlStatement[] = [];
   const dropColumns: SqlStatement[] = [];
+  /** Append-only turned on or off: the guard triggers (after the columns they may read have changed). */
+  const guards: SqlStatement[] = [];
   /** Undo steps, one block per change (a block keeps its own order; blocks are undone last-first). */
   const downBlocks: SqlStatement[][] = [];
 
@@ -198,6 +212,14 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaCha
       downBlocks.push([createIndex(was)]);
       summary.push(`drop index ${was.name} (no declared query needs it any more)`);
     }
+    if (entity.appendOnly !== prev.appendOnly) {
+      // Turning append-only on is additive (no row changes; existing rows are frozen from now on), and
+      // so is turning it off; the routes follow from the re-rendered templates (no PATCH/DELETE).
+      touched = true;
+      guards.push(...(entity.appendOnly ? appendOnlyGuard(entity) : dropAppendOnlyGuard(prev)));
+      downBlocks.push(entity.appendOnly ? dropAppendOnlyGuard(entity) : appendOnlyGuard(prev));
+      summary.push(`${entity.appendOnly ? 'make' : 'stop making'} ${entity.tableName} append-only (${entity.appendOnly ? 'a trigger refuses UPDATE, DELETE and TRUNCATE' : 'the refusing trigger dropped'})`);
+    }
     if (touched) slugParts.push(`change_${entity.tableName}`);
     else if (indexed) slugParts.push(`index_${entity.tableName}`);
   }
@@ -209,12 +231,13 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[]): SchemaCha
     slugParts.push(`drop_${entity.tableName}`);
   }
 
-  up.push(...createdTables.flatMap(entityUp), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...dropColumns);
+  const createdTenancy = tenancy ? createdTables.map((e) => tenantTable(tenancy, e)) : [];
+  up.push(...createdTables.flatMap(entityUp), ...createdTenancy.flatMap((t) => t.up), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...dropColumns, ...guards);
   up.push(...[...droppedTables].reverse().flatMap((e) => entityDown(e).map((s) => ({ comment: `Drops ${e.tableName} and all its rows.`, sql: s.sql }))));
   // Down: undo in reverse order.
   down.push(...droppedTables.flatMap(entityUp));
   down.push(...downBlocks.reverse().flat());
-  down.push(...[...createdTables].reverse().flatMap(entityDown));
+  down.push(...createdTenancy.flatMap((t) => t.down), ...[...createdTables].reverse().flatMap(entityDown));
 
   let slug = slugParts.join('_') || 'schema';
   if (slug.length > 60) slug = `${slugParts[0]}_and_more`.slice(0, 60);

@@ -11,6 +11,8 @@ import { MANIFEST_PATH, readManifest, serializeManifest, sha256 } from '../../ge
 import { runRegen } from '../../generators/regen/run.js';
 import { addIndexChange, addJobChange, addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
 import type { Spec } from '../../generators/domain/schema.js';
+import { execa } from 'execa';
+import { findServerBinaries } from '../../generators/servers/throwaway.js';
 import { copyProject, folderHashes, generateExample, git, gitInitCommit, read, tempDir } from './helpers.js';
 
 const invoice = () =>
@@ -215,6 +217,49 @@ describe('refusals and safety', () => {
     expect(sql).toContain('ALTER TABLE project DROP COLUMN budget_cents;');
     expect(sql).toContain('ALTER TABLE task ALTER COLUMN title TYPE varchar(500) USING title::varchar(500);');
     expect(read(dir, 'migrations/0001_initial.sql')).toBe(read(pristine, 'migrations/0001_initial.sql'));
+  }, 60_000);
+
+  it('update that makes an entity append-only: an additive migration with the refusing trigger, PATCH/DELETE gone; the database refuses afterwards', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const dir = project('append-only');
+    const manifest = await readManifest(dir);
+    const spec = structuredClone(manifest.spec);
+    spec.entities.team!.appendOnly = true;
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(spec, 'spec.yaml') });
+    expect(result.conflicts).toEqual([]);
+    expect(result.migration?.file).toBe('migrations/0002_change_team.sql');
+    const sql = read(dir, result.migration!.file);
+    expect(sql).toContain('CREATE FUNCTION team_refuse_change() RETURNS trigger');
+    expect(sql).toContain('CREATE TRIGGER team_append_only BEFORE UPDATE OR DELETE ON team FOR EACH ROW EXECUTE FUNCTION team_refuse_change();');
+    expect(sql).toContain('CREATE TRIGGER team_append_only_truncate BEFORE TRUNCATE ON team FOR EACH STATEMENT EXECUTE FUNCTION team_refuse_change();');
+    expect(sql).toMatch(/-- Down Migration[\s\S]*DROP TRIGGER team_append_only ON team;[\s\S]*DROP FUNCTION team_refuse_change\(\);/);
+    expect(read(dir, 'migrations/0001_initial.sql')).toBe(read(pristine, 'migrations/0001_initial.sql'));
+    const routes = read(dir, 'src/modules/team/routes.ts');
+    expect(routes).not.toMatch(/app\.(patch|delete)\(/);
+    expect(routes).toMatch(/app\.post\(/);
+    expect(existsSync(path.join(dir, 'src/modules/team/repository.ts')) && read(dir, 'src/modules/team/repository.ts')).not.toMatch(/export async function (update|delete)Team/);
+
+    // On a real server: the initial migration, a row, then the new migration: the row is now frozen.
+    const bin = findServerBinaries().psql ?? 'psql';
+    const psql = (url: string, input: string) => execa(bin, [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+    const name = `story_append_${Date.now().toString(36)}`;
+    await psql(process.env.DATABASE_URL!, `CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    try {
+      const upOf = (file: string) => read(dir, file).split(/^-- Down Migration/m)[0]!;
+      expect((await psql(url.toString(), upOf('migrations/0001_initial.sql'))).exitCode).toBe(0);
+      expect((await psql(url.toString(), "INSERT INTO team (name) VALUES ('before')")).exitCode).toBe(0);
+      const applied = await psql(url.toString(), upOf(result.migration!.file));
+      expect(applied.exitCode, applied.stderr).toBe(0);
+      const refused = await psql(url.toString(), "UPDATE team SET name = 'after'");
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr).toMatch(/team is append-only: UPDATE is not allowed/);
+      expect((await psql(url.toString(), 'DELETE FROM team')).stderr).toMatch(/team is append-only: DELETE is not allowed/);
+      expect((await psql(url.toString(), 'SELECT name FROM team')).stdout.trim()).toBe('before');
+    } finally {
+      await psql(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   }, 60_000);
 
   it('validates the change like a spec and names the flag', async () => {

@@ -84,7 +84,7 @@ describe('domain constructs: spec → plan', () => {
   it('accepts ?column=null / !null on a column an access pattern checks for NULL', () => {
     const filter = entity('rental').filters.find((f) => f.name === 'returned_at')!;
     expect(filter).toMatchObject({ equality: false, nullCheck: true });
-    expect(filter.filterTypebox).toBe(`Type.Union([Type.Literal('null'), Type.Literal('!null')], { description: "null (IS NULL) or !null (IS NOT NULL)" })`);
+    expect(filter.filterTypebox).toBe(`Type.Union([Type.Literal('null'), Type.Literal('!null')], { type: 'string', maxLength: 5, description: "null (IS NULL) or !null (IS NOT NULL)" })`);
   });
 
   it('serves the plain list and each sort alone with an index, and says so', () => {

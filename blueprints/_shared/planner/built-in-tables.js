@@ -6,14 +6,16 @@
  * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
  * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be
  * in (a blueprint whose job rows are written at enqueue time adds 'queued'; one with a dead-letter queue,
- * 'dead'); `extra` are the blueprint's own tables, after these.
+ * 'dead'); `extra` are the blueprint's own tables, after these. With multi-tenancy (`tenancy`) every user
+ * belongs to a tenant (the token carries it).
  * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
- * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] } }} [options]
+ * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] }, tenancy?: import('../../../generators/plan/types.js').TenancyPlan | null }} [options]
  * @returns {{ up: Statement[], down: Statement[] }}
  */
 export function builtInTables(kit, options = {}) {
   const jobStatuses = options.jobStatuses ?? ['active', 'completed', 'failed'];
   const extra = options.extra ?? { up: [], down: [] };
+  const tenancy = options.tenancy ?? null;
   const { sqlString } = kit.sql;
   /** @type {Statement[]} */
   const up = [
@@ -27,9 +29,9 @@ END
 $$;`,
   },
   {
-    comment: 'Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.',
+    comment: `Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.${tenancy ? ' Each belongs to one tenant.' : ''}`,
     sql: `CREATE TABLE auth_users (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),${tenancy ? `\n  ${tenancy.columnSql} uuid NOT NULL,` : ''}
   email varchar(320) NOT NULL UNIQUE CHECK (email LIKE '%_@_%'),
   password_hash text NOT NULL,
   role text NOT NULL CHECK (role IN (${kit.roles.map(sqlString).join(', ')})),

@@ -33,6 +33,27 @@ export interface TableModel extends Located {
   uniques: string[][];
   partitionedBy: string | null;
   partitionOf: string | null;
+  /** ALTER TABLE … ENABLE / FORCE ROW LEVEL SECURITY (as the last migration touching them leaves them). */
+  rowSecurity: { enabled: boolean; forced: boolean; at: Located | null };
+  /** A role given ownership by ALTER TABLE … OWNER TO, or null (owned by the migrating user). */
+  owner: string | null;
+}
+
+export interface PolicyModel extends Located {
+  name: string;
+  table: string;
+  /** all | select | insert | update | delete */
+  command: string;
+  /** USING and WITH CHECK expressions as parse trees (null when absent). */
+  using: unknown | null;
+  withCheck: unknown | null;
+}
+
+/** A role as CREATE ROLE / ALTER ROLE statements in the migrations leave it (also inside DO blocks). */
+export interface RoleModel extends Located {
+  name: string;
+  superuser: boolean;
+  bypassRls: boolean;
 }
 
 export interface IndexModel extends Located {
@@ -69,6 +90,9 @@ export interface SchemaModel {
   indexes: Map<string, IndexModel>;
   triggers: Map<string, TriggerModel>;
   functions: Map<string, FunctionModel>;
+  /** Row-level security policies, by `table.policy`. */
+  policies: Map<string, PolicyModel>;
+  roles: Map<string, RoleModel>;
   files: string[];
   /** Parse errors, per file (the check reporting them fails; others see what did parse). */
   errors: { file: string; line: number; message: string }[];
@@ -106,7 +130,16 @@ function typeName(t: Node | undefined): string {
 }
 
 export async function buildSchema(files: MigrationFile[]): Promise<SchemaModel> {
-  const model: SchemaModel = { tables: new Map(), indexes: new Map(), triggers: new Map(), functions: new Map(), files: files.map((f) => f.file), errors: [] };
+  const model: SchemaModel = {
+    tables: new Map(),
+    indexes: new Map(),
+    triggers: new Map(),
+    functions: new Map(),
+    policies: new Map(),
+    roles: new Map(),
+    files: files.map((f) => f.file),
+    errors: [],
+  };
   for (const { file, text } of [...files].sort((a, b) => migrationOrder(a.file, b.file))) {
     const sql = upSection(text);
     const bytes = Buffer.from(sql, 'utf8');
@@ -128,9 +161,34 @@ export async function buildSchema(files: MigrationFile[]): Promise<SchemaModel> 
       const line = lineAt(start + Buffer.byteLength(lead));
       text = text.slice(lead.length).trim();
       apply(model, raw.stmt, { file, line, sql: text });
+      // Role statements inside a DO block (CREATE ROLE guarded against a concurrent creator) count too.
+      if (raw.stmt.DoStmt) for (const inner of await roleStatementsIn(raw.stmt.DoStmt)) apply(model, inner, { file, line, sql: text });
     }
   }
   return model;
+}
+
+/** CREATE ROLE / ALTER ROLE statements in a DO block's body, parsed (a statement that does not parse is skipped). */
+async function roleStatementsIn(node: Node): Promise<Node[]> {
+  const body = ((node.args as Node[] | undefined) ?? []).find((a) => a.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval as string | undefined;
+  const out: Node[] = [];
+  for (const m of (body ?? '').matchAll(/\b(CREATE|ALTER)\s+ROLE\s+[^;]*;/gi)) {
+    try {
+      const tree = (await parse(m[0])) as { stmts?: { stmt: Node }[] };
+      out.push(...(tree.stmts ?? []).map((s) => s.stmt));
+    } catch {
+      // Dynamic SQL or a fragment: not a statement this model follows.
+    }
+  }
+  return out;
+}
+
+function roleOptions(role: RoleModel, options: Node[] | undefined): void {
+  for (const o of options ?? []) {
+    const on = o.DefElem?.arg?.Boolean?.boolval === true;
+    if (o.DefElem?.defname === 'superuser') role.superuser = on;
+    if (o.DefElem?.defname === 'bypassrls') role.bypassRls = on;
+  }
 }
 
 function apply(model: SchemaModel, stmt: Node, at: Located): void {
@@ -173,6 +231,12 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
           model.triggers.delete(`${table.name}.${cmd.name}`);
         } else if (cmd.subtype === 'AT_DisableTrigAll' || cmd.subtype === 'AT_DisableTrigUser') {
           for (const [n, t] of model.triggers) if (t.table === table.name) model.triggers.delete(n);
+        } else if (cmd.subtype === 'AT_EnableRowSecurity' || cmd.subtype === 'AT_DisableRowSecurity') {
+          table.rowSecurity = { ...table.rowSecurity, enabled: cmd.subtype === 'AT_EnableRowSecurity', at };
+        } else if (cmd.subtype === 'AT_ForceRowSecurity' || cmd.subtype === 'AT_NoForceRowSecurity') {
+          table.rowSecurity = { ...table.rowSecurity, forced: cmd.subtype === 'AT_ForceRowSecurity', at };
+        } else if (cmd.subtype === 'AT_ChangeOwner') {
+          table.owner = (cmd.newowner?.rolename as string | undefined) ?? null;
         } else if (cmd.subtype === 'AT_SetNotNull') {
           const col = table.columns.get(cmd.name);
           if (col) col.notNull = true;
@@ -183,6 +247,33 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
           const col = table.columns.get(cmd.name);
           if (col) col.hasDefault = cmd.def !== undefined;
         }
+      }
+      return;
+    }
+    case 'CreatePolicyStmt': {
+      const table = node.table?.relname as string;
+      const name = node.policy_name as string;
+      model.policies.set(`${table}.${name}`, { ...at, name, table, command: (node.cmd_name as string | undefined) ?? 'all', using: node.qual ?? null, withCheck: node.with_check ?? null });
+      return;
+    }
+    case 'CreateRoleStmt': {
+      if (node.stmt_type && node.stmt_type !== 'ROLESTMT_ROLE' && node.stmt_type !== 'ROLESTMT_USER') return;
+      const role: RoleModel = { ...at, name: node.role as string, superuser: false, bypassRls: false };
+      roleOptions(role, node.options);
+      model.roles.set(role.name, role);
+      return;
+    }
+    case 'AlterRoleStmt': {
+      const role = model.roles.get(node.role?.rolename as string);
+      if (role) {
+        roleOptions(role, node.options);
+        // The statement that changed the role is where its attributes now come from.
+        Object.assign(role, { file: at.file, line: at.line, sql: at.sql });
+      }
+      else if (node.role?.rolename) {
+        const created: RoleModel = { ...at, name: node.role.rolename as string, superuser: false, bypassRls: false };
+        roleOptions(created, node.options);
+        model.roles.set(created.name, created);
       }
       return;
     }
@@ -209,6 +300,10 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
       return;
     }
     case 'DropStmt': {
+      if (node.removeType === 'OBJECT_POLICY') {
+        for (const obj of node.objects ?? []) model.policies.delete(names(obj.List?.items).slice(-2).join('.'));
+        return;
+      }
       if (node.removeType === 'OBJECT_TRIGGER') {
         for (const obj of node.objects ?? []) {
           const parts = names(obj.List?.items);
@@ -272,6 +367,8 @@ function createTable(model: SchemaModel, node: Node, at: Located): void {
     uniques: [],
     partitionedBy: node.partspec ? node.partspec.strategy ?? 'partitioned' : null,
     partitionOf: node.partbound ? ((node.inhRelations?.[0]?.RangeVar?.relname as string | undefined) ?? null) : null,
+    rowSecurity: { enabled: false, forced: false, at: null },
+    owner: null,
   };
   model.tables.set(name, table);
   for (const elt of node.tableElts ?? []) {

@@ -8,6 +8,7 @@ import { softDeleteIndexes } from './schema/soft-delete-indexes.js';
 import { auditColumns } from './schema/audit-columns.js';
 import { constraints } from './schema/constraints.js';
 import { auditLog } from './schema/audit-log.js';
+import { tenantIsolation } from './schema/tenant-isolation.js';
 import { routeSchemas } from './api/route-schemas.js';
 import { authOnMutations } from './api/auth-on-mutations.js';
 import { rateLimit } from './api/rate-limit.js';
@@ -38,6 +39,7 @@ export const STATIC_CHECKS: Check[] = [
   auditColumns,
   constraints,
   auditLog,
+  tenantIsolation,
   routeSchemas,
   authOnMutations,
   rateLimit,

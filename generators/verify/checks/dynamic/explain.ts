@@ -60,11 +60,12 @@ export const explainAccessPatterns: Check = {
       const fixes = new Set<string>();
       const t0 = Date.now();
       try {
-        for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small);
+        const tenant = plan.tenancy?.column ?? null;
+        for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small, tenant);
         await db.query('ANALYZE');
         const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
         for (const e of plan.entities) {
-          for (const l of listQueries(e)) {
+          for (const l of listQueries(e, tenant)) {
             const live = e.softDelete ? ' AND deleted_at IS NULL' : '';
             const cols = l.where.map((c) => `"${c}"`);
             const sample = (await db.query<Record<string, string>>(`SELECT ${l.where.length ? l.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
@@ -79,7 +80,7 @@ export const explainAccessPatterns: Check = {
           }
         }
         for (const q of queries) q.small = await observe(db, q.query, q.count);
-        for (const e of patterned) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large);
+        for (const e of patterned) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large, tenant);
         await db.query('ANALYZE');
         const seedMs = Date.now() - t0;
         for (const q of queries) {
@@ -155,8 +156,13 @@ interface ListQuery {
   httpQuery: string;
 }
 
-/** Every list query to EXPLAIN: each access pattern (with its `is [not] null` conditions, NULLS LAST on a nullable sort column), and each sort the API offers without a filter. */
-function listQueries(e: EntityPlan): ListQuery[] {
+/**
+ * Every list query to EXPLAIN: each access pattern (with its `is [not] null` conditions, NULLS LAST on a
+ * nullable sort column), and each sort the API offers without a filter. On a tenant-owned table every
+ * list is within one tenant: the tenant equality is part of each query (and leads the patterns' `where`).
+ */
+function listQueries(e: EntityPlan, tenant: string | null = null): ListQuery[] {
+  const scope = tenant && e.tenantScoped ? [tenant] : [];
   const queries: ListQuery[] = [];
   const seen = new Set<string>();
   for (const idx of e.indexes) {
@@ -165,11 +171,11 @@ function listQueries(e: EntityPlan): ListQuery[] {
     const dir = ap.order.direction.toUpperCase();
     const orderBy = `"${ap.order.column}" ${dir}${ap.order.nullable ? ' NULLS LAST' : ''}, id ${dir}`;
     queries.push({ where: ap.where, nullChecks: ap.nullChecks ?? [], orderBy, orderColumn: ap.order.column, httpQuery: ap.httpQuery });
-    if (ap.where.length === 0 && (ap.nullChecks ?? []).length === 0) seen.add(`${ap.order.column}:${ap.order.direction}`);
+    if (ap.where.every((c) => scope.includes(c)) && (ap.nullChecks ?? []).length === 0) seen.add(`${ap.order.column}:${ap.order.direction}`);
   }
   for (const sort of e.sorts) {
     if (seen.has(sort.key)) continue;
-    queries.push({ where: [], nullChecks: [], orderBy: sort.orderBySql, orderColumn: sort.column, httpQuery: `GET ${e.routePrefix}?sort=${sort.key}` });
+    queries.push({ where: scope, nullChecks: [], orderBy: sort.orderBySql, orderColumn: sort.column, httpQuery: `GET ${e.routePrefix}?sort=${sort.key}` });
   }
   return queries;
 }
@@ -178,17 +184,35 @@ function flatten(n: PlanNode): PlanNode[] {
   return [n, ...(n.Plans ?? []).flatMap(flatten)];
 }
 
-/** INSERT … SELECT FROM generate_series(from, to): the plan's seed expressions, parents picked round-robin, 10% soft-deleted. */
-async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number): Promise<void> {
+/** Tenants in the seeded data: rows of a tenant-owned table are spread over them (row g is tenant g % TENANTS). */
+const TENANTS = 4;
+const tenantUuid = (k: string) => `('00000000-0000-4000-8000-' || lpad((${k})::text, 12, '0'))::uuid`;
+
+/**
+ * INSERT … SELECT FROM generate_series(from, to): the plan's seed expressions, parents picked round-robin,
+ * 10% soft-deleted. Tenant-owned rows are spread over TENANTS tenants, and a composite (tenant, parent)
+ * key picks a parent of the row's own tenant (the parents' ids grouped by tenant).
+ */
+async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number, tenant: string | null = null): Promise<void> {
   const cols: string[] = [];
   const exprs: string[] = [];
   const froms: string[] = [`generate_series(${from}, ${to}) AS g`];
+  if (tenant && e.tenantScoped) {
+    cols.push(`"${tenant}"`);
+    exprs.push(tenantUuid(`g % ${TENANTS}`));
+  }
   for (const f of e.fields) {
     if (f.references) {
       const ref = e.references.find((r) => r.column === f.name)!;
       const alias = `p_${f.name}`;
-      froms.push(`(SELECT array_agg(id) AS ids FROM ${ref.table}) AS ${alias}`);
       cols.push(f.sql);
+      if (tenant && e.tenantScoped && ref.tenantScoped) {
+        // ids[t + 1] holds the parents of tenant t, as a json array (a 2-D SQL array needs equal lengths).
+        froms.push(`(SELECT array_agg(ids ORDER BY t) AS ids FROM (SELECT k AS t, (SELECT jsonb_agg(id) FROM ${ref.table} WHERE "${tenant}" = ${tenantUuid('k')}) AS ids FROM generate_series(0, ${TENANTS - 1}) AS k) AS per_tenant) AS ${alias}`);
+        exprs.push(`(${alias}.ids[1 + g % ${TENANTS}] ->> ((g / ${TENANTS}) % jsonb_array_length(${alias}.ids[1 + g % ${TENANTS}]))::int)::uuid`);
+        continue;
+      }
+      froms.push(`(SELECT array_agg(id) AS ids FROM ${ref.table}) AS ${alias}`);
       exprs.push(`${alias}.ids[1 + (g % cardinality(${alias}.ids))]`);
     } else if (f.seedSql) {
       cols.push(f.sql);

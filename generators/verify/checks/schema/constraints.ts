@@ -31,12 +31,17 @@ export const constraints: Check = {
         }
         if (!c.nullable && !col.notNull) problems.push({ file: col.file, line: col.line, text: `${t.name}.${c.name} is nullable; the spec declares it required (NOT NULL)` });
       }
+      const tenant = e.tenantScoped ? project.plan.tenancy?.column : undefined;
       for (const ref of e.references) {
-        if (!t.foreignKeys.some((fk) => fk.columns.length === 1 && fk.columns[0] === ref.column && fk.refTable === ref.entity))
-          problems.push({ file: t.file, line: t.line, text: `${t.name}.${ref.column} has no FOREIGN KEY to ${ref.entity}(id)` });
+        // Between tenant-owned tables the key is composite: (tenant, column) → parent (tenant, id).
+        const key = tenant && ref.tenantScoped ? [tenant, ref.column] : [ref.column];
+        if (!t.foreignKeys.some((fk) => fk.columns.length === key.length && key.every((c) => fk.columns.includes(c)) && fk.refTable === ref.entity))
+          problems.push({ file: t.file, line: t.line, text: `${t.name}.${ref.column} has no FOREIGN KEY to ${ref.entity}(${key.length > 1 ? `${tenant}, id` : 'id'})` });
       }
-      for (const columns of e.uniques ?? []) {
+      for (const declared of e.uniques ?? []) {
         checked++;
+        // Tenant-owned: unique within the tenant, so the index leads with the tenant column.
+        const columns = tenant ? [tenant, ...declared.filter((c) => c !== tenant)] : declared;
         if (!enforcesUnique(schema, e, columns))
           problems.push({ file: t.file, line: t.line, text: `${t.name}: nothing enforces unique (${columns.join(', ')})${e.softDelete ? ' among live rows' : ''}: no unique index on exactly these columns${e.softDelete ? ' (full, or partial on deleted_at IS NULL)' : ''}` });
       }

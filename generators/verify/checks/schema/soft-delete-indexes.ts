@@ -40,13 +40,17 @@ export const softDeleteIndexes: Check = {
         // No serving index at all is schema.access-pattern-indexes' finding.
       }
       for (const f of entity.fields.filter((x) => x.unique)) {
-        const uniques = indexes.filter((i) => i.unique && i.columns.length === 1 && i.columns[0] === f.name);
+        // On a tenant-owned table the field is unique within the tenant: (tenant, field).
+        const key = entity.tenantScoped && project.plan.tenancy ? [project.plan.tenancy.column, f.name] : [f.name];
+        const uniques = indexes.filter((i) => i.unique && i.columns.length === key.length && key.every((c) => i.columns.includes(c)));
         const good = uniques.find(live);
         if (good) ok.push({ file: good.file, line: good.line, text: `${entity.name}.${f.name} unique among live rows (${good.name})` });
         else if (uniques.length === 0) problems.push({ ...at, text: `${entity.name}.${f.name} is declared unique but no unique index on (${f.name}) exists after the migrations` });
       }
       const pk = (table.primaryKey ?? []).join(',');
-      for (const i of indexes.filter((x) => x.unique && !live(x) && x.columns.join(',') !== pk))
+      // An index holding the whole primary key (the (tenant, id) key composite foreign keys reference) takes no value a live row could want.
+      const holdsPk = (x: (typeof indexes)[number]) => pk.split(',').every((c) => x.columns.includes(c));
+      for (const i of indexes.filter((x) => x.unique && !live(x) && !holdsPk(x)))
         problems.push({ file: i.file, line: i.line, text: `${entity.tableName}: ${i.implicit ? 'UNIQUE constraint' : 'unique index'} ${i.name} on (${i.columns.map((c) => c ?? '(expr)').join(', ')}) counts soft-deleted rows: a deleted row keeps its value taken` });
     }
     return verdict(
