@@ -36,7 +36,7 @@ ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorker
 TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
 Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
 ChildProcess FastifyDynamicSwaggerOptions TestProject
-K8sObject Events GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
+K8sObject EventBus GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
 ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool
 AuthPrincipal FormatRegistry HttpExchange HttpRoute JobMessage
 ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv DoneFuncWithErrOrRes HookHandlerDoneFunction`.split(/\s+/),

@@ -10,14 +10,14 @@ import { nanos } from '@nats-io/transport-node';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
 import { sql } from '../db/sql.js';
-import type { Events } from './nats.js';
+import type { EventBus } from './nats.js';
 import { applyEvent, parseEvent } from './read-models.js';
 import { EVENTS_STREAM, READ_MODELS, type ReadModelSpec } from './topology.js';
 
 export interface ConsumerOptions {
   service: string;
   db: pg.Pool;
-  events: Events;
+  events: EventBus;
   maxDeliver: number;
   ackWaitMs: number;
   backoffMs: number;

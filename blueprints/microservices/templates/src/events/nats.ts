@@ -10,14 +10,14 @@ import { DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENTS_SUBJECT
 
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export interface Events {
+export interface EventBus {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   close(): Promise<void>;
 }
 
-export async function connectEvents(url: string, name: string): Promise<Events> {
+export async function connectEvents(url: string, name: string): Promise<EventBus> {
   const nc = await connect({ servers: url, name, timeout: 5000 });
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, EVENTS_STREAM, EVENTS_SUBJECTS);
