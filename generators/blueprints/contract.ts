@@ -122,6 +122,18 @@ export interface CheckKit {
   skip: typeof import('../verify/types.js').skip;
   verdict: typeof import('../verify/types.js').verdict;
   seed: typeof import('../verify/types.js').seed;
+  /**
+   * The core's code-analysis helpers, so a blueprint's own checks read the project's TypeScript the
+   * way the shared checks do (`ctx.project.sources()` parses it once per run): `evaluate` folds an
+   * expression to a value (`UNKNOWN` when it cannot; an object spread it cannot follow sets
+   * `SPREAD_UNKNOWN`), `findAll` collects the nodes of a kind under a node.
+   */
+  analysis: {
+    evaluate: typeof import('../verify/analysis/evaluate.js').evaluate;
+    UNKNOWN: typeof import('../verify/analysis/evaluate.js').UNKNOWN;
+    SPREAD_UNKNOWN: typeof import('../verify/analysis/evaluate.js').SPREAD_UNKNOWN;
+    findAll: typeof import('../verify/analysis/source.js').findAll;
+  };
 }
 
 export interface BlueprintModule {
