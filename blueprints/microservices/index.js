@@ -11,6 +11,7 @@ import { eventTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { serviceDashboard } from './planner/dashboards.js';
+import { jobOptions, rateLimit } from '../monolith-cache/checks/index.js';
 import { ownChecks } from './checks.js';
 import { microservicesRuntime } from './runtime.js';
 
@@ -143,7 +144,6 @@ const blueprint = {
       shared: [
         'schema.',
         'code.',
-        'api.rate-limit',
         'api.list-pagination',
         'security.',
         'async.',
@@ -160,7 +160,9 @@ const blueprint = {
         'dynamic.typecheck',
         'dynamic.test-suite',
       ],
-      own: ownChecks(kit),
+      // Its services register the monolith's rate limiter and enqueue with its BullMQ options: the
+      // monolith's own checks for those hold for them as they are.
+      own: [rateLimit(kit), jobOptions(kit), ...ownChecks(kit)],
     };
   },
   runtime: microservicesRuntime,

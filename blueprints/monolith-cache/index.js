@@ -1,12 +1,13 @@
 // @ts-check
 /**
  * The monolith-cache blueprint's module: its planner (the parts it adds to the domain plan), its
- * checklist (every shared check applies), its runtime adapter (how verify builds, migrates, starts and
+ * checklist (every shared check applies, and its own in checks/), its runtime adapter (how verify builds, migrates, starts and
  * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
  */
-import { builtInTables } from '../_shared/planner/built-in-tables.js';
+import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js';
 import { ALERTS, ENV, METRICS } from './planner/observability.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
+import { monolithChecks } from './checks/index.js';
 import { monolithRuntime } from './runtime.js';
 
 /** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
@@ -17,6 +18,7 @@ const blueprint = {
       metrics: METRICS,
       alerts: ALERTS,
       env: ENV,
+      auditLog: AUDIT_LOG,
       // One database: the built-in tables, then every entity.
       migrationStreams: [
         {
@@ -29,8 +31,8 @@ const blueprint = {
       ],
     };
   },
-  checklist() {
-    return { shared: 'all' };
+  checklist(kit) {
+    return { shared: 'all', own: monolithChecks(kit) };
   },
   runtime: monolithRuntime,
   nextSteps(plan) {

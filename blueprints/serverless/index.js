@@ -7,7 +7,7 @@
  * blueprint-neutral ones (SQL, repositories, schemas, migrations, the decision record) are shared
  * with the monolith from blueprints/_shared/templates.
  */
-import { builtInTables } from '../_shared/planner/built-in-tables.js';
+import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js';
 import { architectureFacts } from './planner/architecture.js';
 import { ENV, METRICS, alerts, analyticsPlan, dashboard } from './planner/observability.js';
 import { RATE_LIMITS, WORKER_VARS, planQueues, wranglerConfig } from './planner/platform.js';
@@ -75,6 +75,7 @@ const blueprint = {
       metrics: METRICS,
       alerts: alerts(dataset),
       env: ENV,
+      auditLog: AUDIT_LOG,
       workerVars: WORKER_VARS,
       rateLimits: RATE_LIMITS,
       rateLimitRetryAfterSeconds: Math.max(...RATE_LIMITS.map((r) => r.period)),

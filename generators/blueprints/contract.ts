@@ -14,7 +14,7 @@
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
 import type { Runtime } from '../verify/dynamic/runtime.js';
-import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
@@ -46,6 +46,8 @@ export interface BlueprintPlanParts {
    * docs/architecture.md (the mermaid diagram lines, the security checklist, the scaling path, how the
    * performance targets are monitored).
    */
+  /** The table that records every mutation (schema.audit-log-partitioned finds it in the migrations). */
+  auditLog?: AuditLogPlan;
   architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
   [part: string]: unknown;
 }
@@ -122,6 +124,18 @@ export interface CheckKit {
   skip: typeof import('../verify/types.js').skip;
   verdict: typeof import('../verify/types.js').verdict;
   seed: typeof import('../verify/types.js').seed;
+  /**
+   * The core's code-analysis helpers, so a blueprint's own checks read the project's TypeScript the
+   * way the shared checks do (`ctx.project.sources()` parses it once per run): `evaluate` folds an
+   * expression to a value (`UNKNOWN` when it cannot; an object spread it cannot follow sets
+   * `SPREAD_UNKNOWN`), `findAll` collects the nodes of a kind under a node.
+   */
+  analysis: {
+    evaluate: typeof import('../verify/analysis/evaluate.js').evaluate;
+    UNKNOWN: typeof import('../verify/analysis/evaluate.js').UNKNOWN;
+    SPREAD_UNKNOWN: typeof import('../verify/analysis/evaluate.js').SPREAD_UNKNOWN;
+    findAll: typeof import('../verify/analysis/source.js').findAll;
+  };
 }
 
 export interface BlueprintModule {

@@ -17,7 +17,8 @@ import { isPathRef, NPM_NAME, resolveBlueprint, resolvePackageFolder, resolveRec
 import { UserError } from '../core/errors.js';
 import { MANIFEST_PATH, type Manifest } from '../core/manifest.js';
 import { parseWith, readLocated } from '../domain/located.js';
-import { cannotRun, fail, pass, seed, skip, verdict, type Check } from '../verify/types.js';
+import { cannotRun, type Check } from '../verify/types.js';
+import { checkKit } from '../verify/kit.js';
 import { PACK_MANIFEST, packManifestSchema, type Exercise, type PackManifest, type Preset } from './manifest.js';
 
 /** Where a pack came from, as the project's manifest records it (`pack`). */
@@ -48,9 +49,9 @@ export interface ResolvedPack {
 /** A check as a pack's checks module returns it: a Check whose seed defaults to the exercise it grades. */
 export type PackCheck = Omit<Check, 'seed'> & { seed?: Check['seed'] };
 
-/** What a pack's checks module gets: the outcome constructors of the Check API. */
+/** What a pack's checks module gets: a blueprint checklist's kit, and cannotRun. */
 export type PackCheckKit = CheckKit & { cannotRun: typeof cannotRun };
-export const packCheckKit: PackCheckKit = { pass, fail, skip, verdict, seed, cannotRun };
+export const packCheckKit: PackCheckKit = { ...checkKit, cannotRun };
 
 /** A pack folder (holds pack.json) rather than a blueprint folder. */
 export function isPackDir(dir: string): boolean {

@@ -98,8 +98,16 @@ export interface Plan extends DomainPlan {
   env: EnvVarPlan[];
   /** The architecture decision record (docs/architecture.md), for the four architectures advise compares. */
   architecture?: ArchitecturePlan;
+  /** The table that records every mutation, if the blueprint keeps one (the shared audit-log check reads it). */
+  auditLog?: AuditLogPlan;
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
+}
+
+/** The audit log of mutations: its table, range-partitioned by time on `partitionKey`. */
+export interface AuditLogPlan {
+  table: string;
+  partitionKey: string;
 }
 
 /** A migration stream as a blueprint's planner declares it. */

@@ -17,6 +17,8 @@ import type { Plan } from '../plan/types.js';
 import { buildSchema, migrationOrder, type SchemaModel } from './analysis/schema.js';
 import { Sources } from './analysis/source.js';
 import { extractRoutes, type RouteModel } from './analysis/routes.js';
+import { checksFor } from './registry.js';
+import type { Check } from './types.js';
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'coverage', '.backend-arch', '.wrangler']);
 
@@ -42,6 +44,11 @@ export class ProjectContext {
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.memo.once(key, fn);
+  }
+
+  /** The project's checklist (the shared checks its blueprint selects, its own, its packs'), so a check can consult another by id. */
+  checklist(): Check[] {
+    return checksFor(this.blueprint);
   }
 
   has(file: string): boolean {

@@ -6,9 +6,10 @@
  */
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import type { Check } from './types.js';
-import { fail, pass, seed, skip, verdict } from './types.js';
+import { skip } from './types.js';
 import { STATIC_CHECKS } from './checks/static.js';
 import { DYNAMIC_CHECKS } from './checks/dynamic.js';
+import { checkKit } from './kit.js';
 
 /** Every shared check, static then dynamic. */
 export const SHARED_CHECKS: Check[] = [...STATIC_CHECKS, ...DYNAMIC_CHECKS];
@@ -25,7 +26,7 @@ function selected(patterns: 'all' | string[], id: string): boolean {
 }
 
 export function checksFor(blueprint: Pick<ResolvedBlueprint, 'id' | 'module'>): Check[] {
-  const checklist = blueprint.module.checklist?.({ pass, fail, skip, verdict, seed }) ?? { shared: [] };
+  const checklist = blueprint.module.checklist?.(checkKit) ?? { shared: [] };
   const shared = SHARED_CHECKS.map((c): Check =>
     selected(checklist.shared, c.id)
       ? c

@@ -4,12 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../../generators/verify/run.js';
-import { STATIC_CHECKS } from '../../generators/verify/checks/static.js';
+import { checksFor } from '../../generators/verify/registry.js';
+import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { main } from '../../generators/cli/main.js';
 import { verifyAfterNew } from '../../generators/commands/verify.js';
 import { addFile, breakFile, checkOnCopy, copyProject, evidenceText, generate, removeProject } from './helpers.js';
+
+/** The monolith's static checklist: the shared static checks and its own (api.rate-limit, async.job-options). */
+const STATIC_CHECKS = checksFor(await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' })).filter((c) => c.kind === 'static');
 
 let acme: string;
 let shop: string;
@@ -51,6 +55,7 @@ const CASES: [string, string, Break, RegExp][] = [
   ['schema.audit-columns', 'updated_at dropped from team', (d) => addFile(d, 'migrations/0002_drop_updated_at.sql', UP2('ALTER TABLE team DROP COLUMN updated_at;')), /team\.updated_at is missing/],
   ['schema.constraints', 'NOT NULL dropped from a required field', (d) => addFile(d, 'migrations/0002_nullable.sql', UP2('ALTER TABLE project ALTER COLUMN name DROP NOT NULL;')), /project\.name is nullable/],
   ['schema.audit-log-partitioned', 'audit_log not partitioned', (d) => breakFile(d, MIG, ') PARTITION BY RANGE (created_at);', ');'), /0001_initial\.sql:\d+ CREATE TABLE audit_log/],
+  ['schema.audit-log-partitioned', 'the audit log table renamed away from the one the plan names', (d) => breakFile(d, MIG, 'CREATE TABLE audit_log (', 'CREATE TABLE audit_trail ('), /CREATE TABLE audit_log: not found/],
   ['api.route-schemas', "the create route's body schema deleted", (d) => breakFile(d, PROJECT_ROUTES, 'body: CreateProjectBody,', ''), /routes\.ts:\d+ POST \/projects: schema has no body/],
   ['api.auth-on-mutations', 'auth removed from a POST', (d) => breakFile(d, PROJECT_ROUTES, "preValidation: authorize(['editor', 'admin']),", ''), /routes\.ts:\d+ POST \/projects has no authentication/],
   ['api.rate-limit', 'rate limiting unregistered', (d) => breakFile(d, 'src/app.ts', 'app.register(rateLimit,', 'app.register(async () => {},'), /no app\.register\(<import from "@fastify\/rate-limit">/],

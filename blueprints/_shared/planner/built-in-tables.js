@@ -2,6 +2,13 @@
 /** @typedef {import('../../../generators/blueprints/contract.js').Statement} Statement */
 
 /**
+ * The audit log the built-in tables create (below), as the plan states it (`plan.auditLog`): the
+ * shared check schema.audit-log-partitioned finds it in the migrations by this name.
+ * @type {import('../../../generators/plan/types.js').AuditLogPlan}
+ */
+export const AUDIT_LOG = { table: 'audit_log', partitionKey: 'created_at' };
+
+/**
  * The built-in tables, first in the initial migration of a blueprint's one database (the monolith's and
  * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
  * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be

@@ -78,7 +78,7 @@ export class Sources {
     return seen;
   }
 
-  /** Module specifier an identifier was imported from in its file ("@fastify/helmet"), if any. */
+  /** Module specifier an identifier was imported from in its file ("node:crypto"), if any. */
   importSource(id: ts.Identifier): string | undefined {
     const found = this.importOf(id.getSourceFile(), id.text);
     return found?.specifier;

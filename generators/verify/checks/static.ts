@@ -1,4 +1,7 @@
-/** Every static check, in report order. */
+/**
+ * Every shared static check, in report order. A check that can only be stated in one blueprint's
+ * libraries lives in that blueprint's checks/ (the monolith's api.rate-limit and async.job-options).
+ */
 import type { Check } from '../types.js';
 import { migrationsParse } from './schema/migrations-parse.js';
 import { primaryKeys } from './schema/primary-keys.js';
@@ -11,13 +14,11 @@ import { auditLog } from './schema/audit-log.js';
 import { tenantIsolation } from './schema/tenant-isolation.js';
 import { routeSchemas } from './api/route-schemas.js';
 import { authOnMutations } from './api/auth-on-mutations.js';
-import { rateLimit } from './api/rate-limit.js';
 import { listPagination } from './api/list-pagination.js';
 import { errorFormat } from './api/error-format.js';
 import { sqlParameterized } from './code/sql-parameterized.js';
 import { noAwaitJob } from './code/no-await-job.js';
 import { noSecretLiterals } from './code/no-secret-literals.js';
-import { jobOptions } from './async/job-options.js';
 import { enqueue202 } from './async/enqueue-202.js';
 import { alertMetrics } from './observability/alert-metrics.js';
 import { alertThresholds } from './observability/alert-thresholds.js';
@@ -42,13 +43,11 @@ export const STATIC_CHECKS: Check[] = [
   tenantIsolation,
   routeSchemas,
   authOnMutations,
-  rateLimit,
   listPagination,
   errorFormat,
   sqlParameterized,
   noAwaitJob,
   noSecretLiterals,
-  jobOptions,
   enqueue202,
   alertMetrics,
   alertThresholds,

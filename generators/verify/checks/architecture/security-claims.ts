@@ -1,33 +1,24 @@
 import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
-import { authOnMutations } from '../api/auth-on-mutations.js';
-import { rateLimit } from '../api/rate-limit.js';
-import { routeSchemas } from '../api/route-schemas.js';
-import { sqlParameterized } from '../code/sql-parameterized.js';
-import { noSecretLiterals } from '../code/no-secret-literals.js';
-import { envExample } from '../delivery/env-example.js';
-import { auditLog } from '../schema/audit-log.js';
-import { securityHeaders } from '../dynamic/security-headers.js';
-import { corsAllowlist } from '../dynamic/cors.js';
-import { passwordHashing } from '../security/password-hashing.js';
 import { missingRecord, readRecord, RECORD, section } from './record.js';
 
 /**
  * Seed 000's Security Checklist items, how to recognise each in the record, and the code checks that
- * can confirm a claim. An item without a code check (encryption at rest, in transit) is a deployment
+ * can confirm a claim, by id: they are looked up in the project's checklist, so a check a blueprint
+ * owns (the monolith's api.rate-limit) confirms a claim like a shared one. An item without a code check (encryption at rest, in transit) is a deployment
  * property: the record may list it, but not claim it as implemented.
  */
 const ITEMS = [
-  { item: 'Authentication', match: /authenticat/i, seedItem: true, checks: [authOnMutations] },
-  { item: 'Authorization', match: /authori[sz]ation|rbac/i, seedItem: true, checks: [authOnMutations] },
-  { item: 'Rate limiting', match: /rate.?limit/i, seedItem: true, checks: [rateLimit] },
-  { item: 'Input validation', match: /input validation|sql injection|xss/i, seedItem: true, checks: [routeSchemas, sqlParameterized] },
-  { item: 'Encryption at rest', match: /at rest/i, seedItem: true, checks: [] },
-  { item: 'Encryption in transit', match: /in transit|\btls\b/i, seedItem: true, checks: [] },
-  { item: 'Secrets management', match: /secret/i, seedItem: true, checks: [noSecretLiterals, envExample] },
-  { item: 'Audit logging', match: /audit/i, seedItem: true, checks: [auditLog] },
-  { item: 'Security headers', match: /helmet|security headers/i, seedItem: false, checks: [securityHeaders] },
-  { item: 'CORS allowlist', match: /\bcors\b/i, seedItem: false, checks: [corsAllowlist] },
-  { item: 'Password hashing', match: /password/i, seedItem: false, checks: [passwordHashing] },
+  { item: 'Authentication', match: /authenticat/i, seedItem: true, checks: ['api.auth-on-mutations'] },
+  { item: 'Authorization', match: /authori[sz]ation|rbac/i, seedItem: true, checks: ['api.auth-on-mutations'] },
+  { item: 'Rate limiting', match: /rate.?limit/i, seedItem: true, checks: ['api.rate-limit'] },
+  { item: 'Input validation', match: /input validation|sql injection|xss/i, seedItem: true, checks: ['api.route-schemas', 'code.sql-parameterized'] },
+  { item: 'Encryption at rest', match: /at rest/i, seedItem: true, checks: [] as string[] },
+  { item: 'Encryption in transit', match: /in transit|\btls\b/i, seedItem: true, checks: [] as string[] },
+  { item: 'Secrets management', match: /secret/i, seedItem: true, checks: ['code.no-secret-literals', 'delivery.env-example'] },
+  { item: 'Audit logging', match: /audit/i, seedItem: true, checks: ['schema.audit-log-partitioned'] },
+  { item: 'Security headers', match: /helmet|security headers/i, seedItem: false, checks: ['dynamic.security-headers'] },
+  { item: 'CORS allowlist', match: /\bcors\b/i, seedItem: false, checks: ['dynamic.cors-allowlist'] },
+  { item: 'Password hashing', match: /password/i, seedItem: false, checks: ['security.password-hashing'] },
 ];
 
 export const securityClaims: Check = {
@@ -44,6 +35,7 @@ export const securityClaims: Check = {
       const m = /^\s*[-*+]\s+\[([ xX])\]\s+(.*)$/.exec(l.text);
       return m ? [{ checked: m[1] !== ' ', text: m[2]!, line: l.line }] : [];
     });
+    const checklist = new Map(ctx.project.checklist().map((c) => [c.id, c]));
     const problems: Evidence[] = [];
     const confirmed: Evidence[] = [];
     for (const item of ITEMS.filter((i) => i.seedItem))
@@ -57,7 +49,12 @@ export const securityClaims: Check = {
           problems.push({ file: RECORD, line: box.line, text: `claims ${item.item} as implemented, but it is a deployment property no code check can confirm; leave it unchecked and say where it belongs` });
           continue;
         }
-        for (const check of item.checks) {
+        for (const id of item.checks) {
+          const check = checklist.get(id);
+          if (!check) {
+            problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${id} could not confirm it: it is not in the ${ctx.project.blueprint.id} blueprint's checklist` });
+            continue;
+          }
           // A property only observable on the running API (headers, CORS) is confirmed by its dynamic
           // check in the same verify run, which fails there if the claim is false.
           if (check.kind === 'dynamic') continue;
@@ -65,7 +62,7 @@ export const securityClaims: Check = {
           if (outcome.status !== 'pass') problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${check.id} ${outcome.status === 'fail' ? 'fails' : 'could not confirm it'}: ${outcome.summary}` });
         }
       }
-      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks.map((c) => c.id)))].join(', ')} pass` });
+      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks))].join(', ')} pass` });
     }
     if (problems.length) return fail(`${problems.length} security claim(s) not backed by the code`, problems, 'Fix the code the failing check names, or uncheck the item and say what is missing; address every item of the seed checklist.');
     return pass(`${boxes.length} checklist items; ${confirmed.length} claimed and confirmed by code checks`, confirmed);

@@ -3,7 +3,10 @@ import { withRuntime } from './guard.js';
 import { ensureRows } from './ensure.js';
 import { http } from './http.js';
 
-/** job → 202 with a status URL at once → the worker process completes it (status URL and job_runs agree). */
+/**
+ * job → 202 with a status URL at once → the worker process completes it, as the status URL reports.
+ * Blueprint-neutral: the runtime adapter starts the API and the worker, the plan gives each job's route.
+ */
 /** A verify job does almost nothing; a job not done in this time is stuck, failing or retrying. */
 const JOB_TIMEOUT_MS = 15_000;
 
@@ -47,7 +50,7 @@ export const jobRoundtrip: Check = {
         if (status !== 'completed') problems.push({ text: `${job.name}: not completed within ${JOB_TIMEOUT_MS / 1000} s; last ${last.transcript}` });
         else ok.push({ text: `${job.name}: ${last.transcript}` });
       }
-      if (problems.length) return fail(`${problems.length} job(s) not accepted or not completed`, problems, 'Check the worker process (npm run start:worker) and the job route: answer 202 at once, let the worker complete the job.', figures);
+      if (problems.length) return fail(`${problems.length} job(s) not accepted or not completed`, problems, 'Check the worker process (its output is in the verify log) and the job route: answer 202 at once, let the worker complete the job.', figures);
       return pass(`${jobs.length} job(s) accepted with 202 and completed by the worker`, ok, figures);
     }),
 };

@@ -1,14 +1,19 @@
+// @ts-check
 import ts from 'typescript';
-import { findAll } from '../../analysis/source.js';
-import { evaluate, SPREAD_UNKNOWN, UNKNOWN, type Env } from '../../analysis/evaluate.js';
-import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
+
+/** @typedef {import('../../../generators/blueprints/contract.js').Check} Check */
+/** @typedef {import('../../../generators/blueprints/contract.js').CheckKit} CheckKit */
+/** @typedef {import('../../../generators/blueprints/contract.js').Evidence} Evidence */
 
 /**
  * Every job is enqueued with retries (attempts as the spec declares), exponential backoff, and failed
- * jobs kept (the dead-letter state). Reads the options where the API enqueues (`queue.add(name, data,
- * options)`, merged over the Queue's defaultJobOptions) and evaluates them for each declared job.
+ * jobs kept (the dead-letter state). Reads the options where the API enqueues with BullMQ
+ * (`queue.add(name, data, options)`, merged over the Queue's defaultJobOptions) and evaluates them for
+ * each declared job.
+ * @param {CheckKit} kit
+ * @returns {Check}
  */
-export const jobOptions: Check = {
+export const jobOptions = ({ pass, fail, skip, seed, analysis: { evaluate, UNKNOWN, SPREAD_UNKNOWN, findAll } }) => ({
   id: 'async.job-options',
   title: 'Jobs retry with exponential backoff and keep failed jobs',
   seed: seed('s002', 'Asynchronous Processing & Job Queues: job retry strategies, dead-letter queues'),
@@ -26,24 +31,31 @@ export const jobOptions: Check = {
       findAll(sf, ts.isNewExpression).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === 'Queue' && sources.importSource(n.expression) === 'bullmq'),
     );
     if (adds.length === 0) return fail('No queue.add(…) call in src/', [{ text: 'jobs are declared but never enqueued' }], 'Enqueue jobs with queue.add(name, data, jobOptions(name)).');
-    const problems: Evidence[] = [];
-    const ok: Evidence[] = [];
+    /** @type {Evidence[]} */
+    const problems = [];
+    /** @type {Evidence[]} */
+    const ok = [];
     for (const add of adds) {
-      const nameArg = add.arguments[0]!;
+      const nameArg = /** @type {ts.Expression} */ (add.arguments[0]);
       for (const job of jobs) {
         // Bind the job name wherever the call site takes it from a variable (enqueue(…, name, …)).
-        const env: Env = new Map(ts.isIdentifier(nameArg) ? [[nameArg.text, job.name]] : []);
+        /** @type {Map<string, unknown>} */
+        const env = new Map(ts.isIdentifier(nameArg) ? [[nameArg.text, job.name]] : []);
         const literalName = evaluate(sources, nameArg, env);
         if (typeof literalName === 'string' && literalName !== job.name) continue;
-        const base = defaults.map((d) => evaluate(sources, sources.prop(d.arguments?.[1], 'defaultJobOptions'), env)).find((v) => v && typeof v === 'object') as Record<string, unknown> | undefined;
+        const base = /** @type {Record<string, unknown> | undefined} */ (
+          defaults.map((d) => evaluate(sources, sources.prop(d.arguments?.[1], 'defaultJobOptions'), env)).find((v) => v && typeof v === 'object')
+        );
         const own = add.arguments[2] ? evaluate(sources, add.arguments[2], env) : {};
-        const opts = { ...(base ?? {}), ...(own && typeof own === 'object' ? (own as Record<string, unknown>) : {}) };
+        /** @type {Record<string, unknown>} */
+        const opts = { ...(base ?? {}), ...(own && typeof own === 'object' ? /** @type {Record<string, unknown>} */ (own) : {}) };
         const at = sources.at(add, `${job.name}: ${add.getText().replace(/\s+/g, ' ').slice(0, 100)}`);
-        const issues: string[] = [];
+        /** @type {string[]} */
+        const issues = [];
         const attempts = opts.attempts;
         if (attempts === UNKNOWN || (attempts === undefined && (opts[SPREAD_UNKNOWN] || own === UNKNOWN))) issues.push('attempts cannot be determined statically');
         else if (typeof attempts !== 'number' || attempts < job.attempts) issues.push(`attempts is ${String(attempts ?? 'absent (1: no retry)')}, the spec declares ${job.attempts - 1} retries (attempts ${job.attempts})`);
-        const backoff = opts.backoff as { type?: unknown } | undefined | typeof UNKNOWN;
+        const backoff = /** @type {{ type?: unknown } | undefined | typeof UNKNOWN} */ (opts.backoff);
         if (backoff === UNKNOWN) issues.push('backoff cannot be determined statically');
         else if (!backoff || typeof backoff !== 'object' || backoff.type !== 'exponential') issues.push(`backoff is ${JSON.stringify(backoff ?? null)}, expected { type: 'exponential', delay }`);
         const rof = opts.removeOnFail;
@@ -56,4 +68,4 @@ export const jobOptions: Check = {
     if (ok.length === 0) return fail('No enqueue call for the declared jobs', jobs.map((j) => ({ text: `${j.name}: not enqueued` })), 'Enqueue each job from its POST route.');
     return pass(`${jobs.length} job(s) enqueued with retries, exponential backoff and failed jobs kept`, ok);
   },
-};
+});
