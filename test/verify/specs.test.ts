@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify } from '../../generators/verify/run.js';
 import { evidenceText, generate, removeProject } from './helpers.js';
 
-// manyEntities' concert was named event until the microservices templates' Events type made that name clash.
 const SPECS: Record<string, string> = {
   manyEntities: `name: many
 entities:
@@ -20,10 +19,10 @@ entities:
   country: { fields: { name: { type: string, max: 80 }, region_id: { type: uuid, references: region } }, access: [{ where: [region_id], order: name asc }] }
   city: { fields: { name: { type: string, max: 80 }, country_id: { type: uuid, references: country } }, access: [{ where: [country_id] }] }
   venue: { softDelete: true, fields: { name: { type: string, max: 80 }, city_id: { type: uuid, references: city }, capacity: { type: integer, min: 1 } }, access: [{ where: [city_id, capacity], order: created_at desc }] }
-  concert: { fields: { title: { type: string, max: 120 }, venue_id: { type: uuid, references: venue }, starts_on: { type: date } }, access: [{ where: [venue_id], order: starts_on asc }] }
-  ticket: { fields: { concert_id: { type: uuid, references: concert }, price: { type: decimal, precision: 10, scale: 2, min: 0 } } }
+  event: { fields: { title: { type: string, max: 120 }, venue_id: { type: uuid, references: venue }, starts_on: { type: date } }, access: [{ where: [venue_id], order: starts_on asc }] }
+  ticket: { fields: { event_id: { type: uuid, references: event }, price: { type: decimal, precision: 10, scale: 2, min: 0 } } }
 jobs:
-  recount-tickets: { entity: concert, retries: 3 }
+  recount-tickets: { entity: event, retries: 3 }
 `,
   numericAndJson: `name: ledger
 entities:
