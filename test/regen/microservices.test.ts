@@ -2,10 +2,13 @@
  * `add resource` in a microservices project: into an existing service (one additive migration in that
  * service's stream, its module registered for that service only, a cross-service id checked against the
  * read model) and into a new service (a new database's migration stream); without --service, a clear
- * error naming the entity.
+ * error naming the entity; a new cross-service reference from an existing service creates that
+ * service's read model in its additive migration (applied on a real PostgreSQL: DATABASE_URL, e.g. via
+ * `node test/support/with-servers.js npx vitest run test/regen/microservices.test.ts`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitTree } from '../../generators/core/commit.js';
 import { answersSchema, MANIFEST_PATH, readManifest, serializeManifest } from '../../generators/core/manifest.js';
@@ -13,6 +16,8 @@ import { loadSpecFile } from '../../generators/domain/load.js';
 import { generateProject } from '../../generators/pipeline/generate.js';
 import { runRegen } from '../../generators/regen/run.js';
 import { addResourceChange, replaceSpecChange } from '../../generators/regen/spec-change.js';
+import { findServerBinaries } from '../../generators/servers/throwaway.js';
+import { freshDatabase, requireServers } from '../support/servers.js';
 import { git, gitInitCommit, tempDir } from './helpers.js';
 
 let dir: string;
@@ -82,4 +87,54 @@ describe('add resource in a microservices project', () => {
     expect(migrations).toEqual(['migrations/catalog/0002_change_film.sql']);
     expect(read('migrations/catalog/0002_change_film.sql')).toContain('ALTER TABLE film ADD COLUMN runtime_minutes integer');
   });
+
+  it('a new cross-service reference from an existing service: its read model in that stream\'s additive migration, applied on PostgreSQL', async () => {
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'updated');
+    // catalog referenced no other service until now: a wishlist of an accounts user needs rm_user there.
+    expect(read('migrations/catalog/0001_initial.sql')).not.toContain('rm_user');
+    const result = await runRegen({
+      dir,
+      generator: 'resource',
+      change: addResourceChange('wishlist', { fields: ['user_id:uuid:ref=user', 'film_id:uuid:ref=film', 'note:string'], access: [], service: 'catalog' }),
+    });
+    expect(result.conflicts).toEqual([]);
+    const migrations = result.outcomes.filter((o) => o.path.startsWith('migrations/') && o.status === 'create').map((o) => o.path);
+    expect(migrations).toEqual(['migrations/catalog/0003_add_wishlist.sql']);
+    const sql = read(migrations[0]!);
+    const [up, down] = sql.split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain('CREATE TABLE rm_user (');
+    expect(up.indexOf('CREATE TABLE rm_user (')).toBeLessThan(up.indexOf('CREATE TABLE wishlist ('));
+    expect(up).toMatch(/user_id uuid NOT NULL,/);
+    expect(up).toMatch(/film_id uuid NOT NULL REFERENCES film \(id\)/);
+    expect(down.indexOf('DROP TABLE wishlist;')).toBeLessThan(down.indexOf('DROP TABLE rm_user;'));
+    // Only catalog gained a read model; the other streams and the recorded migrations are untouched.
+    expect(read('migrations/catalog/0001_initial.sql')).not.toContain('rm_user');
+    // The consumer side: catalog's durable consumer of accounts' user events, and the 422 check on it.
+    const topology = read('src/events/topology.ts');
+    const catalog = topology.slice(topology.indexOf('catalog: ['), topology.indexOf('accounts: ['));
+    expect(catalog).toMatch(/table: 'rm_user',\s*subject: 'events\.accounts\.user\.\*',\s*durable: 'catalog--user'/);
+    expect(read('src/modules/index.ts')).toMatch(/requireKnownReferences\(\[\{ column: 'user_id', readModel: 'rm_user', entity: 'user' \}\]\)[\s\S]*wishlistRoutes/);
+
+    // On a real server: catalog's stream in order, then the read model takes an event's row.
+    requireServers();
+    const url = await freshDatabase('micro_catalog');
+    const psql = (input: string) => execa(findServerBinaries().psql ?? 'psql', [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+    try {
+      for (const file of ['0001_initial.sql', '0002_change_film.sql', '0003_add_wishlist.sql']) {
+        const applied = await psql(read(`migrations/catalog/${file}`).split(/^-- Down Migration/m)[0]!);
+        expect(applied.exitCode, `${file}: ${applied.stderr}`).toBe(0);
+      }
+      const inserted = await psql("INSERT INTO rm_user (id, data) VALUES ('7f1c2b9e-1d2a-4f4b-9a8e-2b1f3c4d5e6f', '{\"handle\":\"ada\"}') RETURNING version");
+      expect(inserted.stdout.trim(), inserted.stderr).toBe('1');
+      const columns = await psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'rm_user'");
+      expect(columns.stdout.trim()).toBe('id,data,deleted,version,created_at,updated_at');
+      const reverted = await psql(down);
+      expect(reverted.exitCode, reverted.stderr).toBe(0);
+      expect((await psql("SELECT to_regclass('rm_user') IS NULL AND to_regclass('wishlist') IS NULL")).stdout.trim()).toBe('t');
+    } finally {
+      const admin = requireServers().databaseUrl;
+      await execa(findServerBinaries().psql ?? 'psql', [admin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`], { reject: false });
+    }
+  }, 60_000);
 });
