@@ -23,6 +23,22 @@ import { git, gitInitCommit, tempDir } from './helpers.js';
 let dir: string;
 const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
 
+/** A fresh database on the test server; `psql` runs SQL on it; `drop` removes it. */
+async function scratchDatabase(name: string) {
+  const bin = findServerBinaries().psql ?? 'psql';
+  const url = await freshDatabase(name);
+  const psql = (input: string) => execa(bin, [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+  const drop = () => execa(bin, [requireServers().databaseUrl, '-X', '-q', '-c', `DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`], { reject: false });
+  /** Applies the up part of each of the stream's migration files, in order; each must succeed. */
+  const applyUp = async (stream: string, files: string[]) => {
+    for (const file of files) {
+      const applied = await psql(read(`migrations/${stream}/${file}`).split(/^-- Down Migration/m)[0]!);
+      expect(applied.exitCode, `${file}: ${applied.stderr}`).toBe(0);
+    }
+  };
+  return { psql, drop, applyUp };
+}
+
 beforeAll(async () => {
   dir = path.join(tempDir('micro'), 'rentals');
   const spec = await loadSpecFile('test/fixtures/specs/rentals.yaml');
@@ -117,14 +133,9 @@ describe('add resource in a microservices project', () => {
     expect(read('src/modules/index.ts')).toMatch(/requireKnownReferences\(\[\{ column: 'user_id', readModel: 'rm_user', entity: 'user' \}\]\)[\s\S]*wishlistRoutes/);
 
     // On a real server: catalog's stream in order, then the read model takes an event's row.
-    requireServers();
-    const url = await freshDatabase('micro_catalog');
-    const psql = (input: string) => execa(findServerBinaries().psql ?? 'psql', [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+    const { psql, drop, applyUp } = await scratchDatabase('micro_catalog');
     try {
-      for (const file of ['0001_initial.sql', '0002_change_film.sql', '0003_add_wishlist.sql']) {
-        const applied = await psql(read(`migrations/catalog/${file}`).split(/^-- Down Migration/m)[0]!);
-        expect(applied.exitCode, `${file}: ${applied.stderr}`).toBe(0);
-      }
+      await applyUp('catalog', ['0001_initial.sql', '0002_change_film.sql', '0003_add_wishlist.sql']);
       const inserted = await psql("INSERT INTO rm_user (id, data) VALUES ('7f1c2b9e-1d2a-4f4b-9a8e-2b1f3c4d5e6f', '{\"handle\":\"ada\"}') RETURNING version");
       expect(inserted.stdout.trim(), inserted.stderr).toBe('1');
       const columns = await psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'rm_user'");
@@ -133,8 +144,33 @@ describe('add resource in a microservices project', () => {
       expect(reverted.exitCode, reverted.stderr).toBe(0);
       expect((await psql("SELECT to_regclass('rm_user') IS NULL AND to_regclass('wishlist') IS NULL")).stdout.trim()).toBe('t');
     } finally {
-      const admin = requireServers().databaseUrl;
-      await execa(findServerBinaries().psql ?? 'psql', [admin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`], { reject: false });
+      await drop();
+    }
+  }, 60_000);
+
+  it('update adding a cross-service reference to an existing entity: the read model in that service\'s migration, applied on PostgreSQL', async () => {
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'wishlist');
+    const manifest = await readManifest(dir);
+    const user = manifest.spec.entities.user!;
+    const favorite = { type: 'uuid' as const, references: 'film', optional: true };
+    const spec = { ...manifest.spec, entities: { ...manifest.spec.entities, user: { ...user, fields: { ...user.fields, favorite_film_id: favorite } } } };
+    writeFileSync(path.join(dir, MANIFEST_PATH), serializeManifest({ ...manifest, spec } as typeof manifest));
+    git(dir, 'commit', '-qam', 'spec: a user has a favorite film');
+    const updated = await runRegen({ dir, generator: 'update', specFromManifest: true, change: (m) => replaceSpecChange(m.spec, 'manifest') });
+    expect(updated.conflicts).toEqual([]);
+    const migrations = updated.outcomes.filter((o) => o.path.startsWith('migrations/') && o.status === 'create').map((o) => o.path);
+    expect(migrations).toEqual(['migrations/accounts/0002_change_user.sql']);
+    const up = read(migrations[0]!).split(/^-- Down Migration/m)[0]!;
+    expect(up).toContain('CREATE TABLE rm_film (');
+    expect(up).toMatch(/ALTER TABLE "user" ADD COLUMN favorite_film_id uuid/);
+
+    const { psql, drop, applyUp } = await scratchDatabase('micro_accounts');
+    try {
+      await applyUp('accounts', ['0001_initial.sql', '0002_change_user.sql']);
+      expect((await psql("SELECT to_regclass('rm_film') IS NOT NULL")).stdout.trim()).toBe('t');
+    } finally {
+      await drop();
     }
   }, 60_000);
 });
