@@ -1,9 +1,9 @@
 /** The event consumer process of one service (its read models): `SERVICE=<name> npm run consumer`. */
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
-import { consumerMetricHooks, startConsumers } from './consumer.js';
+import { startConsumers } from './consumer.js';
 import { startHealthServer, stopOnSignal } from './health-server.js';
-import { createConsumerMetrics } from './metrics.js';
+import { consumerMetricHooks, createConsumerMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 
 const config = loadConfigOrExit();

@@ -10,7 +10,6 @@ import { nanos } from '@nats-io/transport-node';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool.js';
 import { sql } from '../db/sql.js';
-import type { createConsumerMetrics } from './metrics.js';
 import type { Events } from './nats.js';
 import { applyEvent, parseEvent } from './read-models.js';
 import { EVENTS_STREAM, READ_MODELS, type ReadModelSpec } from './topology.js';
@@ -29,18 +28,6 @@ export interface ConsumerOptions {
     applied(consumer: string): void;
     /** Seconds between the event's commit in its owning service and its effect here: the read model's staleness. */
     eventAge(consumer: string, seconds: number): void;
-  };
-}
-
-/** The consumer's hooks onto its Prometheus metrics (src/events/metrics.ts). */
-export function consumerMetricHooks(
-  m: ReturnType<typeof createConsumerMetrics>,
-): NonNullable<ConsumerOptions['metrics']> {
-  return {
-    applied: (consumer) => m.events_applied_total.inc({ consumer }),
-    redelivered: (consumer) => m.events_redelivered_total.inc({ consumer }),
-    deadLettered: (consumer) => m.events_dead_lettered_total.inc({ consumer }),
-    eventAge: (consumer, seconds) => m.read_model_event_age_seconds.observe({ consumer }, seconds),
   };
 }
 
