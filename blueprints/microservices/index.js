@@ -7,7 +7,7 @@
  * other services' read models through NATS JetStream, applied once (inbox).
  */
 import { builtInTables } from '../_shared/planner/built-in-tables.js';
-import { eventTables } from './planner/events.js';
+import { eventTables, readModelTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { serviceDashboard } from './planner/dashboards.js';
@@ -129,6 +129,7 @@ const blueprint = {
           entities: s.entities,
           initialTitle: `Initial schema of the ${s.name} service: built-in tables, outbox, inbox, read models, its entity tables, derived indexes`,
           builtIn: { up: [...core.up, ...events.up], down: [...events.down, ...core.down] },
+          derivedTables: readModelTables(s),
         };
       }),
     };

@@ -36,8 +36,9 @@ export interface BlueprintPlanParts {
   env: EnvVarPlan[];
   /**
    * One migration stream per database. The core writes each stream's initial migration (the
-   * stream's built-in statements, then the tables of its entities with their derived indexes) and,
-   * on add/update, one additive migration per stream whose schema changed. The first stream is
+   * stream's built-in statements, its derived tables, then the tables of its entities with their
+   * derived indexes) and, on add/update, one additive migration per stream whose schema changed or
+   * that gained a derived table. The first stream is
    * `plan.migrations` (the [migration] expansion).
    */
   migrationStreams: MigrationStreamInput[];

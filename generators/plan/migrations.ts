@@ -57,11 +57,12 @@ export function entityDown(entity: EntityPlan): SqlStatement[] {
 export function initialMigration(stream: MigrationStreamInput, entities: EntityPlan[], tenancy: TenancyPlan | null = null): MigrationPlan {
   const own = entities.filter((e) => stream.entities.includes(e.name));
   const isolation = tenancy && own.some((e) => e.tenantScoped) ? tenantIsolation(tenancy, own) : { up: [], down: [] };
+  const derived = stream.derivedTables ?? [];
   return {
     fileName: migrationFileName(1, 'initial'),
     title: stream.initialTitle,
-    up: [...stream.builtIn.up, ...own.flatMap(entityUp), ...isolation.up],
-    down: [...isolation.down, ...[...own].reverse().flatMap(entityDown), ...stream.builtIn.down],
+    up: [...stream.builtIn.up, ...derived.flatMap((t) => t.up), ...own.flatMap(entityUp), ...isolation.up],
+    down: [...isolation.down, ...[...own].reverse().flatMap(entityDown), ...[...derived].reverse().flatMap((t) => t.down), ...stream.builtIn.down],
   };
 }
 

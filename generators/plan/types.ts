@@ -122,9 +122,23 @@ export interface MigrationStreamInput {
   initialTitle: string;
   /** Statements that come before the entity tables in the initial migration (and their reverse). */
   builtIn: { up: SqlStatement[]; down: SqlStatement[] };
+  /**
+   * Tables the blueprint derives beyond the entities' (e.g. read models of another service's entities),
+   * by name: the initial migration creates them after the built-in statements; a later change that
+   * introduces one creates it in that change's additive migration.
+   */
+  derivedTables?: DerivedTable[];
 }
 
-export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle'> {
+export interface DerivedTable {
+  name: string;
+  up: SqlStatement[];
+  down: SqlStatement[];
+}
+
+export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle' | 'derivedTables'> {
+  /** The stream's derived tables (a later change compares names with the recorded plan's). */
+  derivedTables: DerivedTable[];
   migrations: MigrationPlan[];
 }
 

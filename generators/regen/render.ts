@@ -17,7 +17,7 @@ import { getPlop, runGenerator, type RenderContext } from '../pipeline/generate.
 import { planInputFrom } from '../plan/input.js';
 import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
-import type { MigrationPlan, MigrationStreamPlan, Plan } from '../plan/types.js';
+import type { DerivedTable, MigrationPlan, MigrationStreamPlan, Plan } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
 import { diffSchema, type SchemaChange } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
@@ -82,10 +82,13 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
       continue;
     }
     const was = before.migrationStreams.find((s) => s.id === stream.id);
-    const schema = diffSchema(
-      before.entities.filter((e) => was?.entities.includes(e.name)),
-      plan.entities.filter((e) => stream.entities.includes(e.name)),
-      plan.tenancy,
+    const schema = withDerivedTables(
+      diffSchema(
+        before.entities.filter((e) => was?.entities.includes(e.name)),
+        plan.entities.filter((e) => stream.entities.includes(e.name)),
+        plan.tenancy,
+      ),
+      stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)),
     );
     changes.push(schema);
     stream.migrations = [...recorded];
@@ -103,6 +106,22 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
   }
   plan.migrations = plan.migrationStreams[0]?.migrations ?? [];
   return { changes, added };
+}
+
+/**
+ * A change that introduces derived tables (e.g. a new cross-service reference: the consumer's read
+ * model) creates them first in the same additive migration: entity tables may rely on them, they on
+ * none. One no longer derived is kept (its rows may still be read; dropping it is the user's call).
+ */
+function withDerivedTables(schema: SchemaChange, added: DerivedTable[]): SchemaChange {
+  if (added.length === 0) return schema;
+  return {
+    ...schema,
+    up: [...added.flatMap((t) => t.up), ...schema.up],
+    down: [...schema.down, ...[...added].reverse().flatMap((t) => t.down)],
+    summary: [...added.map((t) => `new table ${t.name}`), ...schema.summary],
+    slug: schema.up.length > 0 ? schema.slug : `add_${added.map((t) => t.name).join('_')}`.slice(0, 60),
+  };
 }
 
 function mergeChanges(changes: SchemaChange[]): SchemaChange {

@@ -20,7 +20,9 @@ afterAll(async () => {
   await Promise.all([acme, rentals].filter(Boolean).map(removeProject));
 });
 
-const IDS = ['microservices.database-per-service', 'microservices.events-through-outbox', 'microservices.one-hop', 'microservices.manifests'];
+// observability.alert-metrics is shared; here it holds over the event processes' metrics too (the
+// consumer's read-model staleness histogram and the alert on it).
+const IDS = ['microservices.database-per-service', 'microservices.events-through-outbox', 'microservices.one-hop', 'microservices.manifests', 'observability.alert-metrics'];
 
 describe('fresh projects pass', () => {
   // The monolith's own checks it selects (its services register the same rate limiter and enqueue with
@@ -116,6 +118,20 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
     "a service's API opened to any source",
     (d) => breakFile(d, 'k8s/network-policy.yaml', /(name: team-api-ingress[\s\S]*?ingress:\n)    - from:\n        - podSelector:\n            matchLabels:\n              app\.kubernetes\.io\/name: gateway\n      ports:/, '$1    - ports:'),
     /NetworkPolicy\/team-api-ingress: opens team-api to any source/,
+  ],
+  [
+    'observability.alert-metrics',
+    'rentals',
+    "the consumer's staleness histogram renamed: the ReadModelStale alert reads a series nobody exports",
+    (d) => breakFile(d, 'src/events/metrics.ts', "name: 'read_model_event_age_seconds'", "name: 'read_model_lag_seconds'"),
+    /alert ReadModelStale reads read_model_event_age_seconds_bucket, which the app does not export/,
+  ],
+  [
+    'observability.alert-metrics',
+    'acme',
+    'the staleness alert edited to read a histogram the consumer does not have',
+    (d) => breakFile(d, 'monitoring/alerts.yml', 'rate(read_model_event_age_seconds_bucket[10m])', 'rate(read_model_staleness_seconds_bucket[10m])'),
+    /alert ReadModelStale reads read_model_staleness_seconds_bucket, which the app does not export/,
   ],
   ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
 ];

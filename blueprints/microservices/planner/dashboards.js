@@ -2,7 +2,8 @@
 /**
  * One Grafana dashboard per service (the monolith's dashboard stays as the overview across services):
  * its traffic, latency and errors, and its events — outbox lag and relay publishes/failures, and when
- * it keeps read models, events applied, redelivered and dead-lettered. Every query selects the service
+ * it keeps read models, events applied, redelivered and dead-lettered, and how stale each read model
+ * is (p95 event age when applied). Every query selects the service
  * by the `service` label the Prometheus scrape config gives its targets.
  * @param {string} service
  * @param {boolean} consumes
@@ -35,6 +36,17 @@ export function serviceDashboard(service, consumes) {
               { expr: `sum by (consumer) (rate(events_applied_total{${sel}}[$__rate_interval]))`, legend: 'applied {{consumer}}' },
               { expr: `sum by (consumer) (rate(events_redelivered_total{${sel}}[$__rate_interval]))`, legend: 'redelivered {{consumer}}' },
               { expr: `sum by (consumer) (increase(events_dead_lettered_total{${sel}}[$__rate_interval]))`, legend: 'dead-lettered {{consumer}}' },
+            ],
+          },
+          {
+            title: 'Read-model staleness: event age when applied, p95 (alert: > 60 s for 10 min)',
+            unit: 's',
+            threshold: 60,
+            targets: [
+              {
+                expr: `histogram_quantile(0.95, sum by (le, consumer) (rate(read_model_event_age_seconds_bucket{${sel}}[$__rate_interval])))`,
+                legend: '{{consumer}}',
+              },
             ],
           },
         ]

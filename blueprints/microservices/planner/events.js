@@ -2,8 +2,8 @@
 /**
  * The event plumbing of one service's database: the transactional outbox (written in the same
  * transaction as every mutation), the inbox (one row per event a consumer applied: a redelivered or
- * replayed event finds its row and has no second effect), dead letters, and one read model per entity
- * of another service this service references.
+ * replayed event finds its row and has no second effect), dead letters; and (readModelTables) one
+ * read model per entity of another service this service references.
  */
 /** @typedef {import('../../../generators/blueprints/contract.js').Statement} Statement */
 
@@ -51,9 +51,26 @@ export function eventTables(service) {
   created_at timestamptz NOT NULL DEFAULT now()
 );`,
     },
-    ...service.readModels.map((rm) => ({
-      comment: `Read model of the ${rm.entity} rows the ${rm.service} service owns, fed by its created/updated/deleted events (version = events applied).`,
-      sql: `CREATE TABLE ${rm.table} (
+  ];
+  /** @type {Statement[]} */
+  const down = [{ comment: '', sql: 'DROP TABLE dead_letters;' }, { comment: '', sql: 'DROP TABLE inbox;' }, { comment: '', sql: 'DROP TABLE outbox;' }];
+  return { up, down };
+}
+
+/**
+ * One read model per entity of another service this service references: derived tables of its
+ * migration stream, so that `add resource`/`update` introducing a new cross-service reference creates
+ * the table in that stream's additive migration (the consumer's inbox is already there).
+ * @param {{ readModels: { table: string, entity: string, service: string }[] }} service
+ * @returns {import('../../../generators/plan/types.js').DerivedTable[]}
+ */
+export function readModelTables(service) {
+  return service.readModels.map((rm) => ({
+    name: rm.table,
+    up: [
+      {
+        comment: `Read model of the ${rm.entity} rows the ${rm.service} service owns, fed by its created/updated/deleted events (version = events applied).`,
+        sql: `CREATE TABLE ${rm.table} (
   id uuid PRIMARY KEY,
   data jsonb NOT NULL DEFAULT '{}'::jsonb,
   deleted boolean NOT NULL DEFAULT false,
@@ -61,9 +78,8 @@ export function eventTables(service) {
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );`,
-    })),
-  ];
-  /** @type {Statement[]} */
-  const down = [...service.readModels.map((rm) => ({ comment: '', sql: `DROP TABLE ${rm.table};` })), { comment: '', sql: 'DROP TABLE dead_letters;' }, { comment: '', sql: 'DROP TABLE inbox;' }, { comment: '', sql: 'DROP TABLE outbox;' }];
-  return { up, down };
+      },
+    ],
+    down: [{ comment: '', sql: `DROP TABLE ${rm.table};` }],
+  }));
 }

@@ -43,6 +43,14 @@ export const EVENT_METRICS = [
   { name: 'events_applied_total', type: 'counter', help: 'Events applied to a read model (first delivery of each)', labels: ['consumer'], process: 'consumer' },
   { name: 'events_redelivered_total', type: 'counter', help: 'Deliveries of an event after its first', labels: ['consumer'], process: 'consumer' },
   { name: 'events_dead_lettered_total', type: 'counter', help: 'Events given up after the maximum deliveries', labels: ['consumer'], process: 'consumer' },
+  {
+    name: 'read_model_event_age_seconds',
+    type: 'histogram',
+    help: 'Read-model staleness: seconds from an event\'s commit in its owning service to its effect on this read model',
+    labels: ['consumer'],
+    process: 'consumer',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900],
+  },
 ];
 
 /** @type {AlertPlan[]} */
@@ -50,5 +58,14 @@ export const EVENT_ALERTS = [
   { name: 'OutboxLag', expr: 'max(outbox_lag_seconds) > 60', for: '5m', severity: 'page', summary: 'Events wait more than a minute in an outbox: the relay or the broker is stuck', source: SEED_003_EVENTS, metrics: ['outbox_lag_seconds'] },
   { name: 'RelayPublishFailures', expr: 'sum(rate(relay_publish_failures_total[5m])) > 0', for: '10m', severity: 'ticket', summary: 'The outbox relay keeps failing to publish', source: SEED_003_EVENTS, metrics: ['relay_publish_failures_total'] },
   { name: 'EventsDeadLettered', expr: 'sum(increase(events_dead_lettered_total[15m])) > 0', for: '0m', severity: 'ticket', summary: 'A consumer dead-lettered an event: its read model misses a change', source: SEED_003_EVENTS, metrics: ['events_dead_lettered_total'] },
+  {
+    name: 'ReadModelStale',
+    expr: 'histogram_quantile(0.95, sum by (le, consumer) (rate(read_model_event_age_seconds_bucket[10m]))) > 60',
+    for: '10m',
+    severity: 'ticket',
+    summary: 'A read model applies events more than a minute after they happened (p95): creates naming those rows may get 422',
+    source: SEED_003_EVENTS,
+    metrics: ['read_model_event_age_seconds'],
+  },
   { name: 'EventRedeliveries', expr: 'sum by (consumer) (rate(events_redelivered_total[10m])) / clamp_min(sum by (consumer) (rate(events_applied_total[10m])), 1e-9) > 0.1', for: '10m', severity: 'ticket', summary: 'More than 10% of event deliveries are redeliveries', source: SEED_003_EVENTS, metrics: ['events_redelivered_total', 'events_applied_total'] },
 ];

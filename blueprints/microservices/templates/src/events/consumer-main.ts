@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startConsumers } from './consumer.js';
 import { startHealthServer, stopOnSignal } from './health-server.js';
-import { createConsumerMetrics } from './metrics.js';
+import { consumerMetricHooks, createConsumerMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
 
 const config = loadConfigOrExit();
@@ -19,11 +19,7 @@ const consumers = await startConsumers({
   ackWaitMs: config.EVENTS_ACK_WAIT_MS,
   backoffMs: config.EVENTS_RETRY_BACKOFF_MS,
   log: { error: write('error'), warn: write('warn') },
-  metrics: {
-    applied: (consumer) => m.events_applied_total.inc({ consumer }),
-    redelivered: (consumer) => m.events_redelivered_total.inc({ consumer }),
-    deadLettered: (consumer) => m.events_dead_lettered_total.inc({ consumer }),
-  },
+  metrics: consumerMetricHooks(m),
 });
 const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);
 // SIGTERM: finish the work in hand, then close the health server, the broker and the pool, in that order.

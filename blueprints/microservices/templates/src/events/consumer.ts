@@ -26,13 +26,24 @@ export interface ConsumerOptions {
     redelivered(consumer: string): void;
     deadLettered(consumer: string): void;
     applied(consumer: string): void;
+    /** Seconds between the event's commit in its owning service and its effect here: the read model's staleness. */
+    eventAge(consumer: string, seconds: number): void;
   };
 }
 
-/** Applies one delivered event exactly once; returns false when the inbox says it was applied before. */
-export async function handleEvent(db: pg.Pool, model: ReadModelSpec, subject: string, body: string): Promise<boolean> {
+/**
+ * Applies one delivered event exactly once. Returns whether it had an effect (false: the inbox says it
+ * was applied before) and, when it did, the event's age at that moment in seconds (null when the event
+ * does not say when it occurred).
+ */
+export async function handleEvent(
+  db: pg.Pool,
+  model: ReadModelSpec,
+  subject: string,
+  body: string,
+): Promise<{ applied: boolean; ageSeconds: number | null }> {
   const event = parseEvent(body, model);
-  return withTransaction(db, async (tx) => {
+  const applied = await withTransaction(db, async (tx) => {
     const first = await tx.query(
       sql`INSERT INTO inbox (event_id, subject) VALUES (${event.id}, ${subject}) ON CONFLICT (event_id) DO NOTHING`,
     );
@@ -40,6 +51,9 @@ export async function handleEvent(db: pg.Pool, model: ReadModelSpec, subject: st
     await applyEvent(tx, model, event);
     return true;
   });
+  // Clocks of two hosts may disagree by a little: a negative age is counted as 0.
+  const ageSeconds = applied && event.occurredAt ? Math.max(0, (Date.now() - event.occurredAt.getTime()) / 1000) : null;
+  return { applied, ageSeconds };
 }
 
 async function deadLetter(options: ConsumerOptions, model: ReadModelSpec, msg: JsMsg, error: string): Promise<void> {
@@ -56,8 +70,9 @@ async function deadLetter(options: ConsumerOptions, model: ReadModelSpec, msg: J
 async function onMessage(options: ConsumerOptions, model: ReadModelSpec, msg: JsMsg): Promise<void> {
   if (msg.info.deliveryCount > 1) options.metrics?.redelivered(model.durable);
   try {
-    await handleEvent(options.db, model, msg.subject, msg.string());
+    const { ageSeconds } = await handleEvent(options.db, model, msg.subject, msg.string());
     options.metrics?.applied(model.durable);
+    if (ageSeconds !== null) options.metrics?.eventAge(model.durable, ageSeconds);
     msg.ack();
   } catch (err) {
     const error = (err as Error).message;

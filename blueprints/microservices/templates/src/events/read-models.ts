@@ -17,6 +17,8 @@ export interface DomainEvent {
   entity: string;
   entityId: string;
   data: Record<string, unknown> | null;
+  /** When the owning service committed it (absent from an older relay's events). */
+  occurredAt: Date | null;
 }
 
 /** Validates an event's body; a malformed one throws (and is dead-lettered after the last delivery). */
@@ -34,7 +36,9 @@ export function parseEvent(body: string, model: ReadModelSpec): DomainEvent {
   if (!['created', 'updated', 'deleted'].some((t) => e.type === `${model.entity}.${t}`))
     throw new Error(`unknown event type ${String(e.type)}`);
   const data = e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data) ? e.data : null;
-  return { id: e.id, type: e.type!, entity: e.entity, entityId: e.entityId, data };
+  const at = typeof e.occurredAt === 'string' ? new Date(e.occurredAt) : null;
+  const occurredAt = at && !Number.isNaN(at.getTime()) ? at : null;
+  return { id: e.id, type: e.type!, entity: e.entity, entityId: e.entityId, data, occurredAt };
 }
 
 /** Read-model table names are constants from the plan; checked anyway before they reach SQL text. */

@@ -24,6 +24,8 @@ interface OutboxRow {
   id: string;
   subject: string;
   payload: unknown;
+  /** An ISO string with src/db/pool.ts's type parsers, a Date without them. */
+  created_at: string | Date;
 }
 
 /** Publishes one batch; returns how many rows were published and marked sent. */
@@ -32,12 +34,14 @@ export async function relayBatch(options: RelayOptions): Promise<number> {
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<OutboxRow>(
-      sql`SELECT id, subject, payload FROM outbox WHERE sent_at IS NULL ORDER BY created_at, id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`,
+      sql`SELECT id, subject, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY created_at, id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`,
     );
     const sent: string[] = [];
     try {
       for (const row of rows) {
-        await options.js.publish(row.subject, JSON.stringify({ id: row.id, ...(row.payload as object) }), {
+        // occurredAt: when the mutation committed its event; consumers measure their read model's staleness from it.
+        const body = { id: row.id, occurredAt: new Date(row.created_at).toISOString(), ...(row.payload as object) };
+        await options.js.publish(row.subject, JSON.stringify(body), {
           msgID: row.id,
         });
         sent.push(row.id);
