@@ -14,7 +14,7 @@ import type { EventBus } from './nats.js';
 import { applyEvent, parseEvent } from './read-models.js';
 import { EVENTS_STREAM, READ_MODELS, type ReadModelSpec } from './topology.js';
 
-export interface ConsumerOptions {
+export interface EventConsumerOptions {
   service: string;
   db: pg.Pool;
   events: EventBus;
@@ -56,7 +56,7 @@ export async function handleEvent(
   return { applied, ageSeconds };
 }
 
-async function deadLetter(options: ConsumerOptions, model: ReadModelSpec, msg: JsMsg, error: string): Promise<void> {
+async function deadLetter(options: EventConsumerOptions, model: ReadModelSpec, msg: JsMsg, error: string): Promise<void> {
   const body = msg.string();
   const eventId = /"id"\s*:\s*"([0-9a-f-]{36})"/.exec(body)?.[1] ?? null;
   await options.db.query(
@@ -67,7 +67,7 @@ async function deadLetter(options: ConsumerOptions, model: ReadModelSpec, msg: J
   });
 }
 
-async function onMessage(options: ConsumerOptions, model: ReadModelSpec, msg: JsMsg): Promise<void> {
+async function onMessage(options: EventConsumerOptions, model: ReadModelSpec, msg: JsMsg): Promise<void> {
   if (msg.info.deliveryCount > 1) options.metrics?.redelivered(model.durable);
   try {
     const { ageSeconds } = await handleEvent(options.db, model, msg.subject, msg.string());
@@ -98,7 +98,7 @@ async function onMessage(options: ConsumerOptions, model: ReadModelSpec, msg: Js
 }
 
 /** Creates (or updates) the service's durable consumers and processes messages until stop(). */
-export async function startConsumers(options: ConsumerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startConsumers(options: EventConsumerOptions): Promise<{ stop(): Promise<void> }> {
   const running: { messages: ConsumerMessages; done: Promise<void> }[] = [];
   for (const model of READ_MODELS[options.service] ?? []) {
     const config = {
