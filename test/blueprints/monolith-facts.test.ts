@@ -16,7 +16,6 @@ const FACTS = /dist\/server\.js|dist\/worker\.js|bullmq|auth_users|job_runs|\/au
  * 202 + worker check still recognises the worker by BullMQ's `new Worker` (follow-up: from the plan).
  */
 const ALLOWED = new Map<string, string>([
-  ['generators/domain/validate.ts', 'reserved table names a spec may not use (the monolith\'s built-in tables); should come from the blueprint manifest'],
   ['generators/plan/architecture.ts', 'the decision record (advise) describes the monolith\'s security and schema; its monolith part belongs in the blueprint (follow-up)'],
   ['generators/advise/capacity.ts', 'the capacity estimate (advise) names each architecture\'s queue; advice data about the four architectures'],
   ['generators/verify/checks/async/enqueue-202.ts', 'monolith-only check'],
