@@ -8,7 +8,10 @@ import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 import { InvalidInputError } from '../../generators/core/errors.js';
 import { answersSchema } from '../../generators/core/manifest.js';
 import { GENERATOR_VERSION } from '../../generators/core/version.js';
-import { parseSpecText } from '../../generators/domain/load.js';
+import { checkSpecTables, parseSpecText } from '../../generators/domain/load.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { planInputFrom } from '../../generators/plan/input.js';
 import { planProject } from '../../generators/plan/plan.js';
 
@@ -33,6 +36,22 @@ describe('entity names that are a blueprint\'s own tables', () => {
     expect((err as InvalidInputError).issues).toEqual([{ file: 'spec', path: 'entities.audit_log', message: '"audit_log" is a table the monolith-cache blueprint creates itself; choose another entity name' }]);
     expect(await refusal('microservices', 'outbox')).toBeInstanceOf(InvalidInputError);
     expect(await refusal('serverless', 'idempotency_keys')).toBeInstanceOf(InvalidInputError);
+  });
+
+  it('new: the refusal names the spec file and line once the blueprint is chosen', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cba-tables-'));
+    try {
+      const file = path.join(dir, 'spec.yaml');
+      const text = `name: t\nentities:\n  note:\n    fields:\n      body: { type: string }\n  outbox:\n    fields:\n      a: { type: integer }\n`;
+      await writeFile(file, text);
+      const microservices = await resolveBlueprint('microservices', { from: process.cwd(), what: 'test' });
+      const err = await checkSpecTables(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), microservices).catch((e: unknown) => e);
+      expect((err as InvalidInputError).issues).toEqual([expect.objectContaining({ file: 'spec.yaml', line: 6, path: 'entities.outbox' })]);
+      const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' });
+      await expect(checkSpecTables(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), monolith)).resolves.toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts a name that only another blueprint uses', async () => {
