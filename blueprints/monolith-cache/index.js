@@ -10,6 +10,13 @@ import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
 import { monolithChecks } from './checks/index.js';
 import { monolithRuntime } from './runtime.js';
 
+/**
+ * The worker process consumes every queue with BullMQ workers (src/jobs/worker-runtime.ts): the shared
+ * async.enqueue-202 check looks for one reachable from the process this script starts.
+ * @type {import('../../generators/plan/types.js').JobConsumerPlan}
+ */
+const JOB_CONSUMER = { script: 'start:worker', entry: 'src/worker.ts', construct: { kind: 'new', name: 'Worker' }, library: 'BullMQ' };
+
 /** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
 const blueprint = {
   plan({ domain, kit }) {
@@ -19,6 +26,7 @@ const blueprint = {
       alerts: ALERTS,
       env: ENV,
       auditLog: AUDIT_LOG,
+      jobConsumer: JOB_CONSUMER,
       // One database: the built-in tables, then every entity.
       migrationStreams: [
         {

@@ -70,6 +70,11 @@ export const blueprintManifestSchema = z.strictObject({
   sharedTemplates: z.array(z.string().min(1)).default([]),
   /** Spec constructs beyond the core that its templates implement (a spec using another one is refused). */
   supports: z.array(z.enum(['tenancy'])).default([]),
+  /**
+   * Tables its planner creates itself beside the entity tables (built-in tables, its migration tool's
+   * table): a spec entity with one of these names is refused when this blueprint is chosen.
+   */
+  tables: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'expected a snake_case table name' })).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
   /**

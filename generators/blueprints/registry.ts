@@ -222,6 +222,7 @@ function mergeManifests(parent: BlueprintManifest, child: BlueprintManifest): Bl
     features: byKey(parent.features, child.features, (f) => f.id),
     expansions: byKey(parent.expansions, child.expansions, (e) => e.segment),
     engines: [...new Set([...parent.engines, ...child.engines])],
+    tables: [...new Set([...parent.tables, ...child.tables])],
   };
 }
 

@@ -1,8 +1,8 @@
 /** Read a spec file (YAML or JSON) → a validated Spec, or an InvalidInputError naming file, path and line. */
 import { InvalidInputError } from '../core/errors.js';
-import { parseLocated, parseWith, readLocated, type LocatedDocument } from './located.js';
+import { issueAt, parseLocated, parseWith, readLocated, type LocatedDocument } from './located.js';
 import { specSchema, type Spec } from './schema.js';
-import { validateSpecMeaning } from './validate.js';
+import { builtInTableIssues, validateSpecMeaning } from './validate.js';
 
 export async function loadSpecFile(file: string, display = file): Promise<Spec> {
   return validateSpecDocument(await readLocated(file, 'spec', display));
@@ -22,4 +22,15 @@ export function validateSpecDocument(doc: LocatedDocument): Spec {
 /** Validate an in-memory spec (the built-in example, or one read back from a manifest). */
 export function validateSpecValue(value: unknown, file: string): Spec {
   return validateSpecDocument({ file, value, locate: () => undefined });
+}
+
+/**
+ * Refuses entities named like a table the chosen blueprint creates itself, located to the spec file's
+ * lines (the planner refuses them too, but knows no file). Reads the file again only on a collision.
+ */
+export async function checkSpecTables(file: string, display: string, spec: Spec, blueprint: { id: string; manifest: { tables: readonly string[] } }): Promise<void> {
+  const taken = builtInTableIssues(spec, blueprint.manifest.tables, blueprint.id);
+  if (taken.length === 0) return;
+  const doc = await readLocated(file, 'spec', display);
+  throw new InvalidInputError('spec', taken.map((issue) => issueAt(doc, issue.path.split('.'), issue.message)));
 }

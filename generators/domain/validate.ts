@@ -12,8 +12,6 @@ import { validateServices } from './services.js';
 /** Columns every table gets; a field may not redeclare them. */
 export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
 export const SOFT_DELETE_COLUMN = 'deleted_at';
-/** Tables the generator itself creates. */
-export const BUILT_IN_TABLES = ['audit_log', 'auth_users', 'job_runs', 'pgmigrations', 'outbox', 'inbox', 'dead_letters'] as const;
 /** Prefix of the read-model tables a service keeps of other services' entities (rm_<entity>). */
 export const READ_MODEL_PREFIX = 'rm_';
 /** First path segments the generated API already uses. */
@@ -21,6 +19,16 @@ export const BUILT_IN_ROUTES = ['auth', 'jobs', 'health', 'metrics', 'docs'] as 
 
 const LENGTH_TYPES = new Set(['string', 'email']);
 const NUMERIC_TYPES = new Set(['integer', 'bigint', 'decimal']);
+
+/**
+ * Entities named like a table the blueprint creates itself (its manifest's `tables`): known only once the
+ * blueprint is, so the planner asks (the spec's own checks above hold for every blueprint).
+ */
+export function builtInTableIssues(spec: Spec, tables: readonly string[], blueprintId: string, file = 'spec'): InputIssue[] {
+  return Object.keys(spec.entities)
+    .filter((name) => tables.includes(name))
+    .map((name) => ({ file, path: `entities.${name}`, message: `"${name}" is a table the ${blueprintId} blueprint creates itself; choose another entity name` }));
+}
 
 export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 'spec'): InputIssue[] {
   const issues: InputIssue[] = [];
@@ -31,8 +39,6 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
 
   for (const [entityName, entity] of Object.entries(spec.entities)) {
     const base: PathSegment[] = ['entities', entityName];
-    if ((BUILT_IN_TABLES as readonly string[]).includes(entityName))
-      at(base, `"${entityName}" is a table the generator creates itself; choose another entity name`);
     if (entityName.startsWith(READ_MODEL_PREFIX))
       at(base, `"${entityName}": names starting with ${READ_MODEL_PREFIX} are the generator's read-model tables; choose another entity name`);
     const route = pluralize(entityName);

@@ -10,7 +10,7 @@
  *    an hour a generation prunes entries unused for 30 days, then the least recently used beyond 64 MB,
  *    and the folders of other prettier versions;
  *  - misses are formatted on a second thread: `warmUpFormatter()` starts loading prettier's plugins
- *    there as early as possible (while the main thread loads node-plop and renders). Running from
+ *    there as early as possible (while the main thread loads the generator's modules and renders). Running from
  *    sources (vitest), where no compiled worker exists, they are formatted on the main thread — same
  *    code, same output.
  */

@@ -100,6 +100,8 @@ export interface Plan extends DomainPlan {
   architecture?: ArchitecturePlan;
   /** The table that records every mutation, if the blueprint keeps one (the shared audit-log check reads it). */
   auditLog?: AuditLogPlan;
+  /** The process that consumes the job queues, if the blueprint runs one (the shared async.enqueue-202 check finds it by this). */
+  jobConsumer?: JobConsumerPlan;
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }
@@ -328,6 +330,17 @@ export interface SortPlan {
   cursorOp: '<' | '>';
   /** SQL type to cast the cursor's sort value back to, e.g. "timestamptz". */
   castType: string;
+}
+
+/** Where a blueprint's jobs are consumed: the process, and what in its code starts a consumer. */
+export interface JobConsumerPlan {
+  /** The package.json script that starts the process, and its entry file when the script names none. */
+  script: string;
+  entry: string;
+  /** What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call") or a method call `….<name>(…)` ("method"). */
+  construct: { kind: 'new' | 'call' | 'method'; name: string };
+  /** The job library, as evidence and fixes name it. */
+  library: string;
 }
 
 export interface JobPlan {

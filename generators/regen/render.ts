@@ -1,19 +1,19 @@
 /**
- * Rendering for add/update, as node-plop generators on the same plop instance as `new`:
- *   resource | job | index | update:  apply-spec-change → plan-regen → render-blueprint
+ * Rendering for add/update, as plain steps (pipeline/steps.ts) sharing `new`'s render step:
+ *   resource | job | index | update:  applySpecChange → planRegen → renderStep
  * Each renders the WHOLE project for the new spec into a detached in-memory tree (no disk
  * fall-through, so the output is exactly what the generator produces), which the merge then compares
  * with the base and the user's files.
  */
 import path from 'node:path';
-import type { NodePlopAPI } from 'node-plop';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import type { Manifest } from '../core/manifest.js';
 import { Tree } from '../core/tree.js';
 import { UserError } from '../core/errors.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 import { formatTree } from '../pipeline/format.js';
-import { getPlop, runGenerator, type RenderContext } from '../pipeline/generate.js';
+import { renderStep } from '../pipeline/generate.js';
+import { runSteps, type Step } from '../pipeline/steps.js';
 import { planInputFrom } from '../plan/input.js';
 import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
@@ -59,8 +59,6 @@ export interface RegenContext {
   plan?: Plan;
   schema?: SchemaChange;
   newMigrations?: NewMigration[];
-  /** The original error thrown inside an action (node-plop keeps only its message). */
-  thrown?: unknown;
 }
 
 function planFor(blueprint: ResolvedBlueprint, manifest: Manifest, spec: Spec, measured?: Measured): Plan {
@@ -139,71 +137,29 @@ export function recordedMigration(fileName: string, title: string): MigrationPla
   return { fileName, title, up: [], down: [] };
 }
 
-function guarded(name: string, action: (ctx: RegenContext) => string | Promise<string>) {
-  return async (answers: unknown) => {
-    const ctx = answers as RegenContext;
-    try {
-      return await action(ctx);
-    } catch (err) {
-      ctx.thrown = err;
-      throw err instanceof Error ? err : new Error(`${name}: ${String(err)}`);
-    }
-  };
-}
+const applySpecChange: Step<RegenContext> = async (_tree, ctx) => {
+  ctx.spec = validateChangedSpec(ctx.change.apply(ctx.manifest.spec), ctx.change);
+};
 
-let registered: Promise<NodePlopAPI> | undefined;
-
-function registerGenerators(): Promise<NodePlopAPI> {
-  registered ??= (async () => {
-    const plop = await getPlop();
-    plop.setActionType(
-      'apply-spec-change',
-      guarded('apply-spec-change', (ctx) => {
-        ctx.spec = validateChangedSpec(ctx.change.apply(ctx.manifest.spec), ctx.change);
-        return ctx.change.title;
-      }),
+const planRegen: Step<RegenContext> = async (_tree, ctx) => {
+  const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!, ctx.measured);
+  const before = planFor(ctx.blueprint, ctx.manifest, ctx.generatedSpec);
+  const { changes, added } = planStreams(plan, before, ctx);
+  const schema = mergeChanges(changes);
+  if (schema.destructive.length > 0 && !ctx.allowDestructive)
+    throw new UserError(
+      `This change would alter existing data, so no migration was generated:\n${schema.destructive.map((d) => `  - ${d}`).join('\n')}\nApplied migrations are never edited; a new migration would have to do this to a live database.`,
+      { hint: 'Change the spec so the change is additive, or pass --allow-destructive to generate the migration anyway (review it before applying it).' },
     );
-    plop.setActionType(
-      'plan-regen',
-      guarded('plan-regen', (ctx) => {
-        const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!, ctx.measured);
-        const before = planFor(ctx.blueprint, ctx.manifest, ctx.generatedSpec);
-        const { changes, added } = planStreams(plan, before, ctx);
-        const schema = mergeChanges(changes);
-        if (schema.destructive.length > 0 && !ctx.allowDestructive)
-          throw new UserError(
-            `This change would alter existing data, so no migration was generated:\n${schema.destructive.map((d) => `  - ${d}`).join('\n')}\nApplied migrations are never edited; a new migration would have to do this to a live database.`,
-            { hint: 'Change the spec so the change is additive, or pass --allow-destructive to generate the migration anyway (review it before applying it).' },
-          );
-        ctx.newMigrations = added;
-        ctx.plan = plan;
-        ctx.schema = schema;
-        return schema.summary.length ? schema.summary.join('; ') : 'no schema change';
-      }),
-    );
-    for (const name of REGEN_GENERATORS) {
-      plop.setGenerator(name, {
-        description: name === 'update' ? 'Re-render a project for a changed spec or a newer generator' : `Add a ${name} to an existing project`,
-        prompts: [],
-        actions: [
-          { type: 'apply-spec-change', abortOnFail: true },
-          { type: 'plan-regen', abortOnFail: true },
-          { type: 'render-blueprint', abortOnFail: true },
-        ],
-      });
-    }
-    return plop;
-  })();
-  return registered;
-}
+  ctx.newMigrations = added;
+  ctx.plan = plan;
+  ctx.schema = schema;
+};
 
-async function run(name: string, ctx: { thrown?: unknown; plan?: Plan; blueprint: ResolvedBlueprint; tree: Tree }): Promise<void> {
-  try {
-    await runGenerator(name, ctx as RenderContext);
-  } catch (err) {
-    throw ctx.thrown ?? err;
-  }
-}
+const renderRegen: Step<RegenContext> = (tree, ctx) => renderStep(tree, { plan: ctx.plan!, blueprint: ctx.blueprint });
+
+/** The steps of add (resource, job, index) and update: the same three, since each re-renders the whole project for the new spec. */
+const REGEN_STEPS: readonly Step<RegenContext>[] = [applySpecChange, planRegen, renderRegen];
 
 export function detachedTree(): Tree {
   return new Tree(DETACHED_ROOT);
@@ -234,14 +190,12 @@ async function formatWithCache(tree: Tree, cache: FormatCache | undefined): Prom
   return raw;
 }
 
-/** Runs one of the add/update generators; returns the context with the plan and the rendered, formatted tree. */
+/** Runs add's or update's steps (the same for both: the change says what differs); returns the context with the plan and the rendered, formatted tree. */
 export async function renderChange(
-  name: RegenGenerator,
   ctx: Omit<RegenContext, 'tree'>,
 ): Promise<RegenContext & { plan: Plan; spec: Spec; schema: SchemaChange; raw: Record<string, string> }> {
-  await registerGenerators();
   const full: RegenContext = { ...ctx, tree: detachedTree() };
-  await run(name, full);
+  await runSteps(full.tree, full, REGEN_STEPS);
   const raw = await formatWithCache(full.tree, ctx.formatCache);
   return Object.assign(full as RegenContext & { plan: Plan; spec: Spec; schema: SchemaChange }, { raw });
 }
@@ -252,7 +206,7 @@ export async function renderBase(blueprint: ResolvedBlueprint, manifest: Manifes
   for (const stream of plan.migrationStreams) stream.migrations = recorded[stream.id] ?? [];
   plan.migrations = plan.migrationStreams[0]?.migrations ?? [];
   const tree = detachedTree();
-  await run('project', { plan, blueprint, tree });
+  await renderStep(tree, { plan, blueprint });
   await formatWithCache(tree, cache);
   return new Map(tree.writtenPaths().map((p) => [p, tree.read(p)!]));
 }

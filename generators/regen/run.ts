@@ -130,7 +130,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
         }
       : undefined;
 
-  const rendered = await renderChange(options.generator, {
+  const rendered = await renderChange({
     manifest,
     blueprint,
     generatedSpec,

@@ -12,14 +12,12 @@ const FACTS = /dist\/server\.js|dist\/worker\.js|bullmq|auth_users|job_runs|\/au
 /**
  * Files allowed to name them, and why. A check that can only be stated in the monolith's libraries
  * (the rate-limit plugin's registration, BullMQ's job options) lives in blueprints/monolith-cache/checks/;
- * the shared checks take their facts from the plan (the audit log table) or the runtime adapter. The
- * 202 + worker check still recognises the worker by BullMQ's `new Worker` (follow-up: from the plan).
+ * the shared checks take their facts from the plan (the audit log table) or the runtime adapter
+ * (the 202 + worker check finds the consumer through plan.jobConsumer).
  */
 const ALLOWED = new Map<string, string>([
-  ['generators/domain/validate.ts', 'reserved table names a spec may not use (the monolith\'s built-in tables); should come from the blueprint manifest'],
   ['generators/plan/architecture.ts', 'the decision record (advise) describes the monolith\'s security and schema; its monolith part belongs in the blueprint (follow-up)'],
   ['generators/advise/capacity.ts', 'the capacity estimate (advise) names each architecture\'s queue; advice data about the four architectures'],
-  ['generators/verify/checks/async/enqueue-202.ts', 'monolith-only check'],
 ]);
 
 async function sources(dir: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import { findAll } from '../../analysis/source.js';
 import { evaluate } from '../../analysis/evaluate.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
-/** Each job has a POST route answering 202 (with a status URL), and the worker process runs BullMQ workers. */
+/** Each job has a POST route answering 202 (with a status URL), and the process the plan names as the job consumer starts one (plan.jobConsumer). */
 export const enqueue202: Check = {
   id: 'async.enqueue-202',
   title: 'Job routes answer 202 at once; a worker process consumes the queues',
@@ -25,11 +25,20 @@ export const enqueue202: Check = {
       if (!codes.includes(202)) problems.push({ file: r.file, line: r.line, text: `POST ${r.path}: the handler never answers 202 (status codes set: ${codes.map(String).join(', ') || 'none'})` });
       else ok.push({ file: r.file, line: r.line, text: `POST ${r.path} → 202` });
     }
-    const workerEntry = await project.entryOf('start:worker', 'src/worker.ts');
+    const consumer = project.plan.jobConsumer;
+    if (!consumer) return skip(`The ${project.plan.blueprint.id} blueprint's plan declares no job consumer (plan.jobConsumer), so there is no process to look in`);
+    const workerEntry = await project.entryOf(consumer.script, consumer.entry);
+    const { kind, name } = consumer.construct;
+    const shown = kind === 'new' ? `new ${name}(…)` : kind === 'method' ? `….${name}(…)` : `${name}(…)`;
+    const starts = (n: ts.Node): n is ts.NewExpression | ts.CallExpression => {
+      if (kind === 'new') return ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name;
+      if (!ts.isCallExpression(n)) return false;
+      return kind === 'method' ? ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === name : ts.isIdentifier(n.expression) && n.expression.text === name;
+    };
     const workerFiles = sources.reachableFrom([workerEntry]);
-    const workers = [...workerFiles].flatMap((f) => findAll(sources.byFile.get(f)!.sf, ts.isNewExpression).filter((n) => ts.isIdentifier(n.expression) && n.expression.text === 'Worker'));
-    if (workers.length === 0) problems.push({ text: `no \`new Worker(…)\` reachable from ${workerEntry}: nothing consumes the queues` });
-    else ok.push({ ...sources.at(workers[0]!, `new Worker(…) in the worker process (${workerEntry})`) });
-    return verdict(problems, { summary: `${project.plan.jobs.length} job route(s) answer 202; the worker process consumes the queues`, evidence: ok }, { summary: `${problems.length} async-pattern problem(s)`, fix: 'Enqueue and answer `reply.code(202)` with the job id and status URL; run the BullMQ Worker in src/worker.ts.' });
+    const workers = [...workerFiles].flatMap((f) => findAll(sources.byFile.get(f)!.sf, starts));
+    if (workers.length === 0) problems.push({ text: `no \`${shown}\` (${consumer.library}) reachable from ${workerEntry}: nothing consumes the queues` });
+    else ok.push({ ...sources.at(workers[0]!, `${shown} in the worker process (${workerEntry})`) });
+    return verdict(problems, { summary: `${project.plan.jobs.length} job route(s) answer 202; the worker process consumes the queues`, evidence: ok }, { summary: `${problems.length} async-pattern problem(s)`, fix: `Enqueue and answer \`reply.code(202)\` with the job id and status URL; start the ${consumer.library} consumer (\`${shown}\`) in the process \`${consumer.script}\` runs (${consumer.entry}).` });
   },
 };
