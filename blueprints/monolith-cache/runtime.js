@@ -6,6 +6,7 @@
  * `{ items, next_cursor }` page shape. State (this run's secret, prefixes) lives in the Runtime instance.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readItemsPage } from '../_shared/page-shape.js';
 
 /**
  * @param {import('../../generators/blueprints/contract.js').Runtime} rt
@@ -61,9 +62,6 @@ export function monolithRuntime(rt) {
       }
       return out;
     },
-    readPage(body) {
-      const page = /** @type {{ items?: unknown[]; next_cursor?: unknown } | null | undefined} */ (body);
-      return { items: Array.isArray(page?.items) ? page.items : undefined, next: page?.next_cursor, hasCursorField: page !== null && typeof page === 'object' && 'next_cursor' in page };
-    },
+    readPage: readItemsPage,
   };
 }

@@ -8,6 +8,7 @@
  */
 import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { readItemsPage } from '../_shared/page-shape.js';
 
 const scryptAsync = /** @type {(password: string, salt: Buffer, keylen: number, options: import('node:crypto').ScryptOptions) => Promise<Buffer>} */ (promisify(scrypt));
 
@@ -88,9 +89,6 @@ export function serverlessRuntime(_rt) {
       }
       return out;
     },
-    readPage(body) {
-      const page = /** @type {{ items?: unknown[]; next_cursor?: unknown } | null | undefined} */ (body);
-      return { items: Array.isArray(page?.items) ? page.items : undefined, next: page?.next_cursor, hasCursorField: page !== null && typeof page === 'object' && 'next_cursor' in page };
-    },
+    readPage: readItemsPage,
   };
 }
