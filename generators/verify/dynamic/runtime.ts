@@ -208,10 +208,18 @@ export class Runtime {
   async start(name: string, options: StartOptions = {}): Promise<AppProcess> {
     const spec = this.need().processes[name];
     if (!spec) throw new Error(`the ${this.project.blueprint.id} blueprint has no process named ${name}`);
-    const port = await freePort();
-    const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
-    const env = { ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
-    return this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
+    // A free port is free when asked, not necessarily when the process binds it: another process on
+    // the machine can take it in between. A start that lost that race is retried on new ports (3 tries).
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
+      const env = { ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
+      try {
+        return await this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+      }
+    }
   }
 
   /** Starts the API process and waits until it is ready. */
