@@ -56,7 +56,12 @@ export async function handleEvent(
   return { applied, ageSeconds };
 }
 
-async function deadLetter(options: EventConsumerOptions, model: ReadModelSpec, msg: JsMsg, error: string): Promise<void> {
+async function deadLetter(
+  options: EventConsumerOptions,
+  model: ReadModelSpec,
+  msg: JsMsg,
+  error: string,
+): Promise<void> {
   const body = msg.string();
   const eventId = /"id"\s*:\s*"([0-9a-f-]{36})"/.exec(body)?.[1] ?? null;
   await options.db.query(
