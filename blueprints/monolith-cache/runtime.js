@@ -6,7 +6,7 @@
  * `{ items, next_cursor }` page shape. State (this run's secret, prefixes) lives in the Runtime instance.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readItemsPage } from '../_shared/page-shape.js';
+import { mintTokens, readItemsPage } from '../_shared/runtime-kit.js';
 
 /**
  * @param {import('../../generators/blueprints/contract.js').Runtime} rt
@@ -36,31 +36,12 @@ export function monolithRuntime(rt) {
       api: { args: ['dist/server.js'], portEnv: 'PORT', ready: '/health/live', metricsPortEnv: 'METRICS_PORT' },
       worker: { args: ['dist/worker.js'], portEnv: 'WORKER_METRICS_PORT', ready: '/health/live' },
     },
-    async tokens(rt, apiUrl, databaseUrl) {
-      const db = await rt.pgClient(databaseUrl);
+    tokens(rt, apiUrl, databaseUrl) {
       /** @type {{ hash(p: string): Promise<string> }} */
       const argon2 = rt.require('@node-rs/argon2');
-      /** @type {Record<string, string>} */
-      const out = {};
       const tenancy = rt.project.plan.tenancy;
       // With multi-tenancy every account belongs to a tenant: verify's users share one of their own.
-      const tenantId = randomUUID();
-      try {
-        for (const role of rt.project.plan.roles) {
-          const email = `verify-${role}-${rt.runId}@example.com`;
-          const password = randomBytes(12).toString('hex');
-          if (tenancy)
-            await db.query(`INSERT INTO auth_users (email, password_hash, role, "${tenancy.column}") VALUES ($1, $2, $3, $4)`, [email, await argon2.hash(password), role, tenantId]);
-          else await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await argon2.hash(password), role]);
-          const r = await fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-          const body = /** @type {{ access_token?: string }} */ (await r.json());
-          if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);
-          out[role] = body.access_token;
-        }
-      } finally {
-        await db.end();
-      }
-      return out;
+      return mintTokens(rt, apiUrl, databaseUrl, { hash: (p) => argon2.hash(p), tenant: tenancy ? { column: tenancy.column, id: randomUUID() } : null });
     },
     readPage: readItemsPage,
   };

@@ -8,7 +8,7 @@
  */
 import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
-import { readItemsPage } from '../_shared/page-shape.js';
+import { mintTokens, readItemsPage } from '../_shared/runtime-kit.js';
 
 const scryptAsync = /** @type {(password: string, salt: Buffer, keylen: number, options: import('node:crypto').ScryptOptions) => Promise<Buffer>} */ (promisify(scrypt));
 
@@ -67,27 +67,15 @@ export function serverlessRuntime(_rt) {
     },
     async tokens(rt, apiUrl, databaseUrl) {
       await postsReachWorker(apiUrl);
-      const db = await rt.pgClient(databaseUrl);
-      /** @type {Record<string, string>} */
-      const out = {};
-      try {
-        for (const role of rt.project.plan.roles) {
-          const email = `verify-${role}-${rt.runId}@example.com`;
-          const password = randomBytes(12).toString('hex');
-          await db.query('INSERT INTO auth_users (email, password_hash, role) VALUES ($1, $2, $3)', [email, await hashPassword(password), role]);
-          const login = () => fetch(`${apiUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-          let r = await login();
-          // wrangler's local proxy occasionally drops a slow POST (a login hashes with scrypt) with 503
-          // "Your worker restarted mid-request"; a login is idempotent, so it is sent once more.
-          if (r.status === 503 && (await r.clone().text()).includes('restarted mid-request')) r = await login();
-          const body = /** @type {{ access_token?: string }} */ (await r.json().catch(() => ({})));
-          if (!r.ok || !body.access_token) throw new Error(`POST /auth/token for a ${role} answered ${r.status}: ${JSON.stringify(body).slice(0, 200)}`);
-          out[role] = body.access_token;
-        }
-      } finally {
-        await db.end();
-      }
-      return out;
+      return mintTokens(rt, apiUrl, databaseUrl, {
+        hash: hashPassword,
+        // wrangler's local proxy occasionally drops a slow POST (a login hashes with scrypt) with 503
+        // "Your worker restarted mid-request"; a login is idempotent, so it is sent once more.
+        post: async (send) => {
+          const r = await send();
+          return r.status === 503 && (await r.clone().text()).includes('restarted mid-request') ? send() : r;
+        },
+      });
     },
     readPage: readItemsPage,
   };
