@@ -42,15 +42,16 @@ export interface BlueprintPlanParts {
    * `plan.migrations` (the [migration] expansion).
    */
   migrationStreams: MigrationStreamInput[];
-  /**
-   * For the four architectures advise compares: what replaces the core's monolith-shaped defaults in
-   * docs/architecture.md (the mermaid diagram lines, the security checklist, the scaling path, how the
-   * performance targets are monitored).
-   */
   /** The table that records every mutation (schema.audit-log-partitioned finds it in the migrations). */
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues (async.enqueue-202 looks for its consumer there). */
   jobConsumer?: JobConsumerPlan;
+  /**
+   * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
+   * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
+   * security checklist — by default no item claimed —, the scaling path, how the performance targets
+   * are monitored).
+   */
   architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
   [part: string]: unknown;
 }

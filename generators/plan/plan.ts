@@ -44,7 +44,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   if (isArchitecture(plan.blueprint.id)) {
     plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
     // What only the blueprint knows about its shape (its diagram, how it meets each security item)
-    // replaces the core's defaults, which describe the monolith.
+    // replaces the core's blueprint-neutral defaults.
     if (architectureFacts) Object.assign(plan.architecture, architectureFacts);
   }
   return plan;
