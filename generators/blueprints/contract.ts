@@ -170,6 +170,11 @@ export interface ResolvedBlueprint {
   module: BlueprintModule;
   /** The extended blueprint's planner (passed to plan() as `parent`), when there is one. */
   parentPlan: PlannerArgs['parent'];
+  /**
+   * What its templates import or declare at module level (blueprints/identifiers.ts): an entity whose
+   * generated names hit one is refused for this blueprint.
+   */
+  identifiers: ReadonlySet<string>;
   /** The workshop pack composed onto this blueprint (generators/packs/registry.ts), when there is one. */
   pack?: ResolvedPack;
 }

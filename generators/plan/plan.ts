@@ -17,7 +17,7 @@ import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
 import { InvalidInputError, UserError } from '../core/errors.js';
-import { builtInTableIssues } from '../domain/validate.js';
+import { blueprintSpecIssues } from '../domain/validate.js';
 
 export type { PlanInput } from './types.js';
 
@@ -27,7 +27,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     throw new UserError(
       `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use monolith-cache, or remove tenancy from the spec`,
     );
-  const taken = builtInTableIssues(input.spec, blueprint.manifest.tables, blueprint.id);
+  const taken = blueprintSpecIssues(input.spec, blueprint);
   if (taken.length > 0) throw new InvalidInputError('spec', taken);
   const domain = planDomain(input, blueprint);
   const parts = blueprint.module.plan({ domain, input, kit: plannerKit, parent: blueprint.parentPlan });
