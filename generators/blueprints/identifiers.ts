@@ -1,7 +1,7 @@
 /**
  * The identifiers a blueprint's generated code binds at module level next to the per-entity names: what
- * its templates import (`Static` from TypeBox, `Worker` from a job library, `JsMsg` from NATS …) and what its
- * rendered templates declare at the top level (`ROLES`, `PROCESSORS` …). An entity whose derived names (`Order`, `OrderInput`, …) hit one of
+ * its templates import (`Static` from TypeBox, `Worker` from a job library, `JsMsg` from NATS …) and what
+ * its templates that print per-entity or per-job names declare at the top level (`JOBS`, `PROCESSORS` …). An entity whose derived names (`Order`, `OrderInput`, …) hit one of
  * these would shadow or clash with it, so the spec is refused — but only for the blueprint whose templates
  * use the name: the set is derived from the chosen blueprint's templates (its parents', shared and pack
  * templates included, as rendered), never kept by hand. Read once per set of template folders.
@@ -36,15 +36,25 @@ function importedNames(clause: string): string[] {
 }
 
 /**
- * The identifiers one code file binds beside per-entity names: everything it imports, and — in a rendered
- * template, the only kind that prints per-entity names — what it declares at module level. (A verbatim
- * file's own declarations reach a per-entity file only through an import, which counts there.)
+ * The identifiers one code file binds beside per-entity names: everything it imports, and — when it prints
+ * per-entity or per-job names itself (`printsDomainNames`) — what it declares at module level. Another
+ * file's declarations reach a per-entity file only through an import, which counts there.
  */
-export function fileIdentifiers(text: string, rendered: boolean): string[] {
+export function fileIdentifiers(text: string, printsDomainNames: boolean): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(IMPORT)) out.push(...importedNames(m[1]!));
-  if (rendered) for (const m of text.matchAll(DECLARATION)) out.push(m[1]!);
+  // An EJS tag inside an import clause (a conditional name, a name printed from the plan) becomes a NUL:
+  // the clause still parses, and a name glued to a tag is no fixed identifier (IDENTIFIER refuses it).
+  for (const m of text.replace(/<%[\s\S]*?%>/g, '\0').matchAll(IMPORT)) out.push(...importedNames(m[1]!));
+  if (printsDomainNames) for (const m of text.matchAll(DECLARATION)) out.push(m[1]!);
   return out;
+}
+
+/**
+ * A template that prints names derived from the spec's entities or jobs: rendered (`.ejs`), and rendered
+ * per entity or job (an `[entity]` / `[job]` path segment) or reading them from the plan.
+ */
+export function printsDomainNames(source: string, text: string): boolean {
+  return source.endsWith('.ejs') && (/\[(?:entity|job)\]/.test(source) || /\bplan\.(?:entities|jobs)\b|\b(?:entity|job)\.(?:pascal|camel|name)\b/.test(text));
 }
 
 const cache = new Map<string, Promise<ReadonlySet<string>>>();
@@ -54,7 +64,7 @@ export function templateIdentifiers(blueprint: Pick<ResolvedBlueprint, 'manifest
   const key = JSON.stringify([blueprint.templateDirs, blueprint.manifest.exclude, blueprint.manifest.mounts]);
   let found = cache.get(key);
   if (!found) {
-    found = loadBlueprint(blueprint).then(({ templates }) => new Set(templates.filter((t) => CODE_FILE.test(t.source)).flatMap((t) => fileIdentifiers(t.content, t.source.endsWith('.ejs')))));
+    found = loadBlueprint(blueprint).then(({ templates }) => new Set(templates.filter((t) => CODE_FILE.test(t.source)).flatMap((t) => fileIdentifiers(t.content, printsDomainNames(t.source, t.content)))));
     cache.set(key, found);
     found.catch(() => cache.delete(key));
   }

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileIdentifiers } from '../../generators/blueprints/identifiers.js';
+import { fileIdentifiers, printsDomainNames } from '../../generators/blueprints/identifiers.js';
 import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 import { InvalidInputError } from '../../generators/core/errors.js';
 import { answersSchema } from '../../generators/core/manifest.js';
@@ -61,6 +61,7 @@ describe('fileIdentifiers: what one template binds at module level', () => {
     '  type Beta,',
     "} from 'y';",
     "import type { Gamma } from 'z';",
+    "import { <%- more ? 'eventually, ' : '' %>Delta, <%- entity.pascal %>Schema, type Epsilon } from './support.js';",
     "import 'side-effect';",
     'export const ROLES = [];',
     'export interface List<%- entity.pluralPascal %>Query {}',
@@ -69,14 +70,22 @@ describe('fileIdentifiers: what one template binds at module level', () => {
     'async function helper() {}',
     'export type Shape = {};',
   ].join('\n');
-  const imports = ['Fastify', 'FastifyInstance', 'Bar', 'ns', 'Alpha', 'Beta', 'Gamma'];
+  const imports = ['Fastify', 'FastifyInstance', 'Bar', 'ns', 'Alpha', 'Beta', 'Gamma', 'Epsilon'];
 
-  it('reads every import form, and a rendered template\'s top-level declarations but no name printed from the plan', () => {
+  it('reads every import form (EJS tags inside a clause included), and the top-level declarations of a file that prints entity names — never a name glued to an EJS tag', () => {
     expect(new Set(fileIdentifiers(text, true))).toEqual(new Set([...imports, 'ROLES', 'helper', 'Shape']));
   });
 
-  it('a verbatim file prints no per-entity name: only its imports count', () => {
+  it('a file that prints no per-entity name: only its imports count', () => {
     expect(new Set(fileIdentifiers(text, false))).toEqual(new Set(imports));
+  });
+
+  it('which templates print per-entity or per-job names', () => {
+    expect(printsDomainNames('src/modules/[entity]/routes.ts.ejs', '')).toBe(true);
+    expect(printsDomainNames('src/jobs/definitions.ts.ejs', '<% for (const job of plan.jobs) { %>')).toBe(true);
+    expect(printsDomainNames('src/app.ts.ejs', 'import { <%- e.camel %>Routes } …<% for (const e of plan.entities) { %>')).toBe(true);
+    expect(printsDomainNames('src/config.ts.ejs', '<%- plan.project.name %>')).toBe(false);
+    expect(printsDomainNames('src/modules/[entity]/routes.ts', '')).toBe(false);
   });
 });
 
