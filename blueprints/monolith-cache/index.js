@@ -5,6 +5,7 @@
  * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
  */
 import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js';
+import { architectureFacts } from './planner/architecture.js';
 import { ALERTS, ENV, METRICS } from './planner/observability.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
 import { monolithChecks } from './checks/index.js';
@@ -27,6 +28,8 @@ const blueprint = {
       env: ENV,
       auditLog: AUDIT_LOG,
       jobConsumer: JOB_CONSUMER,
+      // docs/architecture.md: its processes and stores, how it meets each security item.
+      architectureFacts: architectureFacts(domain),
       // One database: the built-in tables, then every entity.
       migrationStreams: [
         {

@@ -122,6 +122,30 @@ export interface Estimate {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * How each architecture advise compares is deployed, in the terms the formulas need: this is advice data
+ * about the four architectures (advise estimates one that is not generated, or has no blueprint yet), not
+ * a fact of a blueprint's code, so it names no library. One row per architecture; the formulas below
+ * read only these fields.
+ */
+export interface CapacityShape {
+  /** Where the API runs: always-on containers behind a load balancer, or functions billed per request. */
+  api: 'containers' | 'functions';
+  /** Where jobs run: worker containers beside the API, or functions fed by a managed queue. */
+  jobs: 'workers' | 'functions';
+  /** One deployable, or one service per team (at least three) plus a gateway, each with its database. */
+  services: 'one' | 'per-team';
+  /** A cache cluster (which also holds the job queue when jobs run on workers), or none. */
+  cache: boolean;
+}
+
+export const CAPACITY_SHAPES: Record<BlueprintId, CapacityShape> = {
+  'monolith-cache': { api: 'containers', jobs: 'workers', services: 'one', cache: true },
+  microservices: { api: 'containers', jobs: 'workers', services: 'per-team', cache: true },
+  serverless: { api: 'functions', jobs: 'functions', services: 'one', cache: false },
+  hybrid: { api: 'containers', jobs: 'functions', services: 'one', cache: true },
+};
+
 export function estimateCapacity(context: AdviceContext, blueprint: BlueprintId, measured?: Measured, table: PriceTable = priceTable()): Estimate {
   const provider = table.providers[context.provider];
   if (!provider) throw new Error(`internal: no prices for provider ${context.provider}`);
@@ -129,10 +153,11 @@ export function estimateCapacity(context: AdviceContext, blueprint: BlueprintId,
   const A = ASSUMPTIONS;
   const H = table.hoursPerMonth;
   const perInstanceRps = measured ? Math.max(1, Math.floor(measured.rps * A.measuredShare)) : A.ruleOfThumbRpsPerInstance;
-  const containers = blueprint !== 'serverless';
-  const functionsForApi = blueprint === 'serverless';
-  const functionsForJobs = blueprint === 'serverless' || blueprint === 'hybrid';
-  const services = blueprint === 'microservices' ? Math.max(3, context.teams) : 1;
+  const shape = CAPACITY_SHAPES[blueprint];
+  const containers = shape.api === 'containers';
+  const functionsForApi = shape.api === 'functions';
+  const functionsForJobs = shape.jobs === 'functions';
+  const services = shape.services === 'per-team' ? Math.max(3, context.teams) : 1;
   const containerHour = A.instance.vcpu * P('container.vcpuHour') + A.instance.gb * P('container.gbHour');
 
   const rows = MULTIPLIERS.map((m): EstimateRow => {
@@ -151,8 +176,8 @@ export function estimateCapacity(context: AdviceContext, blueprint: BlueprintId,
     const dbGb = round2((context.dataGb + 12 * context.dataGrowthGbPerMonth) * m);
     const cacheGb = round2(Math.max(0.1, dbGb * A.hotShare));
     const cacheTier = cacheGb <= table.capacity['cache.small'].gb ? 'small' : 'large';
-    // Serverless keeps no Redis (the platform's rate-limit binding and queue replace it).
-    const cacheNodes = blueprint === 'serverless' ? 0 : 2 * (cacheTier === 'small' ? 1 : Math.ceil(cacheGb / table.capacity['cache.large'].gb));
+    // An architecture without a cache cluster (serverless: the platform's rate-limit binding and queue replace it).
+    const cacheNodes = !shape.cache ? 0 : 2 * (cacheTier === 'small' ? 1 : Math.ceil(cacheGb / table.capacity['cache.large'].gb));
     const instances = apiInstances + workerInstances;
     const series = instances * A.seriesPerInstance + (functionInvocations > 0 ? A.seriesPerInstance : 0);
     const cost = {
@@ -165,7 +190,7 @@ export function estimateCapacity(context: AdviceContext, blueprint: BlueprintId,
       ),
       database: round2(services * (2 + dbReplicas) * P(`db.${dbTier}.hour`) * H + 2 * dbGb * P('db.storageGbMonth')),
       cache: round2(cacheNodes * P(`cache.${cacheTier}.hour`) * H),
-      // BullMQ keeps the queue in the same Redis (no extra line); functions need a managed queue: send, receive, delete per job.
+      // Workers take their jobs from a queue kept in the cache's Redis (no extra line); functions need a managed queue: send, receive, delete per job.
       queue: round2(functionsForJobs ? ((jobsPerMonth * 3) / 1e6) * P('queue.perMillion') : 0),
       monitoring: round2(((series * A.scrapeSamplesPerSeriesMonth) / 1e6) * P('monitoring.perMillionSamples') + ((requests * A.logKbPerRequest) / 1e6) * P('logs.perGb')),
       total: 0,
@@ -195,25 +220,26 @@ export function estimateCapacity(context: AdviceContext, blueprint: BlueprintId,
 
 function formulas(blueprint: BlueprintId, perInstanceRps: number, services: number, table: PriceTable): string[] {
   const A = ASSUMPTIONS;
+  const shape = CAPACITY_SHAPES[blueprint];
   const out: string[] = [];
-  if (blueprint !== 'serverless') {
+  if (shape.api === 'containers') {
     out.push(
       services === 1
         ? `API instances = max(${A.minApiInstances}, ⌈peak req/s ÷ ${perInstanceRps}⌉)`
         : `service instances = ${services} services × max(${A.minApiInstances}, ⌈peak req/s ÷ ${services} ÷ ${perInstanceRps}⌉) + ${A.minApiInstances} gateway instances`,
     );
-    if (blueprint !== 'hybrid') out.push(`worker instances = max(1, ⌈API instances ÷ ${A.apiPerWorker}⌉)`);
+    if (shape.jobs === 'workers') out.push(`worker instances = max(1, ⌈API instances ÷ ${A.apiPerWorker}⌉)`);
     out.push(`compute = instances × (${A.instance.vcpu} vCPU × vCPU-hour + ${A.instance.gb} GB × GB-hour) × ${table.hoursPerMonth} h; one load balancer`);
   }
   out.push(`requests/month = average req/s × ${A.secondsPerMonth.toLocaleString('en-US')} s; jobs/month = requests × ${A.jobsPerRequest}`);
-  if (blueprint === 'serverless') out.push(`functions = requests × (per-million price + ${A.functionSeconds} s × ${A.functionGb} GB × GB-second) + API gateway per million requests`);
-  if (blueprint === 'serverless' || blueprint === 'hybrid') out.push(`job functions = jobs × (per-million price + ${A.jobFunctionSeconds} s × ${A.functionGb} GB × GB-second); managed queue = 3 requests per job`);
-  else out.push('queue = BullMQ in the same Redis: no separate line');
+  if (shape.api === 'functions') out.push(`functions = requests × (per-million price + ${A.functionSeconds} s × ${A.functionGb} GB × GB-second) + API gateway per million requests`);
+  if (shape.jobs === 'functions') out.push(`job functions = jobs × (per-million price + ${A.jobFunctionSeconds} s × ${A.functionGb} GB × GB-second); managed queue = 3 requests per job`);
+  else out.push('queue = a job queue in the same Redis as the cache: no separate line');
   out.push(
     `database tier: the smallest whose queries/s ≥ peak req/s × ${A.dbQueriesPerRequest}${services > 1 ? ` ÷ ${services} (one database per service)` : ''} (90% reads × 20% cache misses + 10% writes); primary + Multi-AZ standby + read replicas beyond ${table.capacity['db.xlarge'].queriesPerSecond} queries/s`,
     'database size = (data today + 12 × monthly growth) × the multiplier; storage billed on primary and standby',
-    blueprint === 'serverless'
-      ? 'cache: none (serverless keeps no Redis)'
+    !shape.cache
+      ? `cache: none (${blueprint} keeps no Redis)`
       : `cache = ${A.hotShare * 100}% of the database size (the hot set), one node + one replica per ${table.capacity['cache.large'].gb} GB`,
     `monitoring = ${A.seriesPerInstance} series per instance × ${A.scrapeSamplesPerSeriesMonth.toLocaleString('en-US')} samples/month + logs at ${A.logKbPerRequest} KB per request`,
   );

@@ -42,15 +42,16 @@ export interface BlueprintPlanParts {
    * `plan.migrations` (the [migration] expansion).
    */
   migrationStreams: MigrationStreamInput[];
-  /**
-   * For the four architectures advise compares: what replaces the core's monolith-shaped defaults in
-   * docs/architecture.md (the mermaid diagram lines, the security checklist, the scaling path, how the
-   * performance targets are monitored).
-   */
   /** The table that records every mutation (schema.audit-log-partitioned finds it in the migrations). */
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues (async.enqueue-202 looks for its consumer there). */
   jobConsumer?: JobConsumerPlan;
+  /**
+   * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
+   * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
+   * security checklist — by default no item claimed —, the scaling path, how the performance targets
+   * are monitored).
+   */
   architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
   [part: string]: unknown;
 }
@@ -169,6 +170,11 @@ export interface ResolvedBlueprint {
   module: BlueprintModule;
   /** The extended blueprint's planner (passed to plan() as `parent`), when there is one. */
   parentPlan: PlannerArgs['parent'];
+  /**
+   * What its templates import or declare at module level (blueprints/identifiers.ts): an entity whose
+   * generated names hit one is refused for this blueprint.
+   */
+  identifiers: ReadonlySet<string>;
   /** The workshop pack composed onto this blueprint (generators/packs/registry.ts), when there is one. */
   pack?: ResolvedPack;
 }

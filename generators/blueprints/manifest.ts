@@ -75,6 +75,11 @@ export const blueprintManifestSchema = z.strictObject({
    * table): a spec entity with one of these names is refused when this blueprint is chosen.
    */
   tables: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'expected a snake_case table name' })).default([]),
+  /**
+   * First path segments its generated API serves itself (`auth`, `health` …): a spec entity named so,
+   * or whose plural (its route) is, is refused when this blueprint is chosen; merged under `extends`.
+   */
+  routes: z.array(z.string().regex(/^[a-z][a-z0-9._-]*$/, { error: 'expected a lower-case path segment' })).default([]),
   /** The engines and servers its generated projects need (documentation, and what verify starts). */
   engines: z.array(z.string().min(1)).default([]),
   /**

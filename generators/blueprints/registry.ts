@@ -15,6 +15,7 @@ import { UserError } from '../core/errors.js';
 import { GENERATOR_VERSION, PACKAGE_ROOT } from '../core/version.js';
 import type { BlueprintModule, BlueprintSource, ResolvedBlueprint } from './contract.js';
 import { BLUEPRINT_ID, blueprintManifestSchema, type BlueprintManifest } from './manifest.js';
+import { templateIdentifiers } from './identifiers.js';
 
 export const BUILT_IN_ROOT = new URL('blueprints/', PACKAGE_ROOT).pathname;
 export const DEFAULT_BLUEPRINT = 'monolith-cache';
@@ -190,12 +191,14 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
   const shared = own.sharedTemplates.map((t) => path.resolve(dir, t));
   const missing = shared.find((t) => !existsSync(t));
   if (missing) throw new UserError(`${what}: ${path.join(dir, 'blueprint.json')} field "sharedTemplates" names ${missing}, which does not exist.`);
+  const templateDirs = [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])];
   return {
     id: own.id,
     manifest,
     dir,
     source: { ...source, version },
-    templateDirs: [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])],
+    templateDirs,
+    identifiers: await templateIdentifiers({ manifest, templateDirs }),
     module: {
       plan,
       ...pick(parent?.module, module, 'checklist'),
@@ -223,6 +226,7 @@ function mergeManifests(parent: BlueprintManifest, child: BlueprintManifest): Bl
     expansions: byKey(parent.expansions, child.expansions, (e) => e.segment),
     engines: [...new Set([...parent.engines, ...child.engines])],
     tables: [...new Set([...parent.tables, ...child.tables])],
+    routes: [...new Set([...parent.routes, ...child.routes])],
   };
 }
 

@@ -11,7 +11,7 @@ import { DEFAULT_BLUEPRINT, isPathRef, listBuiltIns, resolveBlueprint } from '..
 import { UserError } from '../core/errors.js';
 import { answersSchema, type Answers } from '../core/manifest.js';
 import { EXAMPLE_SPEC_PATH } from '../core/version.js';
-import { checkSpecTables, loadSpecFile } from '../domain/load.js';
+import { checkSpecForBlueprint, loadSpecFile } from '../domain/load.js';
 import { parseWith, readLocated } from '../domain/located.js';
 import type { Spec } from '../domain/schema.js';
 import { defaultPackageManager, installedPackageManagers, type PackageManagerId } from './package-managers.js';
@@ -160,7 +160,7 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
     resolved = await resolveBlueprint(id!, { from: ctx.cwd, what: 'blueprint' });
   }
   const blueprint = resolved;
-  if (specFile) await checkSpecTables(path.resolve(ctx.cwd, specFile), specFile, spec, blueprint);
+  if (specFile) await checkSpecForBlueprint(path.resolve(ctx.cwd, specFile), specFile, spec, blueprint);
   const featureIds = blueprint.manifest.features.map((f) => f.id);
 
   // Package manager: only installed ones are offered; the default is the one that launched us.

@@ -2,8 +2,9 @@
  * Checks that make "the spec is accepted" mean "the generated project compiles, migrates and passes its
  * own tests": values that PostgreSQL or the API would refuse later (defaults outside their field's own
  * range or type, numbers beyond their column type, too many columns) and names that would collide in
- * generated code after case conversion, with an identifier the generated code imports, or with a
- * JavaScript built-in property. Called by validateSpecMeaning; every issue says what to change.
+ * generated code after case conversion, or with a JavaScript global or built-in property. Called by
+ * validateSpecMeaning; every issue says what to change. Clashes with what one blueprint's templates bind
+ * are generatedIdentifierIssues, asked once the blueprint is known.
  */
 import type { PathSegment } from './located.js';
 import type { EntitySpec, FieldSpec, Spec } from './schema.js';
@@ -23,24 +24,12 @@ const EMAIL_MAX = 320;
 const OBJECT_BUILT_INS = new Set(['constructor', 'prototype', '__proto__', 'hasownproperty', 'isprototypeof', 'tostring', 'valueof']);
 
 /**
- * Identifiers the generated code imports or declares at module level next to per-entity names (the
- * built-in blueprints' templates; test/unit/spec-limits.test.ts fails when a template imports a name missing
- * here). An entity whose PascalCase form is one of these would shadow or clash with it (`static` →
- * `Static` from TypeBox).
+ * JavaScript / TypeScript globals: an entity whose PascalCase form is one (`map` → `Map`) would shadow it
+ * in any generated TypeScript, whatever the blueprint. What a blueprint's templates import or declare
+ * (`static` → `Static` from TypeBox) depends on the blueprint: generatedIdentifierIssues, with the set
+ * derived from its templates (generators/blueprints/identifiers.ts).
  */
-export const GENERATED_CODE_IDENTIFIERS = new Set(
-  `ApiMetrics AuditContext Cache CircuitBreaker CircuitOpenError Config ConfigError Counter Fastify FastifyBaseLogger
-FastifyError FastifyInstance FastifyPluginAsyncTypebox FastifyReply FastifyRequest Gauge Histogram HttpError
-IdempotencyHeaders IncomingMessage Job JobData JobDefinition JobName JobStatus JobsOptions Logger LoggerOptions
-ProblemSchema Processor Queryable Queue Queues Redis Registry Role RunningWorkers SqlFragment Static Type
-TypeBoxTypeProvider UnrecoverableError Worker WorkerDeps WorkerMetrics Promise Error Date Map Set Object Array String
-Number Boolean Symbol JSON Math Record Partial Readonly ROLES JOBS PROCESSORS AddressInfo Server ServerResponse Socket
-ChildProcess FastifyDynamicSwaggerOptions TestProject
-K8sObject EventBus GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
-ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool
-AuthPrincipal FormatRegistry HttpExchange HttpRoute JobMessage
-ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv EventConsumerOptions DoneFuncWithErrOrRes HookHandlerDoneFunction`.split(/\s+/),
-);
+const LANGUAGE_GLOBALS = new Set(['Promise', 'Error', 'Date', 'Map', 'Set', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'JSON', 'Math', 'Record', 'Partial', 'Readonly']);
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */
 const PASCAL_SUFFIXES = ['', 'Input', 'Refs', 'Body', 'Schema', 'Params', 'ById', 'Sort', 'Service', 'Page', 'Filters', 'Query', 'Options', 'Result'];
@@ -84,8 +73,8 @@ function checkNames(spec: Spec, at: Report): void {
     const plural = pluralize(name);
     if (plural !== name && Object.hasOwn(spec.entities, plural))
       at(path, `the plural of "${name}" is "${plural}", which is also an entity: their routes and list types would collide; rename one`);
-    const clash = entityIdentifiers(name).find((id) => GENERATED_CODE_IDENTIFIERS.has(id));
-    if (clash) at(path, `"${name}" would generate the identifier ${clash}, which the generated code already uses; choose another name`);
+    const clash = entityIdentifiers(name).find((id) => LANGUAGE_GLOBALS.has(id));
+    if (clash) at(path, `"${name}" would generate the identifier ${clash}, a JavaScript global the generated code uses; choose another name`);
     for (const key of new Set([pascalCase(name).toLowerCase(), pascalCase(plural).toLowerCase()])) {
       const owner = owners.get(key);
       if (owner && owner !== name) at(path, `"${name}" and "${owner}" become the same name in generated code (${pascalCase(name)}); rename one`);
@@ -111,8 +100,27 @@ function checkNames(spec: Spec, at: Report): void {
     const other = jobs.get(key);
     if (other) at(path, `jobs "${jobName}" and "${other}" become the same name in generated code (${pascalCase(jobName)}); rename one`);
     else jobs.set(key, jobName);
-    const clash = [`process${pascalCase(jobName)}`, `${pascalCase(jobName)}Result`].find((id) => GENERATED_CODE_IDENTIFIERS.has(id));
-    if (clash) at(path, `"${jobName}" would generate the identifier ${clash}, which the generated code already uses; choose another name`);
+  }
+}
+
+/** Identifiers the templates derive from a job name. */
+function jobIdentifiers(name: string): string[] {
+  return [`process${pascalCase(name)}`, `${pascalCase(name)}Result`];
+}
+
+/**
+ * Entities and jobs whose generated identifiers would clash with one the chosen blueprint's templates
+ * import or declare at module level (`identifiers`, derived from its templates): known only once the
+ * blueprint is, so the planner and `new` ask, with the spec's path for the error's line.
+ */
+export function generatedIdentifierIssues(spec: Spec, identifiers: ReadonlySet<string>, blueprintId: string, at: Report): void {
+  for (const name of Object.keys(spec.entities)) {
+    const clash = entityIdentifiers(name).find((id) => identifiers.has(id));
+    if (clash) at(['entities', name], `"${name}" would generate the identifier ${clash}, which the ${blueprintId} blueprint's generated code already uses; choose another name`);
+  }
+  for (const name of Object.keys(spec.jobs)) {
+    const clash = jobIdentifiers(name).find((id) => identifiers.has(id));
+    if (clash) at(['jobs', name], `"${name}" would generate the identifier ${clash}, which the ${blueprintId} blueprint's generated code already uses; choose another name`);
   }
 }
 

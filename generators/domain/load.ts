@@ -2,7 +2,7 @@
 import { InvalidInputError } from '../core/errors.js';
 import { issueAt, parseLocated, parseWith, readLocated, type LocatedDocument } from './located.js';
 import { specSchema, type Spec } from './schema.js';
-import { builtInTableIssues, validateSpecMeaning } from './validate.js';
+import { blueprintSpecIssues, validateSpecMeaning, type BlueprintFacts } from './validate.js';
 
 export async function loadSpecFile(file: string, display = file): Promise<Spec> {
   return validateSpecDocument(await readLocated(file, 'spec', display));
@@ -25,11 +25,12 @@ export function validateSpecValue(value: unknown, file: string): Spec {
 }
 
 /**
- * Refuses entities named like a table the chosen blueprint creates itself, located to the spec file's
- * lines (the planner refuses them too, but knows no file). Reads the file again only on a collision.
+ * Refuses entities and jobs named like what the chosen blueprint creates itself (a table, a route, an
+ * identifier its templates bind), located to the spec file's lines (the planner refuses them too, but
+ * knows no file). Reads the file again only on a collision.
  */
-export async function checkSpecTables(file: string, display: string, spec: Spec, blueprint: { id: string; manifest: { tables: readonly string[] } }): Promise<void> {
-  const taken = builtInTableIssues(spec, blueprint.manifest.tables, blueprint.id);
+export async function checkSpecForBlueprint(file: string, display: string, spec: Spec, blueprint: BlueprintFacts): Promise<void> {
+  const taken = blueprintSpecIssues(spec, blueprint);
   if (taken.length === 0) return;
   const doc = await readLocated(file, 'spec', display);
   throw new InvalidInputError('spec', taken.map((issue) => issueAt(doc, issue.path.split('.'), issue.message)));

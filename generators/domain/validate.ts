@@ -6,7 +6,7 @@ import type { InputIssue } from '../core/errors.js';
 import { issueAt, type LocatedDocument, type PathSegment } from './located.js';
 import { WHERE_ENTRY, type EntitySpec, type Spec } from './schema.js';
 import { pluralize } from './words.js';
-import { validateSpecConsistency } from './consistency.js';
+import { generatedIdentifierIssues, validateSpecConsistency } from './consistency.js';
 import { validateServices } from './services.js';
 
 /** Columns every table gets; a field may not redeclare them. */
@@ -14,20 +14,34 @@ export const AUDIT_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
 export const SOFT_DELETE_COLUMN = 'deleted_at';
 /** Prefix of the read-model tables a service keeps of other services' entities (rm_<entity>). */
 export const READ_MODEL_PREFIX = 'rm_';
-/** First path segments the generated API already uses. */
-export const BUILT_IN_ROUTES = ['auth', 'jobs', 'health', 'metrics', 'docs'] as const;
 
 const LENGTH_TYPES = new Set(['string', 'email']);
 const NUMERIC_TYPES = new Set(['integer', 'bigint', 'decimal']);
 
+/** What the spec checks need to know of the chosen blueprint (its manifest's tables and routes, its templates' identifiers). */
+export interface BlueprintFacts {
+  id: string;
+  manifest: { tables: readonly string[]; routes: readonly string[] };
+  identifiers: ReadonlySet<string>;
+}
+
 /**
- * Entities named like a table the blueprint creates itself (its manifest's `tables`): known only once the
- * blueprint is, so the planner asks (the spec's own checks above hold for every blueprint).
+ * Names that collide with what the chosen blueprint creates itself: a table (its manifest's `tables`),
+ * a first route segment its API serves (`routes`: /auth, /health …; an entity's route is its plural), an
+ * identifier its templates bind (generatedIdentifierIssues). Known only once the blueprint is, so the
+ * planner and `new` ask (the spec's own checks above hold for every blueprint).
  */
-export function builtInTableIssues(spec: Spec, tables: readonly string[], blueprintId: string, file = 'spec'): InputIssue[] {
-  return Object.keys(spec.entities)
-    .filter((name) => tables.includes(name))
-    .map((name) => ({ file, path: `entities.${name}`, message: `"${name}" is a table the ${blueprintId} blueprint creates itself; choose another entity name` }));
+export function blueprintSpecIssues(spec: Spec, blueprint: BlueprintFacts, file = 'spec'): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (path: PathSegment[], message: string) => issues.push({ file, path: path.join('.'), message });
+  const { tables, routes } = blueprint.manifest;
+  for (const name of Object.keys(spec.entities)) {
+    if (tables.includes(name)) at(['entities', name], `"${name}" is a table the ${blueprint.id} blueprint creates itself; choose another entity name`);
+    const route = pluralize(name);
+    if (routes.includes(name) || routes.includes(route)) at(['entities', name], `"${name}" would collide with the ${blueprint.id} blueprint's built-in /${route} routes; choose another entity name`);
+  }
+  generatedIdentifierIssues(spec, blueprint.identifiers, blueprint.id, at);
+  return issues;
 }
 
 export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 'spec'): InputIssue[] {
@@ -42,8 +56,6 @@ export function validateSpecMeaning(spec: Spec, doc?: LocatedDocument, file = 's
     if (entityName.startsWith(READ_MODEL_PREFIX))
       at(base, `"${entityName}": names starting with ${READ_MODEL_PREFIX} are the generator's read-model tables; choose another entity name`);
     const route = pluralize(entityName);
-    if ((BUILT_IN_ROUTES as readonly string[]).includes(entityName) || (BUILT_IN_ROUTES as readonly string[]).includes(route))
-      at(base, `"${entityName}" would collide with the built-in /${route} routes; choose another entity name`);
     const owner = routeOwners.get(route);
     if (owner) at(base, `"${entityName}" and "${owner}" would both be served at /${route}; rename one`);
     routeOwners.set(route, entityName);

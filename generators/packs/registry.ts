@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { CheckKit, ResolvedBlueprint } from '../blueprints/contract.js';
 import { isPathRef, NPM_NAME, resolveBlueprint, resolvePackageFolder, resolveRecordedBlueprint } from '../blueprints/registry.js';
+import { templateIdentifiers } from '../blueprints/identifiers.js';
 import { UserError } from '../core/errors.js';
 import { MANIFEST_PATH, type Manifest } from '../core/manifest.js';
 import { parseWith, readLocated } from '../domain/located.js';
@@ -122,10 +123,13 @@ async function loadPack(dir: string, source: { kind: 'path' | 'package'; ref: st
     checks,
   };
   const parentChecklist = parent.module.checklist;
+  const templateDirs = [...parent.templateDirs, ...(existsSync(templates) ? [templates] : [])];
   return {
     ...parent,
     manifest: { ...parent.manifest, questions: [...parent.manifest.questions.filter((q) => !manifest.questions.some((o) => o.id === q.id)), ...manifest.questions] },
-    templateDirs: [...parent.templateDirs, ...(existsSync(templates) ? [templates] : [])],
+    templateDirs,
+    // The pack's templates bind names too.
+    identifiers: await templateIdentifiers({ manifest: parent.manifest, templateDirs }),
     module: {
       ...parent.module,
       // The blueprint's checklist, then the pack's checks (a parent pack's are already in `checks`).

@@ -171,34 +171,32 @@ function largestTable(plan: Omit<Plan, 'architecture'>): string {
   return leaf?.tableName ?? 'the largest table';
 }
 
+/**
+ * The blueprint-neutral diagram: a client, the API and the database. A blueprint draws its own processes,
+ * queues and stores by returning `architectureFacts.diagram` (the monolith and serverless ones do).
+ */
 function diagram(plan: Omit<Plan, 'architecture'>): string[] {
-  const lines = [
-    'flowchart LR',
-    '  client(["Client"]) -->|"HTTP + JWT"| api["API process (Fastify)"]',
-    `  pg[("PostgreSQL: ${plan.entities.length} entity tables + audit_log, job_runs, auth_users")]`,
-    '  redis[("Redis: cache, rate limits, queues")]',
-    '  api -->|"rate limits"| redis',
-  ];
-  for (const e of plan.entities) lines.push(`  api -->|"${e.routePrefix}"| m_${e.name}["module ${e.moduleDir}"]`, `  m_${e.name} -->|"cache-aside ${e.cacheTtl} s"| redis`, `  m_${e.name} -->|"SQL"| pg`);
-  if (plan.jobs.length) lines.push('  worker["worker process"] -->|"SQL"| pg');
-  for (const j of plan.jobs) lines.push(`  api -->|"enqueue → 202"| q_${j.camel}[["queue ${j.queue}"]]`, `  q_${j.camel} -->|"${j.attempts} attempts, backoff"| worker`);
-  if (plan.features.monitoring) lines.push('  prometheus["Prometheus + alert rules"] -->|"scrape"| api', ...(plan.jobs.length ? ['  prometheus -->|"scrape"| worker'] : []));
-  return lines;
+  return ['flowchart LR', '  client(["Client"]) -->|"HTTP"| api["API"]', `  api -->|"SQL"| pg[("PostgreSQL: ${plan.entities.length} entity tables")]`];
 }
 
-/** Seed 000's Security Checklist, each item as this project implements it (or says where it belongs). */
+/** Seed 000's Security Checklist items. */
+const SECURITY_ITEMS = [
+  'Authentication (JWT, OAuth, API keys)',
+  'Authorization (RBAC, permissions)',
+  'Rate limiting (per-user, per-IP)',
+  'Input validation (SQL injection, XSS prevention)',
+  'Encryption at rest (database, backups)',
+  'Encryption in transit (TLS 1.3)',
+  'Secrets management (env vars, vault)',
+  'Audit logging (all mutations)',
+] as const;
+
+/**
+ * Seed 000's Security Checklist before the blueprint says how it meets each item: how is a property of
+ * the blueprint's libraries, so it comes from `architectureFacts.security`; without it no item is claimed.
+ */
 function securityChecklist(plan: Omit<Plan, 'architecture'>): ArchitecturePlan['security'] {
-  const roles = plan.roles.join(', ');
-  return [
-    { item: 'Authentication (JWT, OAuth, API keys)', done: true, how: 'JWT bearer tokens (@fastify/jwt) on every route but login; checked by api.auth-on-mutations' },
-    { item: 'Authorization (RBAC, permissions)', done: true, how: `roles ${roles} per entity and action, 401 vs 403; checked by api.auth-on-mutations` },
-    { item: 'Rate limiting (per-user, per-IP)', done: true, how: 'per IP and per user in Redis, 429 with Retry-After; checked by api.rate-limit' },
-    { item: 'Input validation (SQL injection, XSS prevention)', done: true, how: 'a TypeBox schema on every route, parameterized SQL only; checked by api.route-schemas and code.sql-parameterized' },
-    { item: 'Encryption at rest (database, backups)', done: false, how: 'a property of the managed database and its backups (enable storage encryption); not in the code' },
-    { item: 'Encryption in transit (TLS 1.3)', done: false, how: 'terminated at the load balancer or ingress; not in the code' },
-    { item: 'Secrets management (env vars, vault)', done: true, how: 'secrets only from the environment, validated at boot, none in the code; checked by code.no-secret-literals and delivery.env-example' },
-    { item: 'Audit logging (all mutations)', done: true, how: 'every mutation written to the partitioned audit_log; checked by schema.audit-log-partitioned' },
-  ];
+  return SECURITY_ITEMS.map((item) => ({ item, done: false, how: `not described by the ${plan.blueprint.id} blueprint` }));
 }
 
 function scalingPath(estimate: Estimate): ArchitecturePlan['scalingPath'] {
@@ -222,7 +220,7 @@ function migrationPath(from: BlueprintId, replaces: boolean, stack: string): Arc
   const rollback = [
     'route traffic back at the load balancer or with a feature flag per route (instant)',
     'a database snapshot before every migration; applied migrations are never edited, a failed one is rolled back by its down migration',
-    'jobs are idempotent (job_runs), so work replayed on the old path is safe',
+    'jobs are idempotent (each run is recorded by queue and job id), so work replayed on the old path is safe',
   ];
   if (replaces)
     return {

@@ -1,9 +1,12 @@
-/** Field spec → column: SQL type and constraints, API schema, TypeScript type, example values. */
+/**
+ * Field spec → column: SQL type and constraints, the API's value schema as JSON Schema facts (a blueprint
+ * prints them in its validator's syntax: the shared templates as TypeBox), TypeScript type, example values.
+ */
 import type { FieldSpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase } from '../domain/words.js';
 import { sqlLiteral } from '../render/escape.js';
-import type { ColumnConstraints, ColumnPlan } from './types.js';
+import type { ColumnConstraints, ColumnPlan, ValueSchema } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;
 const EMAIL_MAX = 320;
@@ -11,8 +14,8 @@ const TEXT_MAX = 100_000;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 /** Schemas for values carried as strings; every string in the API has a bound (OWASP API4: unrestricted resources). */
-export const UUID_TYPEBOX = `Type.String({ format: 'uuid', maxLength: 36 })`;
-export const TIMESTAMP_TYPEBOX = `Type.String({ format: 'date-time', maxLength: 40 })`;
+export const UUID_SCHEMA: ValueSchema = { type: 'string', format: 'uuid', maxLength: 36 };
+export const TIMESTAMP_SCHEMA: ValueSchema = { type: 'string', format: 'date-time', maxLength: 40 };
 
 export interface FieldContext {
   /** Soft-deleted tables enforce uniqueness with a partial unique index instead (deleted rows do not count). */
@@ -30,11 +33,10 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
   const col = quoteIdent(name);
   const checks: string[] = [];
   let sqlType: string;
-  let typebox: string;
+  let schema: ValueSchema;
   let tsType = 'string';
   let exampleExpr: string | null;
   let seedSql: string | null;
-  const opts: string[] = [];
 
   switch (field.type) {
     case 'string':
@@ -43,9 +45,9 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       const min = field.min ?? 1;
       sqlType = `varchar(${max})`;
       checks.push(`char_length(${col}) >= ${min}`);
-      opts.push(`minLength: ${min}`, `maxLength: ${max}`);
+      schema = { type: 'string', minLength: min, maxLength: max };
       if (field.type === 'email') {
-        opts.push(`format: 'email'`);
+        schema.format = 'email';
         checks.push(`${col} LIKE '%_@_%'`);
         exampleExpr = `\`user\${n}@example.com\``;
         seedSql = `'user' || g || '@example.com'`;
@@ -53,12 +55,11 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
         exampleExpr = stringExample(name, min, max);
         seedSql = `left(${sqlString(`${name}-`)} || g, ${max})`;
       }
-      typebox = `Type.String({ ${opts.join(', ')} })`;
       break;
     }
     case 'text':
       sqlType = 'text';
-      typebox = `Type.String({ maxLength: ${TEXT_MAX} })`;
+      schema = { type: 'string', maxLength: TEXT_MAX };
       exampleExpr = `\`${name} \${n}\``;
       seedSql = `'${name} ' || g`;
       break;
@@ -71,12 +72,12 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
       if (field.type === 'integer') {
         // int4 bounds unless the spec narrows them: the API refuses what the column cannot hold.
-        typebox = `Type.Integer({ format: 'int32', minimum: ${field.min ?? INT32_MIN}, maximum: ${field.max ?? INT32_MAX} })`;
+        schema = { type: 'integer', format: 'int32', minimum: field.min ?? INT32_MIN, maximum: field.max ?? INT32_MAX };
         tsType = 'number';
         exampleExpr = `${lo} + (n % ${hi - lo + 1})`;
       } else {
         // int8 does not fit a JS number: the API carries it as a decimal string.
-        typebox = `Type.String({ pattern: '^-?[0-9]{1,19}$', maxLength: 20 })`;
+        schema = { type: 'string', pattern: '^-?[0-9]{1,19}$', maxLength: 20 };
         exampleExpr = `String(${lo} + (n % ${hi - lo + 1}))`;
       }
       seedSql = `${lo} + (g % ${hi - lo + 1})`;
@@ -89,7 +90,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       if (field.min !== undefined) checks.push(`${col} >= ${field.min}`);
       if (field.max !== undefined) checks.push(`${col} <= ${field.max}`);
       // numeric is carried as a string so no precision is lost on the way through JSON.
-      typebox = decimalTypebox(precision, scale);
+      schema = decimalSchema(precision, scale);
       const lo = field.min ?? 0;
       exampleExpr = `(${lo} + (n % 100) / 4).toFixed(${scale})`;
       seedSql = `${lo} + (g % 100) / 4.0`;
@@ -97,26 +98,26 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     }
     case 'boolean':
       sqlType = 'boolean';
-      typebox = 'Type.Boolean()';
+      schema = { type: 'boolean' };
       tsType = 'boolean';
       exampleExpr = 'n % 2 === 0';
       seedSql = 'g % 2 = 0';
       break;
     case 'uuid':
       sqlType = 'uuid';
-      typebox = UUID_TYPEBOX;
+      schema = UUID_SCHEMA;
       exampleExpr = field.references ? null : 'crypto.randomUUID()';
       seedSql = field.references ? null : 'gen_random_uuid()';
       break;
     case 'timestamp':
       sqlType = 'timestamptz';
-      typebox = TIMESTAMP_TYPEBOX;
+      schema = TIMESTAMP_SCHEMA;
       exampleExpr = 'new Date(Date.UTC(2026, 0, 1 + (n % 28))).toISOString()';
       seedSql = `timestamptz '2026-01-01' + (g % 365) * interval '1 day'`;
       break;
     case 'date':
       sqlType = 'date';
-      typebox = `Type.String({ format: 'date', maxLength: 10 })`;
+      schema = { type: 'string', format: 'date', maxLength: 10 };
       exampleExpr = "`2026-01-${String(1 + (n % 28)).padStart(2, '0')}`";
       seedSql = `date '2026-01-01' + (g % 365)`;
       break;
@@ -124,7 +125,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       const values = field.values ?? [];
       sqlType = 'text';
       checks.push(`${col} IN (${values.map(sqlString).join(', ')})`);
-      typebox = `Type.Union([${values.map((v) => `Type.Literal(${JSON.stringify(v)})`).join(', ')}])`;
+      schema = { enum: values };
       tsType = values.map((v) => `'${v}'`).join(' | ');
       exampleExpr = `(${JSON.stringify(values)} as const)[n % ${values.length}]!`;
       seedSql = `(ARRAY[${values.map(sqlString).join(', ')}])[1 + g % ${values.length}]`;
@@ -132,7 +133,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     }
     case 'json':
       sqlType = 'jsonb';
-      typebox = 'Type.Unknown()';
+      schema = {};
       tsType = 'unknown';
       exampleExpr = '{ n }';
       seedSql = `jsonb_build_object('n', g)`;
@@ -168,7 +169,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
     unique: field.unique,
     required: !field.optional && field.default === undefined,
     generated: false,
-    typebox,
+    schema,
     tsType,
     references: field.references ?? null,
     exampleExpr,
@@ -182,11 +183,11 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
  * A decimal as the API accepts it: at most `scale` fractional digits and `precision - scale` integer
  * digits, so a value the column would round or refuse is a 400 naming the field, never silently changed.
  */
-export function decimalTypebox(precision: number, scale: number): string {
+export function decimalSchema(precision: number, scale: number): ValueSchema {
   const integerDigits = precision - scale;
   const integer = integerDigits > 0 ? `[0-9]{1,${integerDigits}}` : '0';
-  const fraction = scale > 0 ? `(\\\\.[0-9]{1,${scale}})?` : '';
-  return `Type.String({ pattern: '^-?${integer}${fraction}$', maxLength: ${precision + 2} })`;
+  const fraction = scale > 0 ? `(\\.[0-9]{1,${scale}})?` : '';
+  return { type: 'string', pattern: `^-?${integer}${fraction}$`, maxLength: precision + 2 };
 }
 
 function stringExample(name: string, min: number, max: number): string {
@@ -213,7 +214,7 @@ export const sqlString = sqlLiteral;
 /** The tenant column of a tenant-owned table: set from the caller's token, never from a request body. */
 export function tenantColumn(name: string): ColumnPlan {
   return {
-    ...generatedColumn(name, 'uuid', `${quoteIdent(name)} uuid NOT NULL`, UUID_TYPEBOX, false, "The tenant owning the row (from the caller's token)."),
+    ...generatedColumn(name, 'uuid', `${quoteIdent(name)} uuid NOT NULL`, UUID_SCHEMA, false, "The tenant owning the row (from the caller's token)."),
     sql: quoteIdent(name),
     constraints: { notNull: true, default: null, unique: false, references: null, checks: [] },
   };
@@ -221,20 +222,20 @@ export function tenantColumn(name: string): ColumnPlan {
 
 /** Columns the generator adds to every table. */
 export function idColumn(): ColumnPlan {
-  return generatedColumn('id', 'uuid', 'id uuid PRIMARY KEY DEFAULT gen_random_uuid()', UUID_TYPEBOX, false, 'Primary key.');
+  return generatedColumn('id', 'uuid', 'id uuid PRIMARY KEY DEFAULT gen_random_uuid()', UUID_SCHEMA, false, 'Primary key.');
 }
 
 export function auditColumns(softDelete: boolean): ColumnPlan[] {
   const cols = [
-    generatedColumn('created_at', 'timestamptz', 'created_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_TYPEBOX, false, 'When the row was created (audit column).'),
-    generatedColumn('updated_at', 'timestamptz', 'updated_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_TYPEBOX, false, 'Last modification, maintained by a trigger (audit column).'),
+    generatedColumn('created_at', 'timestamptz', 'created_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_SCHEMA, false, 'When the row was created (audit column).'),
+    generatedColumn('updated_at', 'timestamptz', 'updated_at timestamptz NOT NULL DEFAULT now()', TIMESTAMP_SCHEMA, false, 'Last modification, maintained by a trigger (audit column).'),
   ];
   if (softDelete)
-    cols.push(generatedColumn('deleted_at', 'timestamptz', 'deleted_at timestamptz', TIMESTAMP_TYPEBOX, true, 'Set when the row is soft-deleted; reads skip such rows.'));
+    cols.push(generatedColumn('deleted_at', 'timestamptz', 'deleted_at timestamptz', TIMESTAMP_SCHEMA, true, 'Set when the row is soft-deleted; reads skip such rows.'));
   return cols;
 }
 
-function generatedColumn(name: string, sqlType: string, ddl: string, typebox: string, nullable: boolean, description: string): ColumnPlan {
+function generatedColumn(name: string, sqlType: string, ddl: string, schema: ValueSchema, nullable: boolean, description: string): ColumnPlan {
   return {
     name,
     sql: name,
@@ -247,7 +248,7 @@ function generatedColumn(name: string, sqlType: string, ddl: string, typebox: st
     unique: name === 'id',
     required: false,
     generated: true,
-    typebox,
+    schema,
     tsType: 'string',
     references: null,
     exampleExpr: null,

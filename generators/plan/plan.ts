@@ -11,13 +11,13 @@ import { auditColumns, fieldColumn, idColumn, onDeleteSql, tenantColumn } from '
 import { isTenantScoped } from '../domain/validate.js';
 import { entityIndexes, foreignKeyIndex, normalizePattern, sortFor, type NormalizedPattern } from './indexes.js';
 import { initialMigration } from './migrations.js';
-import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput, TenancyPlan } from './types.js';
+import type { ColumnPlan, DomainPlan, EntityPlan, FilterPlan, JobPlan, MigrationStreamPlan, Plan, PlanInput, TenancyPlan, ValueSchema } from './types.js';
 import { serviceGrouping, type ServiceGrouping } from '../domain/services.js';
 import { PACKAGE_MANAGER_COMMANDS } from './package-manager.js';
 import { planArchitecture } from './architecture.js';
 import { isArchitecture } from '../blueprints/registry.js';
 import { InvalidInputError, UserError } from '../core/errors.js';
-import { builtInTableIssues } from '../domain/validate.js';
+import { blueprintSpecIssues } from '../domain/validate.js';
 
 export type { PlanInput } from './types.js';
 
@@ -27,7 +27,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     throw new UserError(
       `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use monolith-cache, or remove tenancy from the spec`,
     );
-  const taken = builtInTableIssues(input.spec, blueprint.manifest.tables, blueprint.id);
+  const taken = blueprintSpecIssues(input.spec, blueprint);
   if (taken.length > 0) throw new InvalidInputError('spec', taken);
   const domain = planDomain(input, blueprint);
   const parts = blueprint.module.plan({ domain, input, kit: plannerKit, parent: blueprint.parentPlan });
@@ -44,7 +44,7 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   if (isArchitecture(plan.blueprint.id)) {
     plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
     // What only the blueprint knows about its shape (its diagram, how it meets each security item)
-    // replaces the core's defaults, which describe the monolith.
+    // replaces the core's blueprint-neutral defaults.
     if (architectureFacts) Object.assign(plan.architecture, architectureFacts);
   }
   return plan;
@@ -269,18 +269,19 @@ function listFilters(patterns: NormalizedPattern[], byName: Map<string, ColumnPl
     const column = byName.get(name)!;
     const equality = patterns.some((p) => p.where.includes(name));
     const nullCheck = patterns.some((p) => p.nullChecks.some((c) => c.column === name));
-    const nullLiterals = [`Type.Literal('null')`, `Type.Literal('!null')`];
+    const nullLiterals: ValueSchema[] = [{ const: 'null' }, { const: '!null' }];
     // Every member a bounded string: say so on the union too (OWASP's rules read the union itself: without
     // `type` a *_id parameter may be numeric, a string without maxLength is unbounded).
-    const valueMax = Number(/maxLength: (\d+)/.exec(column.typebox)?.[1] ?? NaN);
-    const bounded = !equality || (column.typebox.startsWith('Type.String(') && Number.isFinite(valueMax));
-    const stringOptions = bounded ? `type: 'string', maxLength: ${Math.max('!null'.length, equality ? valueMax : 0)}, ` : '';
-    const typebox = !nullCheck
-      ? column.typebox
-      : `Type.Union([${[...(equality ? [column.typebox] : []), ...nullLiterals].join(', ')}], { ${stringOptions}description: ${JSON.stringify(
-          `${equality ? 'a value, or ' : ''}null (IS NULL) or !null (IS NOT NULL)`,
-        )} })`;
-    return { ...column, equality, nullCheck, filterTypebox: typebox };
+    const valueMax = column.schema.maxLength ?? NaN;
+    const bounded = !equality || (column.schema.type === 'string' && Number.isFinite(valueMax));
+    const filterSchema: ValueSchema = !nullCheck
+      ? column.schema
+      : {
+          anyOf: [...(equality ? [column.schema] : []), ...nullLiterals],
+          ...(bounded ? { type: 'string' as const, maxLength: Math.max('!null'.length, equality ? valueMax : 0) } : {}),
+          description: `${equality ? 'a value, or ' : ''}null (IS NULL) or !null (IS NOT NULL)`,
+        };
+    return { ...column, equality, nullCheck, filterSchema };
   });
 }
 

@@ -138,7 +138,7 @@ export function recordedMigration(fileName: string, title: string): MigrationPla
 }
 
 const applySpecChange: Step<RegenContext> = async (_tree, ctx) => {
-  ctx.spec = validateChangedSpec(ctx.change.apply(ctx.manifest.spec), ctx.change);
+  ctx.spec = validateChangedSpec(ctx.change.apply(ctx.manifest.spec), ctx.change, ctx.blueprint);
 };
 
 const planRegen: Step<RegenContext> = async (_tree, ctx) => {

@@ -4,7 +4,7 @@
  */
 import { FIELD_TYPES, specSchema, type FieldSpec, type Spec, type SpecInput } from '../domain/schema.js';
 import { InvalidInputError, UserError, type InputIssue } from '../core/errors.js';
-import { validateSpecMeaning } from '../domain/validate.js';
+import { blueprintSpecIssues, validateSpecMeaning, type BlueprintFacts } from '../domain/validate.js';
 import { formatPath } from '../domain/located.js';
 
 type FieldInput = NonNullable<SpecInput['entities'][string]['fields']>[string];
@@ -29,7 +29,7 @@ export interface SpecChange {
 }
 
 /** Validates new spec input exactly like `new` does; issues carry the flag they came from. */
-export function validateChangedSpec(input: SpecInput, change: Pick<SpecChange, 'origins' | 'label'>): Spec {
+export function validateChangedSpec(input: SpecInput, change: Pick<SpecChange, 'origins' | 'label'>, blueprint?: BlueprintFacts): Spec {
   const located = (path: readonly PropertyKey[]): InputIssue['file'] => {
     let best: Origin | undefined;
     for (const origin of change.origins) {
@@ -48,7 +48,8 @@ export function validateChangedSpec(input: SpecInput, change: Pick<SpecChange, '
       })),
     );
   }
-  const issues = validateSpecMeaning(parsed.data).map((i) => {
+  // The project's blueprint refuses its own tables, routes and identifiers, located to the flag like the rest.
+  const issues = [...validateSpecMeaning(parsed.data), ...(blueprint ? blueprintSpecIssues(parsed.data, blueprint) : [])].map((i) => {
     const segments = i.path.split(/\.|\[|\]/).filter(Boolean).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
     return { ...i, file: located(segments), path: formatPath(segments) };
   });

@@ -8,7 +8,7 @@ import { resolveBlueprint } from '../../generators/blueprints/registry.js';
 import { InvalidInputError } from '../../generators/core/errors.js';
 import { answersSchema } from '../../generators/core/manifest.js';
 import { GENERATOR_VERSION } from '../../generators/core/version.js';
-import { checkSpecTables, parseSpecText } from '../../generators/domain/load.js';
+import { checkSpecForBlueprint, parseSpecText } from '../../generators/domain/load.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,10 +45,10 @@ describe('entity names that are a blueprint\'s own tables', () => {
       const text = `name: t\nentities:\n  note:\n    fields:\n      body: { type: string }\n  outbox:\n    fields:\n      a: { type: integer }\n`;
       await writeFile(file, text);
       const microservices = await resolveBlueprint('microservices', { from: process.cwd(), what: 'test' });
-      const err = await checkSpecTables(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), microservices).catch((e: unknown) => e);
+      const err = await checkSpecForBlueprint(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), microservices).catch((e: unknown) => e);
       expect((err as InvalidInputError).issues).toEqual([expect.objectContaining({ file: 'spec.yaml', line: 6, path: 'entities.outbox' })]);
       const monolith = await resolveBlueprint('monolith-cache', { from: process.cwd(), what: 'test' });
-      await expect(checkSpecTables(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), monolith)).resolves.toBeUndefined();
+      await expect(checkSpecForBlueprint(file, 'spec.yaml', parseSpecText(text, 'spec.yaml'), monolith)).resolves.toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -62,8 +62,8 @@ describe('spec validation', () => {
     expect(issuesOf(base(`  order:\n    fields:\n      created_at: { type: timestamp }\n`))).toEqual([
       '5:entities.order.fields.created_at: "created_at" is added by the generator to every table; remove this field',
     ]);
-    // A blueprint's own table names (audit_log, …) are refused when it plans: test/unit/built-in-tables.test.ts.
-    expect(issuesOf(base(`  health:\n    fields:\n      a: { type: string }\n`))[0]).toContain('built-in /healths routes');
+    // A blueprint's own table names (audit_log, …) and routes (/health, …) are refused once it is chosen:
+    // test/unit/built-in-tables.test.ts and test/unit/blueprint-names.test.ts.
   });
 
   it('checks enum values, defaults and onDelete', () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrateUp } from '../src/db/migrations.js';
+import { admin } from './support/admin-sql.js';
 import { requireServers } from './support/servers.js';
 
 declare module 'vitest' {
@@ -38,17 +38,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('testDatabaseUrl', testDatabaseUrl);
   return drop;
-}
-
-/** One statement on the server's maintenance connection (CREATE/DROP DATABASE cannot run in a transaction). */
-async function admin(databaseUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 async function checkRedis(redisUrl: string): Promise<void> {
