@@ -130,6 +130,13 @@ export interface MigrationStreamInput {
    * introduces one creates it in that change's additive migration.
    */
   derivedTables?: DerivedTable[];
+  /**
+   * Built-in tables (created by `builtIn.up`, with the tenant column) that hold tenant rows, e.g. the
+   * monolith's table of job runs. With tenancy the initial migration holds them to row-level security like the
+   * tenant-owned entities (enabled, forced, the tenant policy; the tenant role may read, insert and
+   * update), and schema.tenant-isolation judges them as tenant-owned.
+   */
+  tenantTables?: string[];
 }
 
 export interface DerivedTable {
