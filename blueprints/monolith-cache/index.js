@@ -4,7 +4,7 @@
  * checklist (every shared check applies, and its own in checks/), its runtime adapter (how verify builds, migrates, starts and
  * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
  */
-import { AUDIT_LOG, TENANT_TABLES, builtInTables } from '../_shared/planner/built-in-tables.js';
+import { AUDIT_LOG, TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables } from '../_shared/planner/built-in-tables.js';
 import { ALERTS, ENV, METRICS } from './planner/observability.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
 import { monolithChecks } from './checks/index.js';
@@ -37,6 +37,7 @@ const blueprint = {
           builtIn: builtInTables(kit, { tenancy: domain.tenancy }),
           // With tenancy, job_runs rows are the requester's tenant's: held to row-level security too.
           tenantTables: domain.tenancy ? TENANT_TABLES : [],
+          tenantColumnTables: domain.tenancy ? TENANT_COLUMN_TABLES : [],
         },
       ],
     };

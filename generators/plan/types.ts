@@ -137,6 +137,12 @@ export interface MigrationStreamInput {
    * update), and schema.tenant-isolation judges them as tenant-owned.
    */
   tenantTables?: string[];
+  /**
+   * Every built-in table that carries the tenant column with tenancy (the `tenantTables`, and e.g. the
+   * accounts table, which is read across tenants at sign-in so it has no policy). `update` turning
+   * tenancy on for an existing database adds the column to these, backfilled with the tenant the user names.
+   */
+  tenantColumnTables?: string[];
 }
 
 export interface DerivedTable {

@@ -98,9 +98,14 @@ describe('a second shape, installed: shop (reserved words, composite access patt
         if (Date.now() > deadline) throw new Error(`the shop API was not ready on port ${port}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const document = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+      type Parameter = { name: string; in: string; required?: boolean };
+      const document = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { openapi: string; paths: Record<string, { get?: { parameters?: Parameter[] } }> };
       expect(document.openapi).toBe('3.1.0');
       expect(Object.keys(document.paths).length).toBeGreaterThan(5);
+      // `limit` has a default (20): documented, never required, on every list route.
+      const limits = Object.values(document.paths).flatMap((item) => (item.get?.parameters ?? []).filter((p) => p.in === 'query' && p.name === 'limit'));
+      expect(limits.length).toBeGreaterThanOrEqual(3);
+      expect(limits.filter((p) => p.required)).toEqual([]);
       const errors = (await lintOpenApi(document)).filter((f) => f.severity === 'error');
       expect(errors, summarize(errors)).toEqual([]);
     } finally {

@@ -15,6 +15,9 @@ export const AUDIT_LOG = { table: 'audit_log', partitionKey: 'created_at' };
  */
 export const TENANT_TABLES = ['job_runs'];
 
+/** Every built-in table with the tenant column (auth_users is read across tenants at sign-in: no policy). */
+export const TENANT_COLUMN_TABLES = ['auth_users', ...TENANT_TABLES];
+
 /**
  * The built-in tables, first in the initial migration of a blueprint's one database (the monolith's and
  * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
