@@ -18,9 +18,29 @@ import { runRegen } from '../../generators/regen/run.js';
 import { replaceSpecChange } from '../../generators/regen/spec-change.js';
 import { findServerBinaries } from '../../generators/servers/throwaway.js';
 import { runVerify } from '../../generators/verify/run.js';
+import { readFileSync } from 'node:fs';
+import { commitTree } from '../../generators/core/commit.js';
+import { answersSchema } from '../../generators/core/manifest.js';
+import { parseSpecText } from '../../generators/domain/load.js';
+import { generateProject } from '../../generators/pipeline/generate.js';
 import { copyProject, folderHashes, generateExample, read, tempDir } from './helpers.js';
 
 const ROLE = 'acme_tasks_tenant_app';
+
+/** psql on a database of its own, created for `use` and dropped after. */
+async function withDatabase(use: (db: (input: string) => Promise<{ exitCode?: number; stdout: string; stderr: string }>) => Promise<void>): Promise<void> {
+  const bin = findServerBinaries().psql ?? 'psql';
+  const psql = (url: string, input: string) => execa(bin, [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+  const name = `regen_tenancy_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  await psql(process.env.DATABASE_URL!, `CREATE DATABASE ${name}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  try {
+    await use((input) => psql(url.toString(), input));
+  } finally {
+    await psql(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
 const HAND_EDIT = '// Hand edit: kept across update.\n';
 
 let root: string;
@@ -132,5 +152,50 @@ describe('update turning multi-tenancy on', () => {
     expect(isolation.summary).toMatch(/^4 tenant-owned table\(s\)/);
     const failed = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`);
     expect(failed).toEqual([]);
+  }, 120_000);
+
+  it('on the tasks-saas shapes (a shared catalogue, a self-reference with set-null, a composite unique, an append-only log): applies to a database with rows', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
+    // The same domain before tenancy: no tenancy, no tenant: false.
+    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
+    const dir = path.join(root, 'saas');
+    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'monolith-cache' }), spec: parseSpecText(single, 'single.yaml') });
+    await commitTree(tree);
+    const tenant = randomUUID();
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
+    expect(result.conflicts).toEqual([]);
+    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain('ALTER TABLE task ADD CONSTRAINT task_tenant_id_parent_id_fkey FOREIGN KEY (tenant_id, parent_id) REFERENCES task (tenant_id, id) ON DELETE SET NULL (parent_id);');
+    expect(up).toContain('GRANT SELECT ON plan TO tasks_saas_tenant_app;');
+    expect(up).toContain('CREATE UNIQUE INDEX task_tenant_id_project_id_title_key ON task (tenant_id, project_id, title);');
+    expect(up).toContain('DROP INDEX IF EXISTS task_project_id_title_key;');
+    expect(up).not.toContain('ALTER TABLE plan ADD COLUMN tenant_id');
+
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+        return r.stdout.trim();
+      };
+      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
+      const planId = await ok("INSERT INTO plan (code, seats) VALUES ('pro', 5) RETURNING id");
+      const projectId = await ok(`INSERT INTO project (name, plan_id) VALUES ('launch', '${planId}') RETURNING id`);
+      const parentId = await ok(`INSERT INTO task (project_id, title) VALUES ('${projectId}', 'epic') RETURNING id`);
+      const taskId = await ok(`INSERT INTO task (project_id, parent_id, title) VALUES ('${projectId}', '${parentId}', 'story') RETURNING id`);
+      await ok(`INSERT INTO activity (task_id, kind) VALUES ('${taskId}', 'created')`);
+
+      await ok(up);
+      expect(await ok(asTenant(tenant, 'SELECT count(*) FROM project; SELECT count(*) FROM task; SELECT count(*) FROM activity; SELECT count(*) FROM plan'))).toBe('1\n2\n1\n1');
+      expect(await ok(asTenant(randomUUID(), 'SELECT count(*) FROM task; SELECT count(*) FROM activity; SELECT count(*) FROM plan'))).toBe('0\n0\n1');
+      // The log is still append-only; the self-reference still nulls out within the tenant.
+      expect((await db(asTenant(tenant, 'UPDATE activity SET note = NULL'))).stderr).toMatch(/permission denied|append-only/);
+      await ok(asTenant(tenant, `DELETE FROM task WHERE id = '${parentId}'`));
+      expect(await ok(asTenant(tenant, `SELECT tenant_id, parent_id IS NULL FROM task WHERE id = '${taskId}'`))).toBe(`${tenant}|t`);
+      // The composite unique holds, now led by the tenant: a second 'story' in the same project is refused.
+      expect((await db(asTenant(tenant, `INSERT INTO task (tenant_id, project_id, title) VALUES ('${tenant}', '${projectId}', 'story')`))).stderr).toMatch(/task_tenant_id_project_id_title_key/);
+      await ok(down);
+    });
   }, 120_000);
 });
