@@ -21,13 +21,15 @@ export function registerUpdateCommand(program: Command, io: Io): void {
     .option('--dry-run', 'print a unified diff of every change and write nothing')
     .option('--allow-dirty', 'run even if the git working tree has uncommitted changes')
     .option('--allow-destructive', 'generate a migration even for destructive changes (drop, type change, …)')
+    .option('--existing-tenant <uuid>', 'when the change turns multi-tenancy on: the tenant every existing row and account is given')
     .option('--json', 'print a machine-readable result')
     .option('--verbose', 'also list unchanged files')
-    .action(async (flags: CommonFlags & { spec?: string }) => {
+    .action(async (flags: CommonFlags & { spec?: string; existingTenant?: string }) => {
       const fromFile = flags.spec ? await loadSpecFile(path.resolve(io.cwd, flags.spec), flags.spec) : undefined;
       const result = await runRegen({
         ...regenFlags(io, flags),
         generator: 'update',
+        ...(flags.existingTenant !== undefined ? { existingTenant: flags.existingTenant } : {}),
         specFromManifest: fromFile === undefined,
         change: (manifest) =>
           fromFile

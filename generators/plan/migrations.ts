@@ -56,7 +56,9 @@ export function entityDown(entity: EntityPlan): SqlStatement[] {
 
 export function initialMigration(stream: MigrationStreamInput, entities: EntityPlan[], tenancy: TenancyPlan | null = null): MigrationPlan {
   const own = entities.filter((e) => stream.entities.includes(e.name));
-  const isolation = tenancy && own.some((e) => e.tenantScoped) ? tenantIsolation(tenancy, own) : { up: [], down: [] };
+  const builtInTenantTables = tenancy ? (stream.tenantTables ?? []) : [];
+  const isolation =
+    tenancy && (own.some((e) => e.tenantScoped) || builtInTenantTables.length > 0) ? tenantIsolation(tenancy, own, builtInTenantTables) : { up: [], down: [] };
   const derived = stream.derivedTables ?? [];
   return {
     fileName: migrationFileName(1, 'initial'),
@@ -76,8 +78,8 @@ export function initialMigration(stream: MigrationStreamInput, entities: EntityP
  *    a row is visible and writable only when its tenant column equals the transaction's app setting,
  *    which the API sets with set_config(…, true) (SET LOCAL) from the caller's token.
  */
-export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[]): { up: SqlStatement[]; down: SqlStatement[] } {
-  const parts = entities.map((e) => tenantTable(tenancy, e));
+export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[], builtInTables: string[] = []): { up: SqlStatement[]; down: SqlStatement[] } {
+  const parts = [...builtInTables.map((t) => tenantBuiltInTable(tenancy, t)), ...entities.map((e) => tenantTable(tenancy, e))];
   return {
     up: [...tenantRole(tenancy), ...parts.flatMap((p) => p.up)],
     down: [
@@ -127,14 +129,34 @@ export function tenantTable(tenancy: TenancyPlan, e: EntityPlan): { up: SqlState
       ? `${e.name} is append-only: no UPDATE or DELETE privilege either.`
       : '';
   const up: SqlStatement[] = [{ comment: why, sql: `GRANT ${privileges} ON ${e.table} TO ${role};` }];
-  if (e.tenantScoped)
-    up.push(
-      { comment: `${e.name} rows belong to one tenant: row-level security, FORCEd so that even the table owner is held to the policy.`, sql: `ALTER TABLE ${e.table} ENABLE ROW LEVEL SECURITY;` },
-      { comment: '', sql: `ALTER TABLE ${e.table} FORCE ROW LEVEL SECURITY;` },
-      {
-        comment: `A row is visible and writable only inside a transaction whose ${tenancy.setting} is its tenant (unset: no row).`,
-        sql: `CREATE POLICY ${e.tableName}_tenant_isolation ON ${e.table} USING (${tenancy.policySql}) WITH CHECK (${tenancy.policySql});`,
-      },
-    );
+  if (e.tenantScoped) up.push(...rowLevelSecurity(tenancy, e.name, e.table, e.tableName));
   return { up, down: [{ comment: '', sql: `REVOKE ALL ON ${e.table} FROM ${role};` }] };
+}
+
+/**
+ * A built-in table holding tenant rows (the blueprint's `tenantTables`, e.g. its job runs): read, written
+ * and updated inside tenant transactions, never deleted by one; held to the same policy as the
+ * tenant-owned entities. Its name is a plain identifier (the blueprint's own table).
+ */
+export function tenantBuiltInTable(tenancy: TenancyPlan, table: string): { up: SqlStatement[]; down: SqlStatement[] } {
+  const { role } = tenancy;
+  return {
+    up: [
+      { comment: `${table} (built in) holds tenant rows: read, written and updated as the tenant, never deleted.`, sql: `GRANT SELECT, INSERT, UPDATE ON ${table} TO ${role};` },
+      ...rowLevelSecurity(tenancy, table, table, table),
+    ],
+    down: [{ comment: '', sql: `REVOKE ALL ON ${table} FROM ${role};` }],
+  };
+}
+
+/** RLS enabled and forced on a tenant-owned table, with its one policy (USING and WITH CHECK). */
+function rowLevelSecurity(tenancy: TenancyPlan, what: string, table: string, tableName: string): SqlStatement[] {
+  return [
+    { comment: `${what} rows belong to one tenant: row-level security, FORCEd so that even the table owner is held to the policy.`, sql: `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;` },
+    { comment: '', sql: `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;` },
+    {
+      comment: `A row is visible and writable only inside a transaction whose ${tenancy.setting} is its tenant (unset: no row).`,
+      sql: `CREATE POLICY ${tableName}_tenant_isolation ON ${table} USING (${tenancy.policySql}) WITH CHECK (${tenancy.policySql});`,
+    },
+  ];
 }

@@ -36,7 +36,9 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   const migrationStreams: MigrationStreamPlan[] = streamInputs.map((stream) => {
     if (ids.has(stream.id)) throw new Error(`blueprint ${blueprint.id}: two migration streams with the id "${stream.id}"`);
     ids.add(stream.id);
-    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
+    const tenantTables = domain.tenancy && stream.tenantTables?.length ? { tenantTables: stream.tenantTables } : {};
+    const tenantColumnTables = domain.tenancy && stream.tenantColumnTables?.length ? { tenantColumnTables: stream.tenantColumnTables } : {};
+    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], ...tenantTables, ...tenantColumnTables, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
   });
   const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a

@@ -130,6 +130,19 @@ export interface MigrationStreamInput {
    * introduces one creates it in that change's additive migration.
    */
   derivedTables?: DerivedTable[];
+  /**
+   * Built-in tables (created by `builtIn.up`, with the tenant column) that hold tenant rows, e.g. the
+   * monolith's table of job runs. With tenancy the initial migration holds them to row-level security like the
+   * tenant-owned entities (enabled, forced, the tenant policy; the tenant role may read, insert and
+   * update), and schema.tenant-isolation judges them as tenant-owned.
+   */
+  tenantTables?: string[];
+  /**
+   * Every built-in table that carries the tenant column with tenancy (the `tenantTables`, and e.g. the
+   * accounts table, which is read across tenants at sign-in so it has no policy). `update` turning
+   * tenancy on for an existing database adds the column to these, backfilled with the tenant the user names.
+   */
+  tenantColumnTables?: string[];
 }
 
 export interface DerivedTable {

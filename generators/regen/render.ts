@@ -48,6 +48,8 @@ export interface RegenContext {
   generatedSpec: Spec;
   change: SpecChange;
   allowDestructive: boolean;
+  /** update --existing-tenant: the tenant (a uuid) every existing row gets when the change turns tenancy on. */
+  existingTenant?: string | undefined;
   /** Numbers already used by files in each stream's folder on disk (the user may have written some). */
   usedMigrationNumbers: (dir: string) => number[];
   tree: Tree;
@@ -80,11 +82,17 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
       continue;
     }
     const was = before.migrationStreams.find((s) => s.id === stream.id);
+    // Tenancy turned on for a database that has rows (planRegen checked the tenant was named).
+    const enabling =
+      plan.tenancy && !before.tenancy && ctx.existingTenant
+        ? { existingTenant: ctx.existingTenant, columnTables: stream.tenantColumnTables ?? [], rlsTables: stream.tenantTables ?? [] }
+        : null;
     const schema = withDerivedTables(
       diffSchema(
         before.entities.filter((e) => was?.entities.includes(e.name)),
         plan.entities.filter((e) => stream.entities.includes(e.name)),
         plan.tenancy,
+        enabling,
       ),
       stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)),
     );
@@ -144,6 +152,7 @@ const applySpecChange: Step<RegenContext> = async (_tree, ctx) => {
 const planRegen: Step<RegenContext> = async (_tree, ctx) => {
   const plan = planFor(ctx.blueprint, ctx.manifest, ctx.spec!, ctx.measured);
   const before = planFor(ctx.blueprint, ctx.manifest, ctx.generatedSpec);
+  checkTenancyChange(plan, before, ctx.existingTenant);
   const { changes, added } = planStreams(plan, before, ctx);
   const schema = mergeChanges(changes);
   if (schema.destructive.length > 0 && !ctx.allowDestructive)
@@ -155,6 +164,36 @@ const planRegen: Step<RegenContext> = async (_tree, ctx) => {
   ctx.plan = plan;
   ctx.schema = schema;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Tenancy turned on for an existing project needs the tenant today's rows and accounts belong to
+ * (--existing-tenant); turning it off, or renaming the tenant column, is refused (it would take row-level
+ * security away from live data): both say what to do. --existing-tenant means nothing otherwise.
+ */
+function checkTenancyChange(plan: Plan, before: Plan, existingTenant: string | undefined): void {
+  if (plan.tenancy && !before.tenancy) {
+    const tables = [...(plan.migrationStreams[0]?.tenantColumnTables ?? []), ...plan.entities.filter((e) => e.tenantScoped).map((e) => e.tableName)];
+    if (existingTenant === undefined)
+      throw new UserError(
+        `Turning multi-tenancy on: every existing row and account needs a tenant, so no migration was generated. The migration adds ${plan.tenancy.column} to ${tables.join(', ')}, gives every existing row the tenant you name, makes uniques and list indexes lead with ${plan.tenancy.column}, makes references between tenant-owned tables composite, and turns on row-level security with the role ${plan.tenancy.role}.`,
+        { hint: `Run it again with --existing-tenant <uuid>: the id of the tenant that owns today's data (a new one from uuidgen, or your first customer's id). Review the migration before applying it.` },
+      );
+    if (!UUID.test(existingTenant)) throw new UserError(`--existing-tenant "${existingTenant}": must be a uuid (the tenant that owns today's rows), e.g. 6f1c2a9e-0d4b-4c8a-9e21-3b5d7f9a1c2e`);
+    return;
+  }
+  if (existingTenant !== undefined)
+    throw new UserError(`--existing-tenant only applies when the change turns multi-tenancy on (a top-level \`tenancy:\` added to a spec that had none); ${before.tenancy ? 'this project is multi-tenant already' : 'the new spec declares no tenancy'}.`);
+  if (before.tenancy && !plan.tenancy)
+    throw new UserError(`Turning multi-tenancy off is refused: it would remove row-level security and the ${before.tenancy.column} column from live tables, so no migration was generated.`, {
+      hint: `Keep \`tenancy:\` in the spec, or mark single entities \`tenant: false\` only when they are new; undoing tenancy on data that has it is a hand-written migration.`,
+    });
+  if (before.tenancy && plan.tenancy && before.tenancy.column !== plan.tenancy.column)
+    throw new UserError(`Renaming the tenant column (${before.tenancy.column} → ${plan.tenancy.column}) is refused: the policies, keys and indexes of every tenant-owned table name it, so no migration was generated.`, {
+      hint: `Keep tenancy: { column: ${before.tenancy.column} } in the spec.`,
+    });
+}
 
 const renderRegen: Step<RegenContext> = (tree, ctx) => renderStep(tree, { plan: ctx.plan!, blueprint: ctx.blueprint });
 

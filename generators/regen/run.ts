@@ -38,6 +38,8 @@ export interface RegenOptions {
   dryRun?: boolean;
   allowDirty?: boolean;
   allowDestructive?: boolean;
+  /** update --existing-tenant: the tenant (a uuid) every existing row gets when the change turns tenancy on. */
+  existingTenant?: string;
   /** Test hook: fail the commit after this many files (atomicity tests). */
   faultAfter?: number;
 }
@@ -138,6 +140,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     formatCache,
     change,
     allowDestructive: options.allowDestructive === true,
+    existingTenant: options.existingTenant,
     usedMigrationNumbers: (streamDir) => used.get(streamDir) ?? [],
     measured: measuredFromReport(disk.read(REPORT_PATH)),
   });

@@ -8,9 +8,12 @@
  *    nullable or has a default, new/changed/removed index, making a column nullable;
  *  - destructive or unsafe (refused unless allowDestructive): drop table, drop column, type change,
  *    NOT NULL on an existing column, a NOT NULL column without a default on an existing table (fails
- *    on any existing row), a changed default/CHECK/UNIQUE/foreign key (may reject existing rows).
+ *    on any existing row), a changed default/CHECK/UNIQUE/foreign key (may reject existing rows);
+ *  - turning multi-tenancy on (`enabling`, given the tenant of today's rows): the tenant column
+ *    backfilled on every tenant-owned and built-in tenant table, uniques and indexes leading with it,
+ *    references between tenant-owned tables made composite, the role, grants and row-level security.
  */
-import { appendOnlyGuard, entityDown, entityUp, tenantTable } from '../plan/migrations.js';
+import { appendOnlyGuard, entityDown, entityUp, tenantIsolation, tenantTable } from '../plan/migrations.js';
 import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
 
 export interface SchemaChange {
@@ -66,8 +69,11 @@ $$;`,
   };
 }
 
-/** Statements that turn column `from` into column `to` (same name, same table). */
-function alterColumn(entity: EntityPlan, from: ColumnPlan, to: ColumnPlan): { sql: SqlStatement[]; changes: string[] } {
+/**
+ * Statements that turn column `from` into column `to` (same name, same table). `foreignKeyName`: the
+ * name of the column's foreign key when it is known (dropped by name instead of by a catalogue lookup).
+ */
+function alterColumn(entity: EntityPlan, from: ColumnPlan, to: ColumnPlan, foreignKeyName?: string): { sql: SqlStatement[]; changes: string[] } {
   const a = columnConstraints(from);
   const b = columnConstraints(to);
   const t = entity.table;
@@ -99,7 +105,7 @@ function alterColumn(entity: EntityPlan, from: ColumnPlan, to: ColumnPlan): { sq
   }
   if (a.references !== b.references) {
     changes.push(`foreign key ${b.references ?? 'removed'}`);
-    sql.push(dropColumnConstraints(t, entity.tableName, to, 'f'));
+    sql.push(foreignKeyName ? { comment: '', sql: `ALTER TABLE ${t} DROP CONSTRAINT ${foreignKeyName};` } : dropColumnConstraints(t, entity.tableName, to, 'f'));
     if (b.references) sql.push({ comment: '', sql: `ALTER TABLE ${t} ADD FOREIGN KEY (${c}) ${b.references};` });
   }
   return { sql, changes };
@@ -123,10 +129,57 @@ function dropAppendOnlyGuard(entity: EntityPlan): SqlStatement[] {
 }
 
 /**
+ * Turning multi-tenancy on for a database that has rows (`update --existing-tenant <uuid>`): every
+ * existing row and account is given that tenant.
+ */
+export interface EnableTenancy {
+  /** The tenant (a uuid) every existing row is given. */
+  existingTenant: string;
+  /** Built-in tables that get the tenant column (the stream's tenantColumnTables). */
+  columnTables: string[];
+  /** Those of them held to row-level security (the stream's tenantTables). */
+  rlsTables: string[];
+}
+
+/**
+ * The tenant column added to a table that has rows: a constant default fills the existing rows without
+ * rewriting the table or firing row triggers (updated_at, append-only), and is dropped at once, so
+ * every new row must name its tenant (the API sets it from the token).
+ */
+function backfilledTenantColumn(table: string, tableName: string, tenancy: TenancyPlan, tenant: string): SqlStatement[] {
+  return [
+    {
+      comment: `${tableName}: every existing row belongs to tenant ${tenant} (update --existing-tenant); a constant default fills them without rewriting the table or firing triggers.`,
+      sql: `ALTER TABLE ${table} ADD COLUMN ${tenancy.columnSql} uuid NOT NULL DEFAULT '${tenant}';`,
+    },
+    { comment: '', sql: `ALTER TABLE ${table} ALTER COLUMN ${tenancy.columnSql} DROP DEFAULT;` },
+  ];
+}
+
+/** The name PostgreSQL gives an unnamed composite foreign key (table_col1_col2_fkey), so up and down agree with the initial migration's. */
+function compositeKeyName(tableName: string, constraint: string): string {
+  const columns = /^FOREIGN KEY \(([^)]*)\)/.exec(constraint)![1]!.split(',').map((c) => c.trim().replace(/"/g, ''));
+  return `${tableName}_${columns.join('_')}_fkey`.slice(0, 63);
+}
+
+/** The reverse of tenantIsolation on tables that keep existing: policies dropped, RLS off, privileges revoked. */
+function tenancyOff(tenancy: TenancyPlan, tables: { table: string; tableName: string }[], isolationDown: SqlStatement[]): SqlStatement[] {
+  return [
+    ...tables.flatMap(({ table, tableName }) => [
+      { comment: '', sql: `DROP POLICY ${tableName}_tenant_isolation ON ${table};` },
+      { comment: '', sql: `ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY;` },
+      { comment: '', sql: `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY;` },
+    ]),
+    ...isolationDown,
+  ];
+}
+
+/**
  * @param before entities as last generated; @param after entities wanted now, in creation order.
  * @param tenancy the project's multi-tenancy (a new tenant-owned table gets its RLS policy and grants).
+ * @param enabling set when this change turns tenancy on for a database that has rows.
  */
-export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: TenancyPlan | null = null): SchemaChange {
+export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: TenancyPlan | null = null, enabling: EnableTenancy | null = null): SchemaChange {
   const up: SqlStatement[] = [];
   const down: SqlStatement[] = [];
   const summary: string[] = [];
@@ -161,6 +214,13 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: T
     let touched = false;
     for (const column of entity.columns) {
       const was = prevColumns.get(column.name);
+      if (!was && enabling && tenancy && entity.tenantScoped && column.name === tenancy.column) {
+        touched = true;
+        addColumns.push(...backfilledTenantColumn(entity.table, entity.tableName, tenancy, enabling.existingTenant));
+        downBlocks.push([{ comment: '', sql: `ALTER TABLE ${entity.table} DROP COLUMN ${column.sql};` }]);
+        summary.push(`add column ${entity.tableName}.${column.name} (existing rows: tenant ${enabling.existingTenant})`);
+        continue;
+      }
       if (!was) {
         touched = true;
         const ddl = columnConstraints(column);
@@ -173,16 +233,22 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: T
         summary.push(`add column ${entity.tableName}.${column.name}`);
       } else if (JSON.stringify(columnConstraints(was)) !== JSON.stringify(columnConstraints(column))) {
         touched = true;
-        const change = alterColumn(entity, was, column);
+        // Turning tenancy on moves a reference between tenant-owned tables into a composite key
+        // (tenant, column) → parent (tenant, id), added below: every existing row has the same tenant, so it
+        // holds. The single-column key it replaces was declared inline, so PostgreSQL named it <table>_<column>_fkey.
+        const composite =
+          enabling !== null && tenancy !== null && entity.tableConstraints.some((tc) => tc.startsWith(`FOREIGN KEY (${tenancy.columnSql}, ${column.sql})`));
+        const change = alterColumn(entity, was, column, composite ? `${entity.tableName}_${column.name}_fkey`.slice(0, 63) : undefined);
         const back = alterColumn(entity, column, was);
-        const onlyRelaxing = change.changes.every((c) => c === 'nullable' || c === 'not unique' || c.startsWith('default'));
+        const onlyRelaxing = change.changes.every((c) => c === 'nullable' || c === 'not unique' || c.startsWith('default') || (composite && c === 'foreign key removed'));
         if (!onlyRelaxing)
           destructive.push(
             `${entity.name}.${column.name}: ${change.changes.join(', ')} changes an existing column; existing rows may not convert or may violate the new definition.`,
           );
         alterColumns.push(...change.sql);
         downBlocks.push(back.sql);
-        summary.push(`change column ${entity.tableName}.${column.name}: ${change.changes.join(', ')}`);
+        const said = change.changes.map((c) => (composite && c === 'foreign key removed' ? `foreign key → (${tenancy!.column}, ${column.name}), within the tenant` : c));
+        summary.push(`change column ${entity.tableName}.${column.name}: ${said.join(', ')}`);
       }
     }
     for (const was of prev.columns) {
@@ -231,10 +297,34 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: T
     slugParts.push(`drop_${entity.tableName}`);
   }
 
-  const createdTenancy = tenancy ? createdTables.map((e) => tenantTable(tenancy, e)) : [];
-  up.push(...createdTables.flatMap(entityUp), ...createdTenancy.flatMap((t) => t.up), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...dropColumns, ...guards);
+  // Turning tenancy on: the built-in tables' tenant column, the composite keys (once the parents'
+  // (tenant, id) unique indexes exist), then the role, the grants and row-level security on every table.
+  const compositeKeys: SqlStatement[] = [];
+  let isolation: { up: SqlStatement[]; down: SqlStatement[] } = { up: [], down: [] };
+  if (enabling && tenancy) {
+    summary.unshift(`turn multi-tenancy on (${tenancy.column}; existing rows and accounts: tenant ${enabling.existingTenant}; row-level security)`);
+    slugParts.unshift('enable_tenancy');
+    for (const table of enabling.columnTables) {
+      addColumns.unshift(...backfilledTenantColumn(table, table, tenancy, enabling.existingTenant));
+      downBlocks.unshift([{ comment: '', sql: `ALTER TABLE ${table} DROP COLUMN ${tenancy.columnSql};` }]);
+    }
+    for (const entity of after.filter((e) => old.has(e.name))) {
+      const prev = old.get(entity.name)!;
+      for (const constraint of entity.tableConstraints.filter((c) => !prev.tableConstraints.includes(c))) {
+        const name = compositeKeyName(entity.tableName, constraint);
+        compositeKeys.push({ comment: `${entity.tableName}: a row can only reference a row of its own tenant.`, sql: `ALTER TABLE ${entity.table} ADD CONSTRAINT ${name} ${constraint};` });
+        downBlocks.push([{ comment: '', sql: `ALTER TABLE ${entity.table} DROP CONSTRAINT ${name};` }]);
+      }
+    }
+    isolation = tenantIsolation(tenancy, after, enabling.rlsTables);
+    const secured = [...enabling.rlsTables.map((t) => ({ table: t, tableName: t })), ...after.filter((e) => e.tenantScoped && old.has(e.name))];
+    isolation.down = tenancyOff(tenancy, secured, isolation.down);
+  }
+  const createdTenancy = tenancy && !enabling ? createdTables.map((e) => tenantTable(tenancy, e)) : [];
+  up.push(...createdTables.flatMap(entityUp), ...createdTenancy.flatMap((t) => t.up), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...compositeKeys, ...dropColumns, ...guards, ...isolation.up);
   up.push(...[...droppedTables].reverse().flatMap((e) => entityDown(e).map((s) => ({ comment: `Drops ${e.tableName} and all its rows.`, sql: s.sql }))));
   // Down: undo in reverse order.
+  down.push(...isolation.down);
   down.push(...droppedTables.flatMap(entityUp));
   down.push(...downBlocks.reverse().flat());
   down.push(...createdTenancy.flatMap((t) => t.down), ...[...createdTables].reverse().flatMap(entityDown));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../generators/servers/throwaway.js';
+import { findServerBinaries, freePort } from '../../generators/servers/throwaway.js';
 import { freshDatabase, redisDatabase, requireServers } from '../support/servers.js';
 import { lintOpenApi, summarize } from '../support/spectral.js';
 
@@ -85,11 +85,18 @@ describe.each(cases)('generated backend: $name', ({ name, args, redisDb, verifyI
     expect(second.exitCode, second.all).toBe(0);
   }, TEN_MINUTES);
 
-  it('passes its own test suite against real PostgreSQL and Redis', async () => {
+  it('passes its own test suite against real PostgreSQL and Redis, in a database of its own (DATABASE_URL\'s data untouched)', async () => {
+    const psql = (sql: string) => execa(findServerBinaries().psql ?? 'psql', [env.DATABASE_URL!, '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+    // A developer's data in the database DATABASE_URL names: the suite must neither read nor write it.
+    await psql("CREATE TABLE developer_data (note text); INSERT INTO developer_data VALUES ('mine')");
     const result = await run('test');
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/Tests\s+\d+ passed/);
     expect(result.all).not.toMatch(/skipped|todo/);
+    expect((await psql('SELECT note FROM developer_data; SELECT count(*) FROM auth_users')).stdout.trim()).toBe('mine\n0');
+    // The run's own database (test_<date>_<hex>, created by test/global-setup.ts) is dropped at the end.
+    expect((await psql("SELECT count(*) FROM pg_database WHERE datname ~ '^test_[0-9]{8}_[0-9a-f]{8}$'")).stdout.trim()).toBe('0');
+    await psql('DROP TABLE developer_data');
   }, TEN_MINUTES);
 
   it('passes the whole verification checklist, static and dynamic', async () => {

@@ -131,11 +131,26 @@ describe('tenancy: the plan', () => {
     expect(up.find((s) => s.startsWith('CREATE TABLE auth_users'))).toContain('org_id uuid NOT NULL');
   });
 
+  it('job_runs holds tenant rows: a tenant column, RLS enabled and forced with the policy, no DELETE for the role', () => {
+    const up = p.migrations[0]!.up.map((s) => s.sql);
+    expect(up.find((s) => s.startsWith('CREATE TABLE job_runs'))).toContain('org_id uuid NOT NULL');
+    expect(up).toContain('ALTER TABLE job_runs ENABLE ROW LEVEL SECURITY;');
+    expect(up).toContain('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;');
+    expect(up).toContain(`CREATE POLICY job_runs_tenant_isolation ON job_runs USING (${p.tenancy!.policySql}) WITH CHECK (${p.tenancy!.policySql});`);
+    expect(up).toContain('GRANT SELECT, INSERT, UPDATE ON job_runs TO acme_saas_tenant_app;');
+    // After the role exists (created by the DO block).
+    expect(up.indexOf('GRANT SELECT, INSERT, UPDATE ON job_runs TO acme_saas_tenant_app;')).toBeGreaterThan(up.findIndex((s) => s.startsWith('DO $$')));
+    expect(p.migrations[0]!.down.map((s) => s.sql)).toContain('REVOKE ALL ON job_runs FROM acme_saas_tenant_app;');
+    expect(p.migrationStreams[0]!.tenantTables).toEqual(['job_runs']);
+  });
+
   it('without tenancy nothing changes: no tenant column, no RLS', () => {
     const single = plan(SAAS.replace('tenancy: { column: org_id }\n', '').replace('    tenant: false\n', '').replace('    unique: [[org_id, name]]\n', ''));
     expect(single.tenancy).toBeNull();
     expect(single.migrations[0]!.up.some((s) => /ROW LEVEL SECURITY|CREATE POLICY|ROLE/.test(s.sql))).toBe(false);
     expect(single.entities.every((e) => !e.tenantScoped && e.tableConstraints.length === 0)).toBe(true);
+    expect(single.migrations[0]!.up.find((s) => s.sql.startsWith('CREATE TABLE job_runs'))!.sql).not.toContain('org_id');
+    expect(single.migrationStreams[0]!.tenantTables).toBeUndefined();
   });
 
   it('a blueprint that does not implement tenancy refuses the spec with a user error', async () => {

@@ -4,7 +4,8 @@
  * and fails — naming the evidence — on projects broken on purpose: RLS not forced, RLS disabled by a
  * later migration, a policy without WITH CHECK, the policy dropped, the API's role given BYPASSRLS or
  * SUPERUSER or a table's ownership, no role switch at all, and repository queries without the tenant
- * predicate (a read, a delete, an insert without the tenant column).
+ * predicate (a read, a delete, an insert without the tenant column); the job-status fallback reading
+ * job_runs (a tenant-owned built-in table) without the tenant, or job_runs' RLS disabled or its policy dropped.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,7 +54,9 @@ describe('fresh projects', () => {
     const notPassed = report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.summary}\n${evidenceText(r)}`);
     expect(notPassed).toEqual([]);
     const r = report.results.find((x) => x.id === ID)!;
-    expect(r.summary).toMatch(/^3 tenant-owned table\(s\)/);
+    // project, task, activity, and job_runs (a job's result holds its tenant's rows).
+    expect(r.summary).toMatch(/^4 tenant-owned table\(s\)/);
+    expect(evidenceText(r)).toContain('job_runs: RLS enabled and forced; policy job_runs_tenant_isolation');
     expect(evidenceText(r)).toContain(`queries run as ${ROLE}`);
   });
 
@@ -111,6 +114,24 @@ const CASES: [string, Break, RegExp][] = [
     (d) => addFile(d, 'src/modules/project/stats.ts', "import type { Queryable } from '../../db/pool.js';\nimport { sql } from '../../db/sql.js';\n\nexport async function countProjects(db: Queryable): Promise<number> {\n  const { rows } = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM project`);\n  return rows[0]?.n ?? 0;\n}\n"),
     /src\/modules\/project\/stats\.ts:5 FROM project … is not scoped to the tenant/,
   ],
+  [
+    'the job-status fallback reading job_runs without the tenant predicate',
+    (d) => breakFile(d, 'src/jobs/job-runs.ts', 'FROM job_runs WHERE tenant_id = ${tenantId} AND queue', 'FROM job_runs WHERE queue'),
+    /src\/jobs\/job-runs\.ts:\d+ FROM job_runs … is not scoped to the tenant: no tenant_id/,
+  ],
+  [
+    'the status route reading job_runs itself, unscoped',
+    (d) =>
+      breakFile(
+        d,
+        'src/jobs/routes.ts',
+        'const run = await withTenant(app.db, tenantId, (tx) => findJobRun(tx, tenantId, queue, jobId));',
+        'const run = (await app.db.query<JobRun>(sql`SELECT status, attempts, result, error FROM job_runs WHERE queue = ${queue} AND job_id = ${jobId}`)).rows[0];',
+      ),
+    /src\/jobs\/routes\.ts:\d+ FROM job_runs … is not scoped to the tenant/,
+  ],
+  ['row-level security on job_runs disabled by a later migration', (d) => addFile(d, 'migrations/0002_jobs.sql', UP2('ALTER TABLE job_runs DISABLE ROW LEVEL SECURITY;')), /0002_jobs\.sql:2 job_runs is tenant-owned \(tenant_id\) but row-level security is not enabled/],
+  ['the job_runs policy dropped', (d) => addFile(d, 'migrations/0002_jobs.sql', UP2('DROP POLICY job_runs_tenant_isolation ON job_runs;')), /job_runs: no policy's USING compares tenant_id .*the table has no policy/],
 ];
 
 describe('fails, naming the evidence, on a project broken on purpose', () => {

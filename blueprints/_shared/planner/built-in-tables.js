@@ -9,12 +9,22 @@
 export const AUDIT_LOG = { table: 'audit_log', partitionKey: 'created_at' };
 
 /**
+ * The built-in tables that hold tenant rows when the spec declares tenancy (they get the tenant column
+ * here; the core adds their row-level security with the entities'): a blueprint using builtInTables
+ * passes these as its stream's `tenantTables`.
+ */
+export const TENANT_TABLES = ['job_runs'];
+
+/** Every built-in table with the tenant column (auth_users is read across tenants at sign-in: no policy). */
+export const TENANT_COLUMN_TABLES = ['auth_users', ...TENANT_TABLES];
+
+/**
  * The built-in tables, first in the initial migration of a blueprint's one database (the monolith's and
  * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
  * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be
  * in (a blueprint whose job rows are written at enqueue time adds 'queued'; one with a dead-letter queue,
  * 'dead'); `extra` are the blueprint's own tables, after these. With multi-tenancy (`tenancy`) every user
- * belongs to a tenant (the token carries it).
+ * belongs to a tenant (the token carries it), and so does every job run (TENANT_TABLES).
  * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
  * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] }, tenancy?: import('../../../generators/plan/types.js').TenancyPlan | null }} [options]
  * @returns {{ up: Statement[], down: Statement[] }}
@@ -86,8 +96,8 @@ $$;`,
     sql: 'CREATE INDEX audit_log_entity_entity_id_created_at_idx ON audit_log (entity, entity_id, created_at DESC);',
   },
   {
-    comment: 'One row per job: makes processing idempotent (a retried or duplicated job finds its row) and keeps results for the status endpoint.',
-    sql: `CREATE TABLE job_runs (
+    comment: `One row per job: makes processing idempotent (a retried or duplicated job finds its row) and keeps results for the status endpoint.${tenancy ? " Each belongs to the requester's tenant (row-level security: a tenant reads only its own jobs' results)." : ''}`,
+    sql: `CREATE TABLE job_runs (${tenancy ? `\n  ${tenancy.columnSql} uuid NOT NULL,` : ''}
   queue text NOT NULL,
   job_id text NOT NULL,
   entity_id uuid,

@@ -22,6 +22,8 @@ export interface ColumnModel extends Located {
 export interface ForeignKeyModel extends Located {
   columns: string[];
   refTable: string;
+  /** Its name: as declared, or the one PostgreSQL gives an unnamed key (<table>_<columns>_fkey). */
+  name: string;
 }
 
 export interface TableModel extends Located {
@@ -223,7 +225,7 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
         else if (cmd.subtype === 'AT_DropColumn') dropColumn(model, table, cmd.name);
         else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) addConstraint(model, table, cmd.def.Constraint, at, []);
         else if (cmd.subtype === 'AT_DropConstraint') {
-          table.foreignKeys = table.foreignKeys.filter((fk) => !fk.sql.includes(cmd.name));
+          table.foreignKeys = table.foreignKeys.filter((fk) => fk.name !== cmd.name && !fk.sql.includes(cmd.name));
           const implicit = model.indexes.get(cmd.name);
           if (implicit?.implicit) model.indexes.delete(cmd.name);
         } else if (cmd.subtype === 'AT_DisableTrig') {
@@ -412,7 +414,11 @@ function addConstraint(model: SchemaModel, table: TableModel, c: Node, at: Locat
       implicitIndex(model, table, (c.conname as string | undefined) ?? `${table.name}_${cols.join('_')}_key`, cols, at);
       return;
     case 'CONSTR_FOREIGN':
-      table.foreignKeys.push({ ...at, columns: c.fk_attrs ? names(c.fk_attrs) : columnScope, refTable: c.pktable?.relname });
+    {
+      const columns: string[] = c.fk_attrs ? names(c.fk_attrs) : columnScope;
+      const name = (c.conname as string | undefined) ?? `${table.name}_${columns.join('_')}_fkey`.slice(0, 63);
+      table.foreignKeys.push({ ...at, columns, refTable: c.pktable?.relname, name });
+    }
       return;
     default:
       return;

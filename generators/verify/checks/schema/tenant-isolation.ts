@@ -5,7 +5,8 @@ import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
 /**
  * Multi-tenancy holds in three places, each judged on the project as it is:
- *  - the database: every tenant-owned table (an entity the spec does not share) has row-level security
+ *  - the database: every tenant-owned table (an entity the spec does not share, or a built-in table the
+ *    blueprint's migration stream lists in `tenantTables`, e.g. a job-run table) has row-level security
  *    enabled AND forced, and a policy whose USING and WITH CHECK compare the tenant column with a
  *    current_setting(…) — so a query that forgets its tenant still sees only the caller's rows;
  *  - the role the API's queries run as: the application must switch to a role (SET [LOCAL] ROLE, or
@@ -26,12 +27,16 @@ export const tenantIsolation: Check = {
     if (!tenancy) return skip('The spec declares no multi-tenancy');
     const schema = await project.schema();
     const column = tenancy.column;
-    // The tables the spec says are tenant-owned, as the migrations left them.
-    const owned = project.plan.entities.filter((e) => e.tenantScoped);
-    const tables = owned.flatMap((e) => schema.tables.get(e.tableName) ?? []);
+    // The tables the spec says are tenant-owned, and the built-in tables the blueprint says hold tenant
+    // rows (e.g. job runs: a job's result holds its tenant's data), as the migrations left them.
+    const owned = [
+      ...project.plan.entities.filter((e) => e.tenantScoped).map((e) => ({ name: e.tableName, by: 'in the spec' })),
+      ...project.plan.migrationStreams.flatMap((s) => s.tenantTables ?? []).map((name) => ({ name, by: 'by the blueprint (it holds tenant rows)' })),
+    ];
+    const tables = owned.flatMap((o) => schema.tables.get(o.name) ?? []);
     const problems: Evidence[] = owned
-      .filter((e) => !schema.tables.get(e.tableName)?.columns.has(column))
-      .map((e) => ({ text: `${e.tableName} is tenant-owned in the spec, but no migration gives it a ${column} column` }));
+      .filter((o) => !schema.tables.get(o.name)?.columns.has(column))
+      .map((o) => ({ text: `${o.name} is tenant-owned ${o.by}, but no migration gives it a ${column} column` }));
     const ok: Evidence[] = [];
     for (const t of tables) {
       const at = { file: t.file, line: t.line };

@@ -1,0 +1,201 @@
+/**
+ * `update` turning multi-tenancy on for a project whose database has rows, against real PostgreSQL
+ * (DATABASE_URL, e.g. via `node test/support/with-servers.js npx vitest run test/regen/tenancy.test.ts`):
+ * refused with what to do until the user names the tenant of today's rows (--existing-tenant); then one
+ * additive migration that backfills the tenant column on every table (accounts and job runs included),
+ * makes uniques and references tenant-scoped, and turns row-level security on — applied to a database
+ * with rows, the rows are the named tenant's, another tenant sees none, and the down migration undoes it.
+ * Hand edits are kept; verify's tenant isolation check passes on the result.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../generators/core/errors.js';
+import { readManifest } from '../../generators/core/manifest.js';
+import { runRegen } from '../../generators/regen/run.js';
+import { replaceSpecChange } from '../../generators/regen/spec-change.js';
+import { findServerBinaries } from '../../generators/servers/throwaway.js';
+import { runVerify } from '../../generators/verify/run.js';
+import { readFileSync } from 'node:fs';
+import { commitTree } from '../../generators/core/commit.js';
+import { answersSchema } from '../../generators/core/manifest.js';
+import { parseSpecText } from '../../generators/domain/load.js';
+import { generateProject } from '../../generators/pipeline/generate.js';
+import { copyProject, folderHashes, generateExample, read, tempDir } from './helpers.js';
+
+const ROLE = 'acme_tasks_tenant_app';
+
+/** psql on a database of its own, created for `use` and dropped after. */
+async function withDatabase(use: (db: (input: string) => Promise<{ exitCode?: number; stdout: string; stderr: string }>) => Promise<void>): Promise<void> {
+  const bin = findServerBinaries().psql ?? 'psql';
+  const psql = (url: string, input: string) => execa(bin, [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+  const name = `regen_tenancy_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  await psql(process.env.DATABASE_URL!, `CREATE DATABASE ${name}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  try {
+    await use((input) => psql(url.toString(), input));
+  } finally {
+    await psql(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+const HAND_EDIT = '// Hand edit: kept across update.\n';
+
+let root: string;
+let pristine: string;
+
+beforeAll(async () => {
+  root = tempDir('tenancy');
+  pristine = path.join(root, 'pristine');
+  await generateExample(pristine);
+}, 60_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function withTenancy(dir: string) {
+  const manifest = await readManifest(dir);
+  const spec = structuredClone(manifest.spec);
+  spec.tenancy = { column: 'tenant_id' };
+  return replaceSpecChange(spec, 'spec.yaml');
+}
+
+describe('update turning multi-tenancy on', () => {
+  it('is refused, saying what to do, until the tenant of existing rows is named; nothing is written', async () => {
+    const dir = copyProject(pristine, path.join(root, 'refused'));
+    const before = folderHashes(dir);
+    const err = await runRegen({ dir, generator: 'update', change: await withTenancy(dir), allowDestructive: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/Turning multi-tenancy on: every existing row and account needs a tenant/);
+    expect((err as Error).message).toContain('adds tenant_id to auth_users, job_runs, team, project, task');
+    expect((err as UserError).hint).toMatch(/--existing-tenant <uuid>/);
+    const bad = await runRegen({ dir, generator: 'update', change: await withTenancy(dir), existingTenant: 'acme' }).catch((e: unknown) => e);
+    expect((bad as Error).message).toMatch(/--existing-tenant "acme": must be a uuid/);
+    const pointless = await runRegen({ dir, generator: 'update', change: replaceSpecChange((await readManifest(dir)).spec, 'spec.yaml'), existingTenant: randomUUID() }).catch((e: unknown) => e);
+    expect((pointless as Error).message).toMatch(/--existing-tenant only applies when the change turns multi-tenancy on/);
+    expect(folderHashes(dir)).toEqual(before);
+  }, 60_000);
+
+  it('writes one additive migration: applied to a database with rows, they are the named tenant\'s, held by RLS; down undoes it', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const dir = copyProject(pristine, path.join(root, 'enabled'));
+    const service = 'src/modules/team/service.ts';
+    writeFileSync(path.join(dir, service), HAND_EDIT + read(dir, service));
+    const tenant = randomUUID();
+    const result = await runRegen({ dir, generator: 'update', change: await withTenancy(dir), existingTenant: tenant });
+    expect(result.conflicts).toEqual([]);
+    expect(result.migration?.file).toMatch(/^migrations\/0002_enable_tenancy/);
+    expect(read(dir, service).startsWith(HAND_EDIT)).toBe(true);
+    expect(read(dir, 'src/modules/team/repository.ts')).toMatch(/WHERE tenant_id = \$\{tenantId\}/);
+    const sql = read(dir, result.migration!.file);
+    const [up, down] = sql.split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain(`ALTER TABLE task ADD COLUMN tenant_id uuid NOT NULL DEFAULT '${tenant}';`);
+    expect(up).toContain('ALTER TABLE task ALTER COLUMN tenant_id DROP DEFAULT;');
+    expect(up).toContain(`ALTER TABLE auth_users ADD COLUMN tenant_id uuid NOT NULL DEFAULT '${tenant}';`);
+    expect(up).toMatch(/ALTER TABLE task ADD CONSTRAINT task_tenant_id_project_id_fkey FOREIGN KEY \(tenant_id, project_id\) REFERENCES project \(tenant_id, id\) ON DELETE CASCADE;/);
+    expect(up).toContain('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;');
+    expect(read(dir, 'migrations/0001_initial.sql')).toBe(read(pristine, 'migrations/0001_initial.sql'));
+
+    const bin = findServerBinaries().psql ?? 'psql';
+    const psql = (url: string, input: string) => execa(bin, [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1'], { input, reject: false });
+    const name = `regen_tenancy_${Date.now().toString(36)}`;
+    await psql(process.env.DATABASE_URL!, `CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const db = (input: string) => psql(url.toString(), input);
+    const ok = async (input: string) => {
+      const r = await db(input);
+      expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+      return r.stdout.trim();
+    };
+    /** A transaction as the API's tenant role with a tenant's setting (what withTenant does). */
+    const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', '${ROLE}', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+    try {
+      await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
+      const teamId = await ok("INSERT INTO team (name) VALUES ('acme') RETURNING id");
+      const projectId = await ok(`INSERT INTO project (team_id, name) VALUES ('${teamId}', 'launch') RETURNING id`);
+      await ok(`INSERT INTO task (project_id, title) VALUES ('${projectId}', 'ship it')`);
+      await ok("INSERT INTO auth_users (email, password_hash, role) VALUES ('old@example.com', 'x', 'admin')");
+      await ok(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('export-project', 'j1', '${projectId}', 'completed')`);
+      const updatedAt = await ok('SELECT updated_at FROM task');
+
+      await ok(up);
+      // Every existing row is the named tenant's (and its updated_at untouched: no row was rewritten).
+      expect(await ok(asTenant(tenant, 'SELECT count(*) FROM team; SELECT count(*) FROM project; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('1\n1\n1\n1');
+      expect(await ok(asTenant(tenant, 'SELECT updated_at FROM task'))).toBe(updatedAt);
+      expect(await ok('SELECT tenant_id FROM auth_users')).toBe(tenant);
+      // Another tenant sees none of it (as the role; this throwaway server's user is a superuser, which RLS never binds).
+      const other = randomUUID();
+      expect(await ok(asTenant(other, 'SELECT count(*) FROM team; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('0\n0\n0');
+      expect(await ok("SELECT bool_and(relrowsecurity AND relforcerowsecurity) FROM pg_class WHERE relname IN ('team', 'project', 'task', 'job_runs')")).toBe('t');
+      // Uniques are per tenant now; references stay within a tenant.
+      await ok(asTenant(other, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"));
+      expect((await db(asTenant(tenant, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"))).stderr).toMatch(/duplicate key value violates unique constraint "team_tenant_id_name_key"/);
+      expect((await db(asTenant(other, `INSERT INTO project (tenant_id, team_id, name) VALUES (current_setting('app.tenant_id')::uuid, '${teamId}', 'theirs')`))).stderr).toMatch(/violates foreign key constraint "project_tenant_id_team_id_fkey"/);
+      expect((await db(asTenant(tenant, `INSERT INTO team (tenant_id, name) VALUES ('${other}', 'smuggled')`))).stderr).toMatch(/new row violates row-level security policy/);
+      expect(await ok(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = '${ROLE}'`)).toBe('f|f');
+
+      // Down restores the global unique on team.name: the other tenant's 'acme' must go first.
+      await ok(asTenant(other, 'DELETE FROM team'));
+      await ok(down!);
+      expect(await ok("SELECT count(*) FROM information_schema.columns WHERE column_name = 'tenant_id' AND table_schema = 'public'")).toBe('0');
+      expect(await ok("SELECT count(*) FROM pg_class WHERE relname IN ('team', 'project', 'task', 'job_runs') AND (relrowsecurity OR relforcerowsecurity)")).toBe('0');
+      expect(await ok("SELECT count(*) FROM task; SELECT count(*) FROM auth_users")).toBe('1\n1');
+    } finally {
+      await psql(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+
+    const report = await runVerify({ dir, staticOnly: true });
+    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
+    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
+    expect(isolation.summary).toMatch(/^4 tenant-owned table\(s\)/);
+    const failed = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`);
+    expect(failed).toEqual([]);
+  }, 120_000);
+
+  it('on the tasks-saas shapes (a shared catalogue, a self-reference with set-null, a composite unique, an append-only log): applies to a database with rows', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
+    // The same domain before tenancy: no tenancy, no tenant: false.
+    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
+    const dir = path.join(root, 'saas');
+    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'monolith-cache' }), spec: parseSpecText(single, 'single.yaml') });
+    await commitTree(tree);
+    const tenant = randomUUID();
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
+    expect(result.conflicts).toEqual([]);
+    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain('ALTER TABLE task ADD CONSTRAINT task_tenant_id_parent_id_fkey FOREIGN KEY (tenant_id, parent_id) REFERENCES task (tenant_id, id) ON DELETE SET NULL (parent_id);');
+    expect(up).toContain('GRANT SELECT ON plan TO tasks_saas_tenant_app;');
+    expect(up).toContain('CREATE UNIQUE INDEX task_tenant_id_project_id_title_key ON task (tenant_id, project_id, title);');
+    expect(up).toContain('DROP INDEX IF EXISTS task_project_id_title_key;');
+    expect(up).not.toContain('ALTER TABLE plan ADD COLUMN tenant_id');
+
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+        return r.stdout.trim();
+      };
+      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
+      const planId = await ok("INSERT INTO plan (code, seats) VALUES ('pro', 5) RETURNING id");
+      const projectId = await ok(`INSERT INTO project (name, plan_id) VALUES ('launch', '${planId}') RETURNING id`);
+      const parentId = await ok(`INSERT INTO task (project_id, title) VALUES ('${projectId}', 'epic') RETURNING id`);
+      const taskId = await ok(`INSERT INTO task (project_id, parent_id, title) VALUES ('${projectId}', '${parentId}', 'story') RETURNING id`);
+      await ok(`INSERT INTO activity (task_id, kind) VALUES ('${taskId}', 'created')`);
+
+      await ok(up);
+      expect(await ok(asTenant(tenant, 'SELECT count(*) FROM project; SELECT count(*) FROM task; SELECT count(*) FROM activity; SELECT count(*) FROM plan'))).toBe('1\n2\n1\n1');
+      expect(await ok(asTenant(randomUUID(), 'SELECT count(*) FROM task; SELECT count(*) FROM activity; SELECT count(*) FROM plan'))).toBe('0\n0\n1');
+      // The log is still append-only; the self-reference still nulls out within the tenant.
+      expect((await db(asTenant(tenant, 'UPDATE activity SET note = NULL'))).stderr).toMatch(/permission denied|append-only/);
+      await ok(asTenant(tenant, `DELETE FROM task WHERE id = '${parentId}'`));
+      expect(await ok(asTenant(tenant, `SELECT tenant_id, parent_id IS NULL FROM task WHERE id = '${taskId}'`))).toBe(`${tenant}|t`);
+      // The composite unique holds, now led by the tenant: a second 'story' in the same project is refused.
+      expect((await db(asTenant(tenant, `INSERT INTO task (tenant_id, project_id, title) VALUES ('${tenant}', '${projectId}', 'story')`))).stderr).toMatch(/task_tenant_id_project_id_title_key/);
+      await ok(down);
+    });
+  }, 120_000);
+});
