@@ -43,14 +43,32 @@ export function tsComment(text: string): string {
   return oneLine(text).replace(/\*\//g, '*\\/');
 }
 
-/** A TypeScript/JavaScript string literal, quotes included (JSON strings are valid JS string literals since ES2019). */
+/**
+ * A TypeScript/JavaScript string literal, quotes included, with the quotes prettier picks for the projects'
+ * config (singleQuote): single unless the text has more single quotes than double ones, so the output is
+ * already formatted. The escapes are JSON's (JSON strings are valid JS string literals since ES2019), with
+ * the quote swapped.
+ */
 export function tsString(value: string): string {
-  return JSON.stringify(String(value));
+  const text = String(value);
+  const json = JSON.stringify(text);
+  if (count(text, "'") > count(text, '"')) return json;
+  // Walk JSON's escapes left to right: `\"` becomes `"`, a bare `'` becomes `\'`, every other escape stays.
+  return `'${json.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)|'/g, (m: string, escaped?: string) => (escaped === '"' ? '"' : escaped !== undefined ? m : "\\'"))}'`;
 }
 
-/** A YAML scalar: a double-quoted string (a JSON string is a valid YAML 1.2 double-quoted scalar). */
+function count(text: string, quote: string): number {
+  return text.split(quote).length - 1;
+}
+
+/**
+ * A YAML scalar on one line: single-quoted (as prettier prints with singleQuote; nothing is an escape in a
+ * single-quoted scalar) when the text is printable ASCII without a single quote, otherwise double-quoted
+ * (a JSON string is a valid YAML 1.2 double-quoted scalar).
+ */
 export function yamlString(value: string): string {
-  return JSON.stringify(oneLine(value));
+  const text = oneLine(value);
+  return /^[\x20-\x7e]*$/.test(text) && !text.includes("'") ? `'${text}'` : JSON.stringify(text);
 }
 
 /** A JSON value (a string, number or object), as JSON.stringify prints it. */

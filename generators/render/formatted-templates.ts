@@ -17,10 +17,16 @@ export const FORMATTED_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
   'monolith-cache': [
     '_shared/templates/src/auth/roles.ts.ejs',
     '_shared/templates/src/db/audit.ts.ejs',
+    'monolith-cache/templates/.github/workflows/ci.yml.ejs',
+    'monolith-cache/templates/docker-compose.yml.ejs',
+    'monolith-cache/templates/monitoring/prometheus.yml.ejs',
+    'monolith-cache/templates/scripts/load-test.ts.ejs',
     'monolith-cache/templates/src/auth/routes.ts.ejs',
     'monolith-cache/templates/src/db/migrate.ts.ejs',
     'monolith-cache/templates/src/db/migrations.ts.ejs',
+    'monolith-cache/templates/src/jobs/queues.ts.ejs',
     'monolith-cache/templates/src/modules/index.ts.ejs',
+    'monolith-cache/templates/test/integration/platform.test.ts.ejs',
   ],
 };
 
