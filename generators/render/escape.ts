@@ -62,6 +62,24 @@ function count(text: string, quote: string): number {
 }
 
 /**
+ * A TypeScript literal for a JSON-like value (string, number, boolean, null, array, plain object), on one
+ * line and printed as prettier prints it with the projects' config: strings by tsString, `[a, b]`, `{ k: v }`
+ * with keys unquoted when every key is an identifier. A line that ends up too long is broken by prettier.
+ */
+export function tsLiteral(value: unknown): string {
+  if (typeof value === 'string') return tsString(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return '{}';
+    const bare = entries.every(([k]) => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k));
+    return `{ ${entries.map(([k, v]) => `${bare ? k : tsString(k)}: ${tsLiteral(v)}`).join(', ')} }`;
+  }
+  throw new Error(`tsLiteral: cannot print a ${typeof value}`);
+}
+
+/**
  * A YAML scalar on one line: single-quoted (as prettier prints with singleQuote; nothing is an escape in a
  * single-quoted scalar) when the text is printable ASCII without a single quote, otherwise double-quoted
  * (a JSON string is a valid YAML 1.2 double-quoted scalar).
@@ -98,5 +116,5 @@ export function markdownCell(text: string): string {
 }
 
 /** The set templates receive as the `esc` local. */
-export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, yamlString, json, markdown, markdownCell } as const;
+export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, tsLiteral, yamlString, json, markdown, markdownCell } as const;
 export type Escapers = typeof escapers;
