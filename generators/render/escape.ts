@@ -115,6 +115,17 @@ export function markdownCell(text: string): string {
   return oneLine(text).replace(/\|/g, '\\|');
 }
 
+/**
+ * An import declaration laid out as prettier prints it (printWidth 120, the projects' config): on one line
+ * when it fits, else one name per line with a trailing comma. Falsy entries are left out, so a template
+ * can list `cond && name`.
+ */
+export function tsImport(names: readonly (string | false | null | undefined | 0)[], from: string): string {
+  const list = names.filter((n): n is string => typeof n === 'string' && n.length > 0);
+  const line = `import { ${list.join(', ')} } from ${tsString(from)};`;
+  return line.length <= 120 ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
+}
+
 /** The set templates receive as the `esc` local. */
-export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, tsLiteral, yamlString, json, markdown, markdownCell } as const;
+export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, tsLiteral, tsImport, yamlString, json, markdown, markdownCell } as const;
 export type Escapers = typeof escapers;
