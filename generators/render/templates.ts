@@ -18,7 +18,7 @@ import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
 import type { Plan } from '../plan/types.js';
 import { escapers } from './escape.js';
-import { certifiedTemplates, looksFormatted } from './formatted-templates.js';
+import { certifiedTemplates, withoutPrettier } from './formatted-templates.js';
 import { BUILT_IN_ROOT } from '../blueprints/registry.js';
 
 export interface TemplateFile {
@@ -185,7 +185,12 @@ export async function renderBlueprint(resolved: Pick<ResolvedBlueprint, 'manifes
   }
   if (candidates.length) {
     const printWidth = printWidthOf(files.get('.prettierrc.json'));
-    for (const c of candidates) if (printWidth && looksFormatted(c.path, files.get(c.path)!, printWidth, c.template.content)) preformatted.add(c.path);
+    for (const c of candidates) {
+      const text = printWidth ? withoutPrettier(c.path, files.get(c.path)!, printWidth, c.template.content) : undefined;
+      if (text === undefined) continue;
+      files.set(c.path, text);
+      preformatted.add(c.path);
+    }
   }
   return { files, preformatted };
 }
