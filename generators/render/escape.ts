@@ -81,12 +81,16 @@ export function tsLiteral(value: unknown): string {
 
 /**
  * A YAML scalar on one line: single-quoted (as prettier prints with singleQuote; nothing is an escape in a
- * single-quoted scalar) when the text is printable ASCII without a single quote, otherwise double-quoted
+ * single-quoted scalar) when the text is printable and has no single quote, otherwise double-quoted
  * (a JSON string is a valid YAML 1.2 double-quoted scalar).
  */
+// What a single-quoted YAML scalar cannot hold (control characters, BOM, non-characters, lone surrogates).
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function yamlString(value: string): string {
   const text = oneLine(value);
-  return /^[\x20-\x7e]*$/.test(text) && !text.includes("'") ? `'${text}'` : JSON.stringify(text);
+  return !text.includes("'") && !UNPRINTABLE.test(text) ? `'${text}'` : JSON.stringify(text);
 }
 
 /** A JSON value (a string, number or object), as JSON.stringify prints it. */
