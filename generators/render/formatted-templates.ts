@@ -25,10 +25,13 @@ export const FORMATTED_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
     'monolith-cache/templates/monitoring/prometheus.yml.ejs',
     'monolith-cache/templates/scripts/load-test.ts.ejs',
     'monolith-cache/templates/src/app.ts.ejs',
+    'monolith-cache/templates/src/auth/auth.ts.ejs',
+    'monolith-cache/templates/src/auth/create-user.ts.ejs',
     'monolith-cache/templates/src/auth/routes.ts.ejs',
     'monolith-cache/templates/src/config.ts.ejs',
     'monolith-cache/templates/src/db/migrate.ts.ejs',
     'monolith-cache/templates/src/db/migrations.ts.ejs',
+    'monolith-cache/templates/src/http/problem.ts.ejs',
     'monolith-cache/templates/src/jobs/definitions.ts.ejs',
     'monolith-cache/templates/src/jobs/queues.ts.ejs',
     'monolith-cache/templates/src/jobs/routes.ts.ejs',
@@ -38,6 +41,7 @@ export const FORMATTED_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
     'monolith-cache/templates/src/modules/index.ts.ejs',
     'monolith-cache/templates/src/observability/metrics.ts.ejs',
     'monolith-cache/templates/test/integration/platform.test.ts.ejs',
+    'monolith-cache/templates/test/support/app.ts.ejs',
   ],
 };
 
