@@ -16,7 +16,7 @@ import type { Spec } from '../../generators/domain/schema.js';
 import { formatBatch } from '../../generators/pipeline/prettier-format.js';
 import { planInputFrom } from '../../generators/plan/input.js';
 import { planProject } from '../../generators/plan/plan.js';
-import { certifiedTemplates, withoutPrettier } from '../../generators/render/formatted-templates.js';
+import { alignMarkdownTables, certifiedTemplates, looksFormatted, withoutPrettier } from '../../generators/render/formatted-templates.js';
 import { loadBlueprint, renderUnits } from '../../generators/render/templates.js';
 
 const FORMATTED = /\.(ts|mts|cts|js|mjs|cjs|json|jsonc|md|ya?ml)$/; // as generators/pipeline/format.ts
@@ -98,3 +98,30 @@ function firstDifference(a: string, b: string): string | undefined {
     if (x[i] !== y[i]) return `line ${i + 1}: rendered ${JSON.stringify(x[i] ?? '<end of file>')}, prettier ${JSON.stringify(y[i] ?? '<end of file>')}`;
   }
 }
+
+describe('the guard and the Markdown table printer', () => {
+  const ok = "const a = 'x';\n";
+  it('pass formatted text and refuse what prettier would change', () => {
+    expect(looksFormatted('a.ts', ok, 120)).toBe(true);
+    expect(looksFormatted('a.ts', `const a = '${'x'.repeat(120)}';\n`, 120)).toBe(false); // over the width
+    expect(looksFormatted('a.ts', `const a = '${'x'.repeat(120)}';\n`, 120, `const a = '${'x'.repeat(120)}';`)).toBe(true); // printed literally by the template
+    expect(looksFormatted('a.ts', `const a = '${'字'.repeat(60)}';\n`, 120)).toBe(false); // wide characters count twice
+    expect(looksFormatted('a.ts', "const a = 'it\\'s';\n", 120)).toBe(false); // prettier swaps the quotes
+    expect(looksFormatted('a.ts', 'const a = 1; \n', 120)).toBe(false);
+    expect(looksFormatted('a.ts', 'const a = 1;\n\n\nconst b = 2;\n', 120)).toBe(false);
+    expect(looksFormatted('a.ts', 'const a = 1;', 120)).toBe(false);
+    expect(looksFormatted('a.ts', '\tconst a = 1;\n', 120)).toBe(false);
+  });
+
+  it('align a table as prettier does, and hand prettier what they cannot see', async () => {
+    const table = '| A | Long header |\n| --- | ---: |\n| `x` | 1 |\n| yy — z | 22 |\n';
+    const aligned = alignMarkdownTables(table)!;
+    const [formatted] = await formatBatch([{ file: 'a.md', source: table }], {});
+    expect(aligned).toBe(formatted!.source);
+    expect(alignMarkdownTables('| A |\n| --- |\n| a\\_b |\n')).toBeUndefined(); // an escape prettier may drop
+    expect(alignMarkdownTables('| A |\n| --- |\n| 表 |\n')).toBeUndefined(); // a wide character
+    expect(alignMarkdownTables('| A |\n| --- |\n| a * b |\n')).toBeUndefined(); // a lone * prettier escapes
+    expect(alignMarkdownTables('| A | B |\n| --- | --- |\n| a |\n')).toBeUndefined(); // a short row
+    expect(withoutPrettier('a.md', 'Text with a\\_b.\n', 120)).toBeUndefined();
+  });
+});
