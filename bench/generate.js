@@ -10,6 +10,8 @@
 //   npm install --prefix /tmp/t3 create-t3-app@7.40.0
 //   CREATE_T3_APP_DIR=/tmp/t3 npm run bench
 // Without it the comparison is skipped with a note. `--quick` (CI): 1 run each, proves the bench works.
+// BENCH_BASELINE=DIR (a checkout of another commit, built, with node_modules): its first runs join the
+// alternating rounds, and the per-round ratio this build / that one is printed.
 // Run: npm run bench (BENCH_RUNS, default 7). BENCH_CPU_PROF=DIR: one more first run, not timed, under
 // node --cpu-prof (a profile for the main thread and one for the formatter thread land in DIR; read them
 // with `node bench/profile-summary.js DIR`).
@@ -30,10 +32,10 @@ const fmt = (o) => `min ${o.min.toFixed(0)} ms, median ${o.median.toFixed(0)} ms
 
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-'));
 let files = 0;
-function cli(label, env, nodeArgs = []) {
+function cli(label, env, nodeArgs = [], from = root) {
   const dir = path.join(work, `${label}-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [...nodeArgs, path.join(root, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--no-git', '--json'], {
+  const out = execFileSync(process.execPath, [...nodeArgs, path.join(from, 'bin/create-backend-arch.js'), dir, '--yes', '--no-install', '--no-verify', '--no-git', '--json'], {
     env: { ...process.env, CI: '1', ...env },
   });
   files = JSON.parse(out.toString()).files.length;
@@ -62,21 +64,19 @@ function countFiles(dir) {
 
 const uncachedRuns = [];
 const t3Runs = [];
-if (t3Bin && existsSync(t3Bin)) {
-  t3(); // warm-up: the OS file cache for both tools
+const baselineRuns = [];
+const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+// Each round runs every tool once, the order rotating from round to round.
+const tools = [() => uncachedRuns.push(cli('nocache', noCache))];
+if (t3Bin && existsSync(t3Bin)) tools.push(() => t3Runs.push(t3()));
+if (baseline) tools.push(() => baselineRuns.push(cli('baseline', noCache, [], baseline)));
+if (tools.length > 1) {
+  // warm-up: the OS file cache for every tool
+  if (t3Bin && existsSync(t3Bin)) t3();
   cli('warm', noCache);
-  for (let i = 0; i < runs; i++) {
-    if (i % 2) {
-      t3Runs.push(t3());
-      uncachedRuns.push(cli('nocache', noCache));
-    } else {
-      uncachedRuns.push(cli('nocache', noCache));
-      t3Runs.push(t3());
-    }
-  }
-} else {
-  for (let i = 0; i < runs; i++) uncachedRuns.push(cli('nocache', noCache));
+  if (baseline) cli('warm', noCache, [], baseline);
 }
+for (let i = 0; i < runs; i++) for (let k = 0; k < tools.length; k++) tools[(k + i) % tools.length]();
 const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
 if (profileDir) cli('profiled', noCache, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
 cli('prime', cached);
@@ -109,7 +109,16 @@ if (t3Runs.length) {
   console.log(`  create-t3-app 7.40 (${t3Files} files, alternating): ${fmt(stats(t3Runs))}`);
   console.log(`  first run / create-t3-app, per pair: median ${r.median.toFixed(2)}× (spread ${r.min.toFixed(2)}–${r.max.toFixed(2)}); cached / create-t3-app (medians): ${(stats(cachedRuns).median / stats(t3Runs).median).toFixed(2)}×`);
   console.log(`  target ≤ 1.00× create-t3-app on a first run: ${r.median <= 1 ? 'met' : 'NOT met'}`);
-} else {
+  if (baseline) {
+    const b = stats(baselineRuns.map((ms, i) => ms / t3Runs[i]));
+    console.log(`  baseline ${baseline} first run / create-t3-app, per round: median ${b.median.toFixed(2)}× (spread ${b.min.toFixed(2)}–${b.max.toFixed(2)})`);
+  }
+}
+if (baseline) {
+  const b = stats(uncachedRuns.map((ms, i) => ms / baselineRuns[i]));
+  console.log(`  baseline ${baseline}, first run: ${fmt(stats(baselineRuns))}; this build / baseline, per round: median ${b.median.toFixed(2)}× (spread ${b.min.toFixed(2)}–${b.max.toFixed(2)})`);
+}
+if (!t3Runs.length) {
   console.log('  create-t3-app comparison skipped: set CREATE_T3_APP_DIR to a folder where create-t3-app@7.40.0 is installed');
   console.log('  (npm install --prefix /tmp/t3 create-t3-app@7.40.0); it is never a dependency of this project.');
 }

@@ -43,14 +43,54 @@ export function tsComment(text: string): string {
   return oneLine(text).replace(/\*\//g, '*\\/');
 }
 
-/** A TypeScript/JavaScript string literal, quotes included (JSON strings are valid JS string literals since ES2019). */
+/**
+ * A TypeScript/JavaScript string literal, quotes included, with the quotes prettier picks for the projects'
+ * config (singleQuote): single unless the text has more single quotes than double ones, so the output is
+ * already formatted. The escapes are JSON's (JSON strings are valid JS string literals since ES2019), with
+ * the quote swapped.
+ */
 export function tsString(value: string): string {
-  return JSON.stringify(String(value));
+  const text = String(value);
+  const json = JSON.stringify(text);
+  if (count(text, "'") > count(text, '"')) return json;
+  // Walk JSON's escapes left to right: `\"` becomes `"`, a bare `'` becomes `\'`, every other escape stays.
+  return `'${json.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)|'/g, (m: string, escaped?: string) => (escaped === '"' ? '"' : escaped !== undefined ? m : "\\'"))}'`;
 }
 
-/** A YAML scalar: a double-quoted string (a JSON string is a valid YAML 1.2 double-quoted scalar). */
+function count(text: string, quote: string): number {
+  return text.split(quote).length - 1;
+}
+
+/**
+ * A TypeScript literal for a JSON-like value (string, number, boolean, null, array, plain object), on one
+ * line and printed as prettier prints it with the projects' config: strings by tsString, `[a, b]`, `{ k: v }`
+ * with keys unquoted when every key is an identifier. A line that ends up too long is broken by prettier.
+ */
+export function tsLiteral(value: unknown): string {
+  if (typeof value === 'string') return tsString(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return '{}';
+    const bare = entries.every(([k]) => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k));
+    return `{ ${entries.map(([k, v]) => `${bare ? k : tsString(k)}: ${tsLiteral(v)}`).join(', ')} }`;
+  }
+  throw new Error(`tsLiteral: cannot print a ${typeof value}`);
+}
+
+/**
+ * A YAML scalar on one line: single-quoted (as prettier prints with singleQuote; nothing is an escape in a
+ * single-quoted scalar) when the text is printable and has no single quote, otherwise double-quoted
+ * (a JSON string is a valid YAML 1.2 double-quoted scalar).
+ */
+// What a single-quoted YAML scalar cannot hold (control characters, BOM, non-characters, lone surrogates).
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function yamlString(value: string): string {
-  return JSON.stringify(oneLine(value));
+  const text = oneLine(value);
+  return !text.includes("'") && !UNPRINTABLE.test(text) ? `'${text}'` : JSON.stringify(text);
 }
 
 /** A JSON value (a string, number or object), as JSON.stringify prints it. */
@@ -79,6 +119,17 @@ export function markdownCell(text: string): string {
   return oneLine(text).replace(/\|/g, '\\|');
 }
 
+/**
+ * An import declaration laid out as prettier prints it (printWidth 120, the projects' config): on one line
+ * when it fits, else one name per line with a trailing comma. Falsy entries are left out, so a template
+ * can list `cond && name`.
+ */
+export function tsImport(names: readonly (string | false | null | undefined | 0)[], from: string): string {
+  const list = names.filter((n): n is string => typeof n === 'string' && n.length > 0);
+  const line = `import { ${list.join(', ')} } from ${tsString(from)};`;
+  return line.length <= 120 ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
+}
+
 /** The set templates receive as the `esc` local. */
-export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, yamlString, json, markdown, markdownCell } as const;
+export const escapers = { oneLine, sqlComment, sqlLiteral, sqlIdent, tsComment, tsString, tsLiteral, tsImport, yamlString, json, markdown, markdownCell } as const;
 export type Escapers = typeof escapers;

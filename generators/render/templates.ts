@@ -18,6 +18,8 @@ import type { ResolvedBlueprint } from '../blueprints/contract.js';
 import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
 import type { Plan } from '../plan/types.js';
 import { escapers } from './escape.js';
+import { certifiedTemplates, withoutPrettier } from './formatted-templates.js';
+import { BUILT_IN_ROOT } from '../blueprints/registry.js';
 
 export interface TemplateFile {
   /** Path relative to templates/, with `/` separators. */
@@ -156,7 +158,10 @@ function compile(template: TemplateFile, localNames: string[]): ejs.TemplateFunc
 export interface RenderedBlueprint {
   /** path → content */
   files: Map<string, string>;
-  /** Paths copied verbatim from templates that are stored already formatted: prettier can skip them. */
+  /**
+   * Paths prettier can skip: copied verbatim from templates stored formatted, or rendered by a template
+   * certified to print formatted code (formatted-templates.ts) when the cheap guard finds nothing unusual.
+   */
   preformatted: Set<string>;
 }
 
@@ -165,13 +170,38 @@ export async function renderBlueprint(resolved: Pick<ResolvedBlueprint, 'manifes
   const blueprint = await loadBlueprint(resolved);
   const files = new Map<string, string>();
   const preformatted = new Set<string>();
+  const certified = certifiedTemplates(resolved.manifest.id, BUILT_IN_ROOT);
+  const candidates: { path: string; template: TemplateFile }[] = [];
+  const bySource = new Map(blueprint.templates.map((t) => [t.source, t]));
   for (const unit of renderUnits(blueprint, plan)) {
     try {
       files.set(unit.path, unit.render());
     } catch (err) {
       throw new Error(`Template for ${unit.path} failed to render: ${(err as Error).message}`);
     }
+    const template = bySource.get(unit.template)!;
     if (unit.verbatim) preformatted.add(unit.path);
+    else if (certified.has(path.join(template.root, template.source))) candidates.push({ path: unit.path, template });
+  }
+  if (candidates.length) {
+    const printWidth = printWidthOf(files.get('.prettierrc.json'));
+    for (const c of candidates) {
+      const text = printWidth ? withoutPrettier(c.path, files.get(c.path)!, printWidth, c.template.content) : undefined;
+      if (text === undefined) continue;
+      files.set(c.path, text);
+      preformatted.add(c.path);
+    }
   }
   return { files, preformatted };
+}
+
+/** The generated prettier config's printWidth (prettier's default 80 when unset); undefined when unreadable: format everything. */
+function printWidthOf(config: string | undefined): number | undefined {
+  if (config === undefined) return undefined;
+  try {
+    const width = (JSON.parse(config) as { printWidth?: unknown }).printWidth ?? 80;
+    return typeof width === 'number' ? width : undefined;
+  } catch {
+    return undefined;
+  }
 }

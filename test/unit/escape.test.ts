@@ -42,6 +42,25 @@ describe('escapers keep any text inside its context', () => {
     );
   });
 
+  it('tsLiteral: a literal whose value is the JSON value, whatever the strings and keys', () => {
+    const value = fc.jsonValue().filter((v) => !JSON.stringify(v).includes('"__proto__"'));
+    fc.assert(
+      fc.property(fc.oneof(value, fc.array(hostile), fc.dictionary(hostile, hostile)), (v) => {
+        expect(new Function(`return ${esc.tsLiteral(v)};`)()).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('tsString and tsLiteral print the quotes prettier picks with singleQuote', () => {
+    expect(esc.tsString('plain')).toBe("'plain'");
+    expect(esc.tsString('say "hi"')).toBe(`'say "hi"'`);
+    expect(esc.tsString("it's")).toBe('"it\'s"');
+    expect(esc.tsString(`it's "x"`)).toBe(`'it\\'s "x"'`);
+    expect(esc.tsLiteral({ a: ['x', 1, null], 'b-c': true })).toBe(`{ 'a': ['x', 1, null], 'b-c': true }`);
+    expect(esc.tsLiteral([])).toBe('[]');
+  });
+
   it('tsString: one string literal whose value is the text', () => {
     fc.assert(
       fc.property(hostile, (text) => {

@@ -1,5 +1,6 @@
 // @ts-check
-import ts from 'typescript';
+/** @import * as TS from 'typescript' */
+import { ts } from '../../_shared/lazy-typescript.js';
 
 /** @typedef {import('../../../generators/blueprints/contract.js').Check} Check */
 /** @typedef {import('../../../generators/blueprints/contract.js').CheckKit} CheckKit */
@@ -36,7 +37,7 @@ export const jobOptions = ({ pass, fail, skip, seed, analysis: { evaluate, UNKNO
     /** @type {Evidence[]} */
     const ok = [];
     for (const add of adds) {
-      const nameArg = /** @type {ts.Expression} */ (add.arguments[0]);
+      const nameArg = /** @type {TS.Expression} */ (add.arguments[0]);
       for (const job of jobs) {
         // Bind the job name wherever the call site takes it from a variable (enqueue(…, name, …)).
         /** @type {Map<string, unknown>} */

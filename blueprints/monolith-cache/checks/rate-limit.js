@@ -1,5 +1,6 @@
 // @ts-check
-import ts from 'typescript';
+/** @import * as TS from 'typescript' */
+import { ts } from '../../_shared/lazy-typescript.js';
 
 /** @typedef {import('../../../generators/blueprints/contract.js').Check} Check */
 /** @typedef {import('../../../generators/blueprints/contract.js').CheckKit} CheckKit */
@@ -56,10 +57,10 @@ export const rateLimit = ({ pass, fail, seed, analysis: { evaluate, UNKNOWN, fin
  * @param {Sources} sources
  * @param {string} moduleName
  * @param {CheckKit['analysis']['findAll']} findAll
- * @returns {{ call: ts.CallExpression, options: ts.Node | undefined }[]}
+ * @returns {{ call: TS.CallExpression, options: TS.Node | undefined }[]}
  */
 function registrations(sources, moduleName, findAll) {
-  /** @type {{ call: ts.CallExpression, options: ts.Node | undefined }[]} */
+  /** @type {{ call: TS.CallExpression, options: TS.Node | undefined }[]} */
   const out = [];
   for (const { sf } of sources.app) {
     for (const call of findAll(sf, ts.isCallExpression)) {

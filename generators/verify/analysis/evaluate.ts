@@ -4,16 +4,17 @@
  * calls to the project's own functions (parameters bound to the evaluated arguments, the first
  * `return` evaluated). Anything it cannot know is UNKNOWN — checks treat that as "cannot prove".
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from './typescript.js';
 import type { Sources } from './source.js';
 
 export const UNKNOWN: unique symbol = Symbol('unknown');
 export type Value = unknown;
 export type Env = Map<string, Value>;
 
-export function evaluate(sources: Sources, node: ts.Node | undefined, env: Env = new Map(), depth = 0): Value {
+export function evaluate(sources: Sources, node: TS.Node | undefined, env: Env = new Map(), depth = 0): Value {
   if (!node || depth > 40) return UNKNOWN;
-  const ev = (n: ts.Node | undefined, e: Env = env) => evaluate(sources, n, e, depth + 1);
+  const ev = (n: TS.Node | undefined, e: Env = env) => evaluate(sources, n, e, depth + 1);
   if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node))
     return ev(node.expression);
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
@@ -61,7 +62,7 @@ export function evaluate(sources: Sources, node: ts.Node | undefined, env: Env =
         if (v === UNKNOWN) out[SPREAD_UNKNOWN] = true;
         else if (v && typeof v === 'object') Object.assign(out, v);
       } else if (ts.isPropertyAssignment(p)) {
-        const key = ts.isComputedPropertyName(p.name) ? ev(p.name.expression) : (p.name as ts.Identifier).text;
+        const key = ts.isComputedPropertyName(p.name) ? ev(p.name.expression) : (p.name as TS.Identifier).text;
         if (typeof key === 'string' || typeof key === 'number') out[key] = ev(p.initializer);
       } else if (ts.isShorthandPropertyAssignment(p)) out[p.name.text] = ev(p.name);
     }
@@ -102,7 +103,7 @@ export function evaluate(sources: Sources, node: ts.Node | undefined, env: Env =
 /** Marker key: the object had a spread whose value is unknown (so an absent key proves nothing). */
 export const SPREAD_UNKNOWN = '__spread_unknown__';
 
-export function functionOf(sources: Sources, callee: ts.Node): ts.FunctionLikeDeclaration | undefined {
+export function functionOf(sources: Sources, callee: TS.Node): TS.FunctionLikeDeclaration | undefined {
   if (!ts.isIdentifier(callee)) return undefined;
   const decl = sources.declarationOf(callee, callee.text);
   if (!decl) return undefined;
@@ -111,7 +112,7 @@ export function functionOf(sources: Sources, callee: ts.Node): ts.FunctionLikeDe
   return undefined;
 }
 
-function firstReturn(block: ts.Block): ts.Expression | undefined {
+function firstReturn(block: TS.Block): TS.Expression | undefined {
   for (const stmt of block.statements) if (ts.isReturnStatement(stmt)) return stmt.expression;
   return undefined;
 }

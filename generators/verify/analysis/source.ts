@@ -5,12 +5,13 @@
  * properties, locate a node as file:line.
  */
 import path from 'node:path';
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from './typescript.js';
 
 export interface SourceFile {
   /** Project-relative path with `/`. */
   file: string;
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
 }
 
 export class Sources {
@@ -31,16 +32,16 @@ export class Sources {
     return this.all.filter((s) => s.file.startsWith('src/') && !/\.(test|spec)\.ts$/.test(s.file));
   }
 
-  fileOf(node: ts.Node): string {
+  fileOf(node: TS.Node): string {
     return node.getSourceFile().fileName;
   }
 
-  lineOf(node: ts.Node): number {
+  lineOf(node: TS.Node): number {
     const sf = node.getSourceFile();
     return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   }
 
-  at(node: ts.Node, text?: string): { file: string; line: number; text: string } {
+  at(node: TS.Node, text?: string): { file: string; line: number; text: string } {
     return { file: this.fileOf(node), line: this.lineOf(node), text: text ?? oneLine(node.getText()) };
   }
 
@@ -79,12 +80,12 @@ export class Sources {
   }
 
   /** Module specifier an identifier was imported from in its file ("node:crypto"), if any. */
-  importSource(id: ts.Identifier): string | undefined {
+  importSource(id: TS.Identifier): string | undefined {
     const found = this.importOf(id.getSourceFile(), id.text);
     return found?.specifier;
   }
 
-  private importOf(sf: ts.SourceFile, local: string): { specifier: string; imported: string } | undefined {
+  private importOf(sf: TS.SourceFile, local: string): { specifier: string; imported: string } | undefined {
     for (const stmt of sf.statements) {
       if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier) || !stmt.importClause) continue;
       const clause = stmt.importClause;
@@ -101,13 +102,13 @@ export class Sources {
   }
 
   /** A top-level (or enclosing-scope) declaration of `name` visible from `from`, following relative imports. */
-  declarationOf(from: ts.Node, name: string, depth = 0): ts.Node | undefined {
+  declarationOf(from: TS.Node, name: string, depth = 0): TS.Node | undefined {
     if (depth > 8) return undefined;
     // Innermost scope first: walk up the parents looking at variable/function declarations in each block.
-    for (let scope: ts.Node | undefined = from; scope; scope = scope.parent) {
+    for (let scope: TS.Node | undefined = from; scope; scope = scope.parent) {
       const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : undefined;
       if (ts.isFunctionLike(scope)) {
-        for (const p of (scope as ts.SignatureDeclaration).parameters) if (ts.isIdentifier(p.name) && p.name.text === name) return p;
+        for (const p of (scope as TS.SignatureDeclaration).parameters) if (ts.isIdentifier(p.name) && p.name.text === name) return p;
       }
       if (!statements) continue;
       for (const stmt of statements) {
@@ -141,7 +142,7 @@ export class Sources {
    * Follows identifiers (and `as`/`satisfies`/parentheses) to the expression they stand for, e.g. a
    * route's `schema: createSchema` → the object literal.
    */
-  resolve(expr: ts.Node | undefined, depth = 0): ts.Node | undefined {
+  resolve(expr: TS.Node | undefined, depth = 0): TS.Node | undefined {
     if (!expr || depth > 10) return expr;
     if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isNonNullExpression(expr))
       return this.resolve(expr.expression, depth + 1);
@@ -155,13 +156,13 @@ export class Sources {
   }
 
   /** A property of an object literal (after resolving), or undefined. Handles shorthand and spread of resolvable objects. */
-  prop(obj: ts.Node | undefined, name: string): ts.Expression | undefined {
+  prop(obj: TS.Node | undefined, name: string): TS.Expression | undefined {
     const o = this.resolve(obj);
     if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
     for (const p of [...o.properties].reverse()) {
       if (ts.isPropertyAssignment(p) && propName(p.name) === name) return p.initializer;
       if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
-      if (ts.isMethodDeclaration(p) && propName(p.name) === name) return p as unknown as ts.Expression;
+      if (ts.isMethodDeclaration(p) && propName(p.name) === name) return p as unknown as TS.Expression;
       if (ts.isSpreadAssignment(p)) {
         const inner = this.prop(p.expression, name);
         if (inner) return inner;
@@ -171,7 +172,7 @@ export class Sources {
   }
 
   /** Property names of an object literal (after resolving), including spread members. */
-  propNames(obj: ts.Node | undefined): string[] {
+  propNames(obj: TS.Node | undefined): string[] {
     const o = this.resolve(obj);
     if (!o || !ts.isObjectLiteralExpression(o)) return [];
     return o.properties.flatMap((p) => {
@@ -182,17 +183,17 @@ export class Sources {
   }
 }
 
-export function propName(name: ts.PropertyName | ts.Node): string | undefined {
+export function propName(name: TS.PropertyName | TS.Node): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
   return undefined;
 }
 
-export function visit(node: ts.Node, fn: (n: ts.Node) => void): void {
+export function visit(node: TS.Node, fn: (n: TS.Node) => void): void {
   fn(node);
   node.forEachChild((c) => visit(c, fn));
 }
 
-export function findAll<T extends ts.Node>(node: ts.Node, guard: (n: ts.Node) => n is T): T[] {
+export function findAll<T extends TS.Node>(node: TS.Node, guard: (n: TS.Node) => n is T): T[] {
   const out: T[] = [];
   visit(node, (n) => {
     if (guard(n)) out.push(n);
@@ -206,7 +207,7 @@ export function oneLine(text: string, max = 160): string {
 }
 
 /** `a.b.c(...)` → "c"; `f(...)` → "f". */
-export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+export function calleeName(call: TS.CallExpression | TS.NewExpression): string | undefined {
   const e = call.expression;
   if (ts.isIdentifier(e)) return e.text;
   if (ts.isPropertyAccessExpression(e)) return e.name.text;
@@ -214,13 +215,13 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
 }
 
 /** A string literal's value (also a template literal without substitutions). */
-export function literalString(node: ts.Node | undefined): string | undefined {
+export function literalString(node: TS.Node | undefined): string | undefined {
   if (!node) return undefined;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   return undefined;
 }
 
-export function literalNumber(node: ts.Node | undefined): number | undefined {
+export function literalNumber(node: TS.Node | undefined): number | undefined {
   if (!node) return undefined;
   if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
@@ -228,7 +229,7 @@ export function literalNumber(node: ts.Node | undefined): number | undefined {
 }
 
 /** The innermost function containing a node. */
-export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  for (let p = node.parent; p; p = p.parent) if (ts.isFunctionLike(p) && 'body' in p) return p as ts.FunctionLikeDeclaration;
+export function enclosingFunction(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
+  for (let p = node.parent; p; p = p.parent) if (ts.isFunctionLike(p) && 'body' in p) return p as TS.FunctionLikeDeclaration;
   return undefined;
 }
