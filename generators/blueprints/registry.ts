@@ -190,12 +190,19 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
   const shared = own.sharedTemplates.map((t) => path.resolve(dir, t));
   const missing = shared.find((t) => !existsSync(t));
   if (missing) throw new UserError(`${what}: ${path.join(dir, 'blueprint.json')} field "sharedTemplates" names ${missing}, which does not exist.`);
+  // Another blueprint's templates a mount renders here (resolved like `extends`, relative to this folder).
+  const mountedTemplateDirs: Record<string, string[]> = {};
+  for (const ref of new Set(own.mounts.flatMap((m) => (m.blueprint === undefined ? [] : [m.blueprint])))) {
+    const other = await resolveBlueprint(ref, { from: dir, what: `${path.join(dir, 'blueprint.json')} field "mounts"` });
+    mountedTemplateDirs[ref] = other.templateDirs;
+  }
   return {
     id: own.id,
     manifest,
     dir,
     source: { ...source, version },
     templateDirs: [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])],
+    mountedTemplateDirs: { ...parent?.mountedTemplateDirs, ...mountedTemplateDirs },
     module: {
       plan,
       ...pick(parent?.module, module, 'checklist'),
@@ -258,7 +265,7 @@ export const BLUEPRINTS = [
     id: 'hybrid',
     title: 'Hybrid',
     summary: 'a container API (the monolith core) + separately deployed workers for async and bursty work',
-    available: false,
+    available: true,
   },
 ] as const;
 
