@@ -59,7 +59,10 @@ const server = createServer((req, res) => {
   }
 });
 server.listen(config.RELAY_METRICS_PORT, config.HOST, () =>
-  log.info({ port: config.RELAY_METRICS_PORT, ingress: config.OFFLOAD_INGRESS_URL }, 'relay started; metrics on /metrics'),
+  log.info(
+    { port: config.RELAY_METRICS_PORT, ingress: config.OFFLOAD_INGRESS_URL },
+    'relay started; metrics on /metrics',
+  ),
 );
 
 let closing = false;

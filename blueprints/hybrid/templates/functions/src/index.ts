@@ -18,7 +18,9 @@ async function handleFetch(request: Request, env: WorkerEnv): Promise<Response> 
     return Response.json({ error: 'not found' }, { status: 404 });
   } catch (err) {
     // A misconfigured Worker or an unavailable queue: the relay keeps the row and retries.
-    console.error(JSON.stringify({ level: 'error', msg: 'ingress failed', err: String(err), config: err instanceof ConfigError }));
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'ingress failed', err: String(err), config: err instanceof ConfigError }),
+    );
     return Response.json({ error: 'ingress unavailable' }, { status: 503 });
   }
 }

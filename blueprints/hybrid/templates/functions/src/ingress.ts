@@ -22,10 +22,17 @@ function hexToBytes(hex: string): Uint8Array | null {
 }
 
 /** True when `signature` is `sha256=<hex HMAC of "<timestamp>.<body>">` under the secret. */
-export async function verifySignature(secret: string, timestamp: string, body: string, signature: string): Promise<boolean> {
+export async function verifySignature(
+  secret: string,
+  timestamp: string,
+  body: string,
+  signature: string,
+): Promise<boolean> {
   const mac = signature.startsWith('sha256=') ? hexToBytes(signature.slice(7)) : null;
   if (!mac) return false;
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'verify',
+  ]);
   return crypto.subtle.verify('HMAC', key, mac, encoder.encode(`${timestamp}.${body}`));
 }
 

@@ -50,7 +50,11 @@ async function deliver(settings: RelaySettings, payload: unknown): Promise<void>
   const timestamp = String(Math.floor(Date.now() / 1000));
   const response = await fetch(settings.ingressUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: sign(settings.signingSecret, timestamp, body) },
+    headers: {
+      'content-type': 'application/json',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: sign(settings.signingSecret, timestamp, body),
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });
@@ -58,7 +62,12 @@ async function deliver(settings: RelaySettings, payload: unknown): Promise<void>
 }
 
 /** One batch: claims due rows, delivers them, records each outcome, commits. Returns the rows claimed. */
-export async function relayBatch(db: pg.Pool, settings: RelaySettings, log: Logger, metrics: RelayMetrics): Promise<number> {
+export async function relayBatch(
+  db: pg.Pool,
+  settings: RelaySettings,
+  log: Logger,
+  metrics: RelayMetrics,
+): Promise<number> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');
@@ -72,19 +81,26 @@ export async function relayBatch(db: pg.Pool, settings: RelaySettings, log: Logg
     for (const row of rows) {
       try {
         await deliver(settings, row.payload);
-        await client.query(sql`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`);
+        await client.query(
+          sql`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`,
+        );
         metrics.relay_deliveries_total.inc({ job: row.job, outcome: 'sent' });
       } catch (err) {
         const failures = row.attempts + 1;
         const message = (err as Error).message.slice(0, 1000);
         if (failures >= settings.maxAttempts) {
-          await client.query(sql`UPDATE outbox SET failed_at = now(), attempts = ${failures}, last_error = ${message} WHERE id = ${row.id}`);
+          await client.query(
+            sql`UPDATE outbox SET failed_at = now(), attempts = ${failures}, last_error = ${message} WHERE id = ${row.id}`,
+          );
           await client.query(sql`
             UPDATE job_runs SET status = 'dead', error = ${`undeliverable to the functions after ${failures} attempts: ${message}`}
             WHERE queue = ${row.job} AND job_id = ${row.job_id} AND status = 'queued'
           `);
           metrics.relay_deliveries_total.inc({ job: row.job, outcome: 'dead' });
-          log.error({ outboxId: row.id, job: row.job, jobId: row.job_id, attempts: failures, err }, 'outbox row undeliverable; job marked dead');
+          log.error(
+            { outboxId: row.id, job: row.job, jobId: row.job_id, attempts: failures, err },
+            'outbox row undeliverable; job marked dead',
+          );
         } else {
           const delay = backoffMs(settings.backoffBaseMs, failures);
           await client.query(sql`
@@ -92,7 +108,10 @@ export async function relayBatch(db: pg.Pool, settings: RelaySettings, log: Logg
             WHERE id = ${row.id}
           `);
           metrics.relay_deliveries_total.inc({ job: row.job, outcome: 'retried' });
-          log.warn({ outboxId: row.id, job: row.job, jobId: row.job_id, attempts: failures, retryInMs: delay, err }, 'delivery failed; retrying');
+          log.warn(
+            { outboxId: row.id, job: row.job, jobId: row.job_id, attempts: failures, retryInMs: delay, err },
+            'delivery failed; retrying',
+          );
         }
       }
     }

@@ -63,7 +63,11 @@ export async function startFunctions(databaseUrl: string): Promise<RunningFuncti
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
-      const status = await fetch(`${base}/ingress`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) }).then(
+      const status = await fetch(`${base}/ingress`, {
+        method: 'POST',
+        body: '{}',
+        signal: AbortSignal.timeout(2000),
+      }).then(
         (r) => r.status,
         () => 0,
       );
@@ -91,7 +95,11 @@ export function relaySettings(ingressUrl: string, overrides: Partial<RelaySettin
 }
 
 /** The relay in this process (its metrics are readable by the test). */
-export function startTestRelay(db: pg.Pool, ingressUrl: string, overrides: Partial<RelaySettings> = {}): RunningRelay & { metrics: RelayMetrics } {
+export function startTestRelay(
+  db: pg.Pool,
+  ingressUrl: string,
+  overrides: Partial<RelaySettings> = {},
+): RunningRelay & { metrics: RelayMetrics } {
   const metrics = createRelayMetrics();
   const relay = startRelay(db, relaySettings(ingressUrl, overrides), pino({ level: 'silent' }), metrics);
   return { ...relay, metrics };
@@ -99,7 +107,8 @@ export function startTestRelay(db: pg.Pool, ingressUrl: string, overrides: Parti
 
 /** The relay as its own process (src/relay.ts), so a test can kill it like an orchestrator would. */
 export function spawnRelay(databaseUrl: string, ingressUrl: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn('node_modules/.bin/tsx', ['src/relay.ts'], {
+  // One process (tsx as a loader, not the tsx CLI, which runs the script in a child): a kill reaches the relay itself.
+  return spawn(process.execPath, ['--import', 'tsx', 'src/relay.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
