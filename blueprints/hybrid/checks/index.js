@@ -5,11 +5,12 @@
  * outbox/relay checks of the offload path.
  */
 import { monolithChecks } from '../../monolith-cache/checks/index.js';
+import { ingressVerifies, offloadOutbox, relayDelivery } from './offload.js';
 
 /**
  * @param {import('../../../generators/blueprints/contract.js').CheckKit} kit
  * @returns {import('../../../generators/blueprints/contract.js').Check[]}
  */
 export function hybridChecks(kit) {
-  return [...monolithChecks(kit)];
+  return [...monolithChecks(kit), offloadOutbox(kit), relayDelivery(kit), ingressVerifies(kit)];
 }

@@ -150,6 +150,9 @@ export interface RunningRelay {
 
 /** Runs batches until closed: at once while there is work, after intervalMs when the outbox has nothing due. */
 export function startRelay(db: pg.Pool, settings: RelaySettings, log: Logger, metrics: RelayMetrics): RunningRelay {
+  // Every job's delivery counters start at 0, so rate() in the RelayDeliveryFailures alert has a series before the first delivery.
+  for (const job of OFFLOADED_JOBS)
+    for (const outcome of ['sent', 'retried', 'dead']) metrics.relay_deliveries_total.inc({ job, outcome }, 0);
   let stopped = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
