@@ -115,8 +115,9 @@ export const jobSchema = z.strictObject({
   backoffMs: z.number().int().min(10).max(3_600_000).default(1000),
   timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
   /**
-   * Where the job runs, for a blueprint that deploys jobs in two places (hybrid): `container` (the API's
-   * BullMQ worker) or `serverless` (a queue consumer function, fed through the transactional outbox).
+   * Where the job runs, for a blueprint that deploys jobs in two places (hybrid): `container` (the
+   * container half's own worker process) or `serverless` (a queue consumer function, fed through the
+   * transactional outbox).
    * Absent: the blueprint's default (hybrid: serverless). Blueprints with one place for jobs ignore it.
    */
   runtime: z.enum(['container', 'serverless']).optional(),
