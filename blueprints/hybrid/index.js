@@ -32,6 +32,9 @@ const blueprint = {
       // The monolith's templates print the container jobs (BullMQ queues, processors, tests); an
       // entity lists only those, so its job routes import what they use.
       jobs: container,
+      ...(container.length === 0 && offloaded.length > 0
+        ? { noJobsReason: `No job runs on the container's worker: every job (${offloaded.map((j) => j.name).join(', ')}) is offloaded to the functions — see the hybrid.offload-* checks and the generated test/integration/offload/ tests` }
+        : {}),
       entities: domain.entities.map((e) => ({ ...e, jobs: e.jobs.filter((j) => containerNames.has(j)) })),
       offload: {
         jobs: offloaded.map((j) => ({ ...j, statusPath: `/jobs/${j.name}/` })),
