@@ -15,6 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { UserError } from '../core/errors.js';
 import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
 import type { Plan } from '../plan/types.js';
 import { escapers } from './escape.js';
@@ -83,7 +84,7 @@ async function mountedTemplates(blueprint: Pick<ResolvedBlueprint, 'mountedTempl
     const byPath = new Map<string, TemplateFile>();
     for (const dir of dirs)
       for (const t of await templatesOf(dir)) if (underPath(t.source, mount.from)) byPath.set(t.source.replace(/\.ejs$/, ''), t);
-    if (byPath.size === 0) throw new Error(`mounts: blueprint "${mount.blueprint}" has no template at "${mount.from}"`);
+    if (byPath.size === 0) throw new UserError(`blueprint.json mounts: blueprint "${mount.blueprint}" has no template at "${mount.from}"`);
     for (const t of byPath.values()) out.push({ ...t, source: mount.to + t.source.slice(mount.from.length), ...(mount.plan ? { planPart: mount.plan } : {}) });
   }
   return out;
@@ -164,7 +165,7 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
     // A template mounted with a plan part sees that part's fields over the plan's (e.g. the offloaded jobs as `plan.jobs`).
     const part = template.planPart ? (plan as unknown as Record<string, unknown>)[template.planPart] : undefined;
     if (template.planPart && (part === null || typeof part !== 'object'))
-      throw new Error(`Template ${template.source} is mounted with plan part "${template.planPart}", which the plan does not have`);
+      throw new UserError(`blueprint.json mounts: template ${template.source} is mounted with plan part "${template.planPart}", which the plan does not have (the planner returns no such key)`);
     const seen = part ? ({ ...plan, ...part } as Plan) : plan;
     for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan: seen, esc: escapers }, {})) {
       units.push({
