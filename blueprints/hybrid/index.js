@@ -11,7 +11,7 @@
 import { builtInTables } from '../_shared/planner/built-in-tables.js';
 import { DEPENDENCIES as SERVERLESS_DEPENDENCIES, DEV_DEPENDENCIES as SERVERLESS_DEV_DEPENDENCIES } from '../serverless/planner/versions.js';
 import { OFFLOAD_ENV, functionsPart, outboxTables, splitJobs } from './planner/offload.js';
-import { RELAY_ALERTS, RELAY_METRICS } from './planner/observability.js';
+import { OFFLOAD_PANELS, RELAY_ALERTS, RELAY_METRICS } from './planner/observability.js';
 import { hybridChecks } from './checks/index.js';
 import { hybridRuntime } from './runtime.js';
 
@@ -40,6 +40,7 @@ const blueprint = {
         jobs: offloaded.map((j) => ({ ...j, statusPath: `/jobs/${j.name}/` })),
         entities: [...new Set(offloaded.map((j) => j.entity))].map((name) => /** @type {import('../../generators/blueprints/contract.js').Entity} */ (domain.entities.find((e) => e.name === name))),
         signature: functionsPart(domain, offloaded).signature,
+        dashboard: OFFLOAD_PANELS.map((p, i) => ({ ...p, id: i + 1, gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 } })),
       },
       functions: functionsPart(domain, offloaded),
       // The functions half type-checks with its own tsconfig (Workers types, no Node globals).

@@ -68,3 +68,16 @@ export const RELAY_ALERTS = [
     metrics: ['offloaded_jobs'],
   },
 ];
+
+/**
+ * The offload dashboard's panels: each one query over the relay's metrics, with the alert threshold it
+ * shows as a line (the same number as the rule in RELAY_ALERTS).
+ */
+export const OFFLOAD_PANELS = [
+  { title: 'Outbox lag (age of the oldest undelivered job)', unit: 's', expr: 'max(outbox_lag_seconds)', legend: 'lag', threshold: 60 },
+  { title: 'Outbox rows waiting for the relay', unit: 'short', expr: 'max(outbox_pending)', legend: 'pending', threshold: null },
+  { title: 'Deliveries to the functions by outcome', unit: 'ops', expr: 'sum by (job, outcome) (rate(relay_deliveries_total[$__rate_interval]))', legend: '{{job}} {{outcome}}', threshold: null },
+  { title: 'Queue backlog (offloaded jobs queued)', unit: 'short', expr: 'max by (queue) (offloaded_jobs{status="queued"})', legend: '{{queue}}', threshold: 1000 },
+  { title: 'Function errors awaiting a retry', unit: 'short', expr: 'max by (queue) (offloaded_jobs{status="failed"})', legend: '{{queue}}', threshold: 10 },
+  { title: 'Dead letters (retries exhausted)', unit: 'short', expr: 'max by (queue) (offloaded_jobs{status="dead"})', legend: '{{queue}}', threshold: null },
+];
