@@ -11,6 +11,8 @@
 import { builtInTables } from '../_shared/planner/built-in-tables.js';
 import { DEPENDENCIES as SERVERLESS_DEPENDENCIES, DEV_DEPENDENCIES as SERVERLESS_DEV_DEPENDENCIES } from '../serverless/planner/versions.js';
 import { OFFLOAD_ENV, functionsPart, outboxTables, splitJobs } from './planner/offload.js';
+import { kubernetesPlan } from './planner/kubernetes.js';
+import { MICRO_DEV_DEPENDENCIES } from '../microservices/planner/settings.js';
 import { OFFLOAD_PANELS, RELAY_ALERTS, RELAY_METRICS } from './planner/observability.js';
 import { hybridChecks } from './checks/index.js';
 import { hybridRuntime } from './runtime.js';
@@ -25,7 +27,8 @@ const blueprint = {
     const { container, offloaded } = splitJobs(domain, input);
     const base = parent({ domain: { ...domain, jobs: container }, input, kit });
     const containerNames = new Set(container.map((j) => j.name));
-    const devDependencies = { ...base.packages.devDependencies };
+    // The Kubernetes manifests' offline validation (the microservices blueprint's test) needs its pins.
+    const devDependencies = { ...base.packages.devDependencies, ...MICRO_DEV_DEPENDENCIES };
     for (const name of FUNCTION_DEV_DEPENDENCIES) devDependencies[name] = /** @type {string} */ (/** @type {Record<string, string>} */ (SERVERLESS_DEV_DEPENDENCIES)[name]);
     return {
       ...base,
@@ -61,6 +64,7 @@ const blueprint = {
         devDependencies: kit.sortedByKey(devDependencies),
       },
       env: [...base.env, ...OFFLOAD_ENV],
+      kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', env: [...base.env, ...OFFLOAD_ENV] }),
       metrics: [...base.metrics, ...RELAY_METRICS],
       alerts: [...base.alerts, ...RELAY_ALERTS],
       migrationStreams: [
