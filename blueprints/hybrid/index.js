@@ -28,6 +28,7 @@ const blueprint = {
     const base = parent({ domain: { ...domain, jobs: container }, input, kit });
     const containerNames = new Set(container.map((j) => j.name));
     // The Kubernetes manifests' offline validation (the microservices blueprint's test) needs its pins.
+    /** @type {Record<string, string>} */
     const devDependencies = { ...base.packages.devDependencies, ...MICRO_DEV_DEPENDENCIES };
     for (const name of FUNCTION_DEV_DEPENDENCIES) devDependencies[name] = /** @type {string} */ (/** @type {Record<string, string>} */ (SERVERLESS_DEV_DEPENDENCIES)[name]);
     return {

@@ -22,6 +22,8 @@ export function hybridRuntime(rt) {
     processes: {
       ...base.processes,
       relay: { args: ['dist/relay.js'], portEnv: 'RELAY_METRICS_PORT', ready: '/health/live' },
+      // The functions under `wrangler dev` (workerd, local queues, Hyperdrive pointed at DATABASE_URL).
+      functions: { args: ['functions/scripts/dev.mjs'], portEnv: 'PORT', ready: '/health' },
     },
   };
 }

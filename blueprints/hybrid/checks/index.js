@@ -6,11 +6,12 @@
  */
 import { monolithChecks } from '../../monolith-cache/checks/index.js';
 import { ingressVerifies, offloadOutbox, relayDelivery } from './offload.js';
+import { offloadRoundtrip } from './roundtrip.js';
 
 /**
  * @param {import('../../../generators/blueprints/contract.js').CheckKit} kit
  * @returns {import('../../../generators/blueprints/contract.js').Check[]}
  */
 export function hybridChecks(kit) {
-  return [...monolithChecks(kit), offloadOutbox(kit), relayDelivery(kit), ingressVerifies(kit)];
+  return [...monolithChecks(kit), offloadOutbox(kit), relayDelivery(kit), ingressVerifies(kit), offloadRoundtrip(kit)];
 }

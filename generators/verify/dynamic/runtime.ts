@@ -241,6 +241,12 @@ export class Runtime {
     return this.once('worker', () => this.startWorker());
   }
 
+  /** One row id per entity, created through the shared API as the admin (reusing the ones dynamic.api-walk created). */
+  async ensureRows(): Promise<Record<string, string>> {
+    const { ensureRows } = await import('../checks/dynamic/ensure.js');
+    return ensureRows(this, this.project);
+  }
+
   /** Whether the blueprint's runtime adapter declares a process of this name (e.g. a relay). */
   hasProcess(name: string): boolean {
     return Object.hasOwn(this.need().processes, name);

@@ -33,9 +33,17 @@ export const metricsSeries: Check = {
       if (exposed === 200) problems.push({ text: `GET ${api.url}/metrics answers 200 without credentials on the public API port: serve metrics on METRICS_PORT only` });
       else ok.push({ text: `public port: GET /metrics → ${exposed} (metrics are served on METRICS_PORT only)` });
       if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).metricsUrl);
-      // Other processes that serve metrics (a relay): scraped when the runtime adapter can start them.
+      // Other processes that serve metrics (a relay): started for the scrape when the runtime adapter can
+      // start them, and stopped after it (a check that needs one configured its own way starts its own).
       for (const name of new Set(ctx.project.plan.metrics.map((m) => m.process)))
-        if (name !== 'api' && name !== 'worker' && rt.hasProcess(name)) bodies[name] = await scrape((await rt.shared(name)).metricsUrl);
+        if (name !== 'api' && name !== 'worker' && rt.hasProcess(name)) {
+          const proc = await rt.start(name);
+          try {
+            bodies[name] = await scrape(proc.metricsUrl);
+          } finally {
+            await proc.stop();
+          }
+        }
       for (const m of ctx.project.plan.metrics) {
         const body = bodies[m.process] ?? '';
         const sample = body.split('\n').find((l) => new RegExp(`^${m.name}(_bucket|_count|_sum)?(\\{| )`).test(l));
