@@ -17,11 +17,11 @@ const TEN_MINUTES = 600_000;
 const BIN = path.resolve('bin/create-backend-arch.js');
 
 /**
- * A skip is allowed only where the project has nothing for the check: no multi-tenancy, and — in the
+ * A skip is allowed only where the project has nothing for the check: no multi-tenancy, no soft delete, and — in the
  * built-in example, where every job is offloaded — the container worker's job checks, whose reason
  * names the offloaded jobs and the checks that cover them.
  */
-const ALLOWED_SKIP = /declares no multi-tenancy|No job runs on the container's worker: every job \(.+\) is offloaded/i;
+const ALLOWED_SKIP = /declares no (multi-tenancy|soft-deleted entity)|No job runs on the container's worker: every job \(.+\) is offloaded/i;
 
 const cases = [
   { name: 'mixed', args: ['--blueprint', 'hybrid', '--yes'], verifyInNew: true },
