@@ -12,6 +12,7 @@ import { builtInTables } from '../_shared/planner/built-in-tables.js';
 import { DEPENDENCIES as SERVERLESS_DEPENDENCIES, DEV_DEPENDENCIES as SERVERLESS_DEV_DEPENDENCIES } from '../serverless/planner/versions.js';
 import { OFFLOAD_ENV, functionsPart, outboxTables, splitJobs } from './planner/offload.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
+import { architectureFacts } from './planner/architecture.js';
 import { MICRO_DEV_DEPENDENCIES } from '../microservices/planner/settings.js';
 import { OFFLOAD_PANELS, RELAY_ALERTS, RELAY_METRICS } from './planner/observability.js';
 import { hybridChecks } from './checks/index.js';
@@ -47,6 +48,7 @@ const blueprint = {
         dashboard: OFFLOAD_PANELS.map((p, i) => ({ ...p, id: i + 1, gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 } })),
       },
       functions: functionsPart(domain, offloaded),
+      architectureFacts: architectureFacts(domain, container, functionsPart(domain, offloaded).queues),
       // The functions half type-checks with its own tsconfig (Workers types, no Node globals).
       typecheckCommand: 'tsc --noEmit && tsc --noEmit -p functions',
       extraScripts: {
