@@ -167,6 +167,8 @@ export interface ResolvedBlueprint {
   source: BlueprintSource;
   /** Template folders, parents first: a later folder overrides an earlier one's file by path. */
   templateDirs: string[];
+  /** The template folders of the blueprints its `mounts` name (by the mount's `blueprint` value), resolved when it loads. */
+  mountedTemplateDirs?: Record<string, string[]>;
   module: BlueprintModule;
   /** The extended blueprint's planner (passed to plan() as `parent`), when there is one. */
   parentPlan: PlannerArgs['parent'];

@@ -92,7 +92,26 @@ export const blueprintManifestSchema = z.strictObject({
    * parent's template under a per-service path instead of copying it, e.g.
    * { "from": "migrations/[migration].sql.ejs", "to": "migrations/[stream]/[migration].sql.ejs" }.
    */
-  mounts: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+  mounts: z
+    .array(
+      z.strictObject({
+        from: z.string().min(1),
+        to: z.string().min(1),
+        /**
+         * Take the template from another blueprint (a built-in id, a path relative to this folder, or a
+         * package) instead of the extended one: its templates (and its sharedTemplates) matching `from` are
+         * rendered at `to`, in addition to this blueprint's own files. How the hybrid blueprint renders the
+         * serverless blueprint's queue consumer under functions/ without copying it.
+         */
+        blueprint: blueprintRefSchema.optional(),
+        /**
+         * A plan part (a key of the plan) whose fields replace the plan's for these templates: the mounted
+         * templates see `{ ...plan, ...plan[plan] }`, e.g. the jobs and queues of the offloaded half.
+         */
+        plan: z.string().regex(/^[a-zA-Z_$][\w$]*$/, { error: 'expected a plan key (a JavaScript identifier)' }).optional(),
+      }),
+    )
+    .default([]),
   /** Templates of the extended blueprint this one does not render (paths, prefix match on folders ending in /). */
   exclude: z.array(z.string().min(1)).default([]),
 });

@@ -74,13 +74,7 @@ export async function resolveBlueprint(ref: string, options: { from: string; wha
   }
   const builtIn = (await builtIns()).get(ref);
   if (builtIn) {
-    if (!builtIn.manifest.available) {
-      const available = [...(await builtIns()).values()].filter((b) => b.manifest.available).map((b) => b.manifest.id);
-      throw new UserError(
-        `Blueprint "${ref}" (${builtIn.manifest.title}, from ${options.what}) is not available yet in create-backend-arch ${GENERATOR_VERSION}. Available: ${available.join(', ')}.`,
-        { hint: `Pass --blueprint ${available.includes(DEFAULT_BLUEPRINT) ? DEFAULT_BLUEPRINT : available[0]} to generate with it.` },
-      );
-    }
+    if (!builtIn.manifest.available) throw await notAvailable(builtIn.manifest, options.what);
     return load(builtIn.dir, { kind: 'builtin' }, options.what);
   }
   if (NPM_NAME.test(ref)) {
@@ -90,6 +84,15 @@ export async function resolveBlueprint(ref: string, options: { from: string; wha
   const known = [...(await builtIns()).values()].filter((b) => b.manifest.available).map((b) => b.manifest.id);
   throw new UserError(
     `${options.what}: unknown blueprint "${ref}". Expected a built-in id (${known.join(', ')}), a path to a blueprint folder (./my-blueprint), or an installed npm package that contains a blueprint.json.`,
+  );
+}
+
+/** A blueprint whose manifest says `available: false` (built in, or a path or package announcing one): refused, naming the available ones. */
+async function notAvailable(manifest: BlueprintManifest, what: string): Promise<UserError> {
+  const available = [...(await builtIns()).values()].filter((b) => b.manifest.available).map((b) => b.manifest.id);
+  return new UserError(
+    `Blueprint "${manifest.id}" (${manifest.title}, from ${what}) is not available yet in create-backend-arch ${GENERATOR_VERSION}. Available: ${available.join(', ')}.`,
+    { hint: `Pass --blueprint ${available.includes(DEFAULT_BLUEPRINT) ? DEFAULT_BLUEPRINT : available[0]} to generate with it.` },
   );
 }
 
@@ -170,6 +173,7 @@ function load(dir: string, source: Omit<BlueprintSource, 'version'>, what: strin
 
 async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'>, what: string): Promise<ResolvedBlueprint> {
   const own = await readBlueprintManifest(dir);
+  if (!own.available) throw await notAvailable(own, what);
   const parent = own.extends ? await resolveBlueprint(own.extends, { from: dir, what: `${path.join(dir, 'blueprint.json')} field "extends"` }) : undefined;
   const mainFile = path.join(dir, own.main);
   let module: Partial<BlueprintModule> = {};
@@ -192,13 +196,23 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
   const missing = shared.find((t) => !existsSync(t));
   if (missing) throw new UserError(`${what}: ${path.join(dir, 'blueprint.json')} field "sharedTemplates" names ${missing}, which does not exist.`);
   const templateDirs = [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])];
+  // Another blueprint's templates a mount renders here (resolved like `extends`, relative to this folder).
+  const mountedTemplateDirs: Record<string, string[]> = {};
+  // Code rendered from a mounted blueprint sits beside the per-entity names too: its identifiers count.
+  const identifiers = new Set(await templateIdentifiers({ manifest, templateDirs }));
+  for (const ref of new Set(own.mounts.flatMap((m) => (m.blueprint === undefined ? [] : [m.blueprint])))) {
+    const other = await resolveBlueprint(ref, { from: dir, what: `${path.join(dir, 'blueprint.json')} field "mounts"` });
+    mountedTemplateDirs[ref] = other.templateDirs;
+    for (const name of other.identifiers) identifiers.add(name);
+  }
   return {
     id: own.id,
     manifest,
     dir,
     source: { ...source, version },
     templateDirs,
-    identifiers: await templateIdentifiers({ manifest, templateDirs }),
+    identifiers,
+    mountedTemplateDirs: { ...parent?.mountedTemplateDirs, ...mountedTemplateDirs },
     module: {
       plan,
       ...pick(parent?.module, module, 'checklist'),
@@ -262,7 +276,7 @@ export const BLUEPRINTS = [
     id: 'hybrid',
     title: 'Hybrid',
     summary: 'a container API (the monolith core) + separately deployed workers for async and bursty work',
-    available: false,
+    available: true,
   },
 ] as const;
 

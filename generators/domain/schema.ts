@@ -114,6 +114,13 @@ export const jobSchema = z.strictObject({
   /** First retry delay; doubles on every attempt (exponential backoff). */
   backoffMs: z.number().int().min(10).max(3_600_000).default(1000),
   timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Where the job runs, for a blueprint that deploys jobs in two places (hybrid): `container` (the
+   * container half's own worker process) or `serverless` (a queue consumer function, fed through the
+   * transactional outbox).
+   * Absent: the blueprint's default (hybrid: serverless). Blueprints with one place for jobs ignore it.
+   */
+  runtime: z.enum(['container', 'serverless']).optional(),
 });
 export type JobSpec = z.output<typeof jobSchema>;
 

@@ -102,6 +102,11 @@ export interface Plan extends DomainPlan {
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues, if the blueprint runs one (the shared async.enqueue-202 check finds it by this). */
   jobConsumer?: JobConsumerPlan;
+  /**
+   * Why `jobs` is empty when the spec does declare jobs (the hybrid runs them elsewhere): the job checks
+   * that read `jobs` skip with this reason instead of "the spec declares no jobs".
+   */
+  noJobsReason?: string;
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }

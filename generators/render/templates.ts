@@ -15,6 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
 import type { ResolvedBlueprint } from '../blueprints/contract.js';
+import { UserError } from '../core/errors.js';
 import { BUILT_IN_EXPANSIONS, type BlueprintManifest, type Expansion } from '../blueprints/manifest.js';
 import type { Plan } from '../plan/types.js';
 import { escapers } from './escape.js';
@@ -27,6 +28,8 @@ export interface TemplateFile {
   content: string;
   /** The templates/ folder it was read from (a parent's, or the blueprint's own override). */
   root: string;
+  /** Mounted from another blueprint with a plan part: the template sees `{ ...plan, ...plan[planPart] }`. */
+  planPart?: string;
 }
 
 export interface LoadedBlueprint {
@@ -38,20 +41,20 @@ export interface LoadedBlueprint {
 const cache = new Map<string, Promise<TemplateFile[]>>();
 
 /** Every template of a blueprint, parents first; a later folder's file replaces an earlier one's with the same path. */
-export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>): Promise<LoadedBlueprint> {
+export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs' | 'mountedTemplateDirs'>): Promise<LoadedBlueprint> {
   const bySource = new Map<string, TemplateFile>();
   const { mounts = [], exclude = [] } = blueprint.manifest;
+  const local = mounts.filter((m) => m.blueprint === undefined);
+  const foreign = mounts.filter((m) => m.blueprint !== undefined);
   const own = blueprint.templateDirs.at(-1);
   for (const dir of blueprint.templateDirs) {
-    let files = cache.get(dir);
-    if (!files) {
-      files = readTemplates(dir);
-      cache.set(dir, files);
-    }
-    for (const t of await files) {
+    // Templates mounted from other blueprints come after the parents' and before the blueprint's own,
+    // so its own file at the same output path still wins.
+    if (dir === own) for (const t of await mountedTemplates(blueprint, foreign)) bySource.set(t.source.replace(/\.ejs$/, ''), t);
+    for (const t of await templatesOf(dir)) {
       // A parent's template may be excluded or mounted at another path; the blueprint's own are taken as they are.
       if (dir !== own && exclude.some((p) => underPath(t.source, p))) continue;
-      const mount = dir === own ? undefined : mounts.find((m) => underPath(t.source, m.from));
+      const mount = dir === own ? undefined : local.find((m) => underPath(t.source, m.from));
       const source = mount ? mount.to + t.source.slice(mount.from.length) : t.source;
       // Keyed by the output path: a child's `x.ts.ejs` replaces a parent's verbatim `x.ts` and vice versa.
       bySource.set(source.replace(/\.ejs$/, ''), { ...t, source });
@@ -61,6 +64,32 @@ export async function loadBlueprint(blueprint: Pick<ResolvedBlueprint, 'manifest
   const declared = blueprint.manifest.expansions;
   const expansions = [...BUILT_IN_EXPANSIONS.filter((e) => !declared.some((o) => o.segment === e.segment)), ...declared];
   return { manifest: blueprint.manifest, templates, expansions };
+}
+
+function templatesOf(dir: string): Promise<TemplateFile[]> {
+  let files = cache.get(dir);
+  if (!files) {
+    files = readTemplates(dir);
+    cache.set(dir, files);
+  }
+  return files;
+}
+
+type Mount = BlueprintManifest['mounts'][number];
+
+/** The templates `mounts` entries with a `blueprint` take from that blueprint (its folders in order, a later one's file winning), at their `to` path. */
+async function mountedTemplates(blueprint: Pick<ResolvedBlueprint, 'mountedTemplateDirs'>, mounts: Mount[]): Promise<TemplateFile[]> {
+  const out: TemplateFile[] = [];
+  for (const mount of mounts) {
+    const dirs = blueprint.mountedTemplateDirs?.[mount.blueprint!];
+    if (!dirs) throw new Error(`internal: the templates of mounted blueprint "${mount.blueprint}" were not resolved`);
+    const byPath = new Map<string, TemplateFile>();
+    for (const dir of dirs)
+      for (const t of await templatesOf(dir)) if (underPath(t.source, mount.from)) byPath.set(t.source.replace(/\.ejs$/, ''), t);
+    if (byPath.size === 0) throw new UserError(`blueprint.json mounts: blueprint "${mount.blueprint}" has no template at "${mount.from}"`);
+    for (const t of byPath.values()) out.push({ ...t, source: mount.to + t.source.slice(mount.from.length), ...(mount.plan ? { planPart: mount.plan } : {}) });
+  }
+  return out;
 }
 
 /** `source` is `prefix` or inside it (a prefix ending in / names a folder). */
@@ -135,7 +164,12 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
     if (!featureEnabled(blueprint.manifest, plan, template.source)) continue;
     const isEjs = template.source.endsWith('.ejs');
     const compiled = isEjs ? compile(template, localNames) : undefined;
-    for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan, esc: escapers }, {})) {
+    // A template mounted with a plan part sees that part's fields over the plan's (e.g. the offloaded jobs as `plan.jobs`).
+    const part = template.planPart ? (plan as unknown as Record<string, unknown>)[template.planPart] : undefined;
+    if (template.planPart && (part === null || typeof part !== 'object'))
+      throw new UserError(`blueprint.json mounts: template ${template.source} is mounted with plan part "${template.planPart}", which the plan does not have (the planner returns no such key)`);
+    const seen = part ? ({ ...plan, ...part } as Plan) : plan;
+    for (const { locals, replacements } of expand(template.source, blueprint.expansions, { plan: seen, esc: escapers }, {})) {
       units.push({
         path: outputPath(template.source, replacements),
         template: template.source,
@@ -166,7 +200,7 @@ export interface RenderedBlueprint {
 }
 
 /** Render every file of a blueprint for a plan. */
-export async function renderBlueprint(resolved: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>, plan: Plan): Promise<RenderedBlueprint> {
+export async function renderBlueprint(resolved: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs' | 'mountedTemplateDirs'>, plan: Plan): Promise<RenderedBlueprint> {
   const blueprint = await loadBlueprint(resolved);
   const files = new Map<string, string>();
   const preformatted = new Set<string>();

@@ -201,8 +201,8 @@ describe('blueprint errors name what is wrong and where', () => {
     const invalid = await runCli(['a', '--blueprint', bad, '--yes', ...noPost], { cwd });
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain(`Invalid blueprint manifest ${path.join(bad, 'blueprint.json')}: id: expected a blueprint id`);
-    const announced = await runCli(['a', '--blueprint', 'hybrid', '--yes', ...noPost], { cwd });
-    expect(announced.stderr).toContain('Blueprint "hybrid" (Hybrid, from --blueprint) is not available yet');
+    const announced = await runCli(['a', '--blueprint', path.resolve('test/fixtures/blueprints/upcoming'), '--yes', ...noPost], { cwd });
+    expect(announced.stderr).toContain('Blueprint "upcoming" (Upcoming, from --blueprint) is not available yet');
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
     expect((await readdir(cwd)).includes('a')).toBe(false);
   });

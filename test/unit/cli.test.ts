@@ -6,6 +6,9 @@ import path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, scriptedPrompter } from '../support/cli.js';
 
+/** A fixture blueprint with available: false (test/fixtures/blueprints/upcoming). */
+const UPCOMING = path.resolve('test/fixtures/blueprints/upcoming');
+
 let cwd: string;
 beforeEach(async () => {
   cwd = await mkdtemp(path.join(tmpdir(), 'cba-cli-'));
@@ -147,9 +150,10 @@ describe('create-backend-arch (non-interactive)', () => {
   });
 
   it('says clearly that a blueprint is not available yet', async () => {
-    const run = await runCli(['x', '--yes', '--blueprint', 'hybrid', ...noPost], { cwd });
+    // A blueprint that announces itself with available: false (every built-in one is available).
+    const run = await runCli(['x', '--yes', '--blueprint', UPCOMING, ...noPost], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Blueprint "hybrid" (Hybrid, from --blueprint) is not available yet');
+    expect(run.stderr).toContain('Blueprint "upcoming" (Upcoming, from --blueprint) is not available yet');
   });
 
   it('rejects an unsafe project name', async () => {
@@ -346,14 +350,14 @@ describe('the install step runs the package manager found on PATH', () => {
 });
 
 describe("a spec's blueprint: is checked before the first question", () => {
-  const micro = 'name: orders\nblueprint: hybrid\nentities:\n  order:\n    fields:\n      total: { type: integer }\n';
+  const micro = `name: orders\nblueprint: ${UPCOMING}\nentities:\n  order:\n    fields:\n      total: { type: integer }\n`;
 
   it('--spec naming an unavailable blueprint: an error naming the file, with no question asked', async () => {
     await writeFile(path.join(cwd, 'micro.yaml'), micro);
     const prompter = scriptedPrompter([]);
     const run = await runCli(['--spec', 'micro.yaml', ...noPost], { cwd, prompter });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Blueprint "hybrid" (Hybrid, from micro.yaml: blueprint) is not available yet');
+    expect(run.stderr).toContain('Blueprint "upcoming" (Upcoming, from micro.yaml: blueprint) is not available yet');
     expect(run.stderr).toContain('hint: Pass --blueprint monolith-cache');
     expect(prompter.asked).toEqual([]);
     expect(await readdir(cwd)).toEqual(['micro.yaml']);
@@ -366,7 +370,7 @@ describe("a spec's blueprint: is checked before the first question", () => {
     await writeFile(path.join(cwd, 'micro.yaml'), micro);
     const prompter = scriptedPrompter(['file', 'micro.yaml']);
     const run = await runCli([...noPost], { cwd, prompter });
-    expect(run.stderr).toContain('prompt validation failed: Blueprint "hybrid"');
+    expect(run.stderr).toContain('prompt validation failed: Blueprint "upcoming"');
     expect(prompter.asked).toEqual(['Domain', 'Path to the spec file']);
   });
 });

@@ -241,6 +241,22 @@ export class Runtime {
     return this.once('worker', () => this.startWorker());
   }
 
+  /** One row id per entity, created through the shared API as the admin (reusing the ones dynamic.api-walk created). */
+  async ensureRows(): Promise<Record<string, string>> {
+    const { ensureRows } = await import('../checks/dynamic/ensure.js');
+    return ensureRows(this, this.project);
+  }
+
+  /** Whether the blueprint's runtime adapter declares a process of this name (e.g. a relay). */
+  hasProcess(name: string): boolean {
+    return Object.hasOwn(this.need().processes, name);
+  }
+
+  /** Any of the blueprint's processes, started once and shared by the checks (`api` and `worker` are the same as sharedApi/sharedWorker). */
+  shared(name: string): Promise<AppProcess> {
+    return name === 'api' ? this.sharedApi() : name === 'worker' ? this.sharedWorker() : this.once(name, () => this.start(name));
+  }
+
   private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string, metricsPort = port): Promise<AppProcess> {
     await this.built();
     const proc = spawn(process.execPath, args, { cwd: this.project.dir, env: { ...process.env, ...this.baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

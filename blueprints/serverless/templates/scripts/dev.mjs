@@ -82,7 +82,14 @@ if (process.env.DATABASE_URL) {
   env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = url.toString();
 }
 
-const wrangler = path.join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+/** wrangler from the nearest node_modules above this Worker (its own project's, or the one it is nested in). */
+function findWrangler(dir = root) {
+  const file = path.join(dir, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+  if (existsSync(file)) return file;
+  if (path.dirname(dir) === dir) throw new Error('wrangler is not installed: run npm install');
+  return findWrangler(path.dirname(dir));
+}
+const wrangler = findWrangler();
 const args = [
   wrangler,
   'dev',

@@ -10,7 +10,7 @@ export const enqueue202: Check = {
   seed: seed('s002', 'The Async Job Pattern: API immediately returns job ID → background worker'),
   kind: 'static',
   async run({ project }) {
-    if (project.plan.jobs.length === 0) return skip('The spec declares no jobs');
+    if (project.plan.jobs.length === 0) return skip(project.plan.noJobsReason ?? 'The spec declares no jobs');
     const sources = await project.sources();
     const routes = await project.routes();
     const problems: Evidence[] = [];

@@ -24,7 +24,7 @@ export const jobAcceptedWithoutWorker: Check = {
   run: (ctx) =>
     withRuntime(ctx, async (rt) => {
       const jobs = ctx.project.plan.jobs;
-      if (jobs.length === 0) return skip('The spec declares no jobs');
+      if (jobs.length === 0) return skip(ctx.project.plan.noJobsReason ?? 'The spec declares no jobs');
       const tokens = await rt.tokens();
       const ids = await ensureRows(rt, ctx.project);
       const api = await rt.startApi({ env: { REDIS_KEY_PREFIX: `verify-${rt.runId}-noworker` } });

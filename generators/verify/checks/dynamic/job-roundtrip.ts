@@ -18,7 +18,7 @@ export const jobRoundtrip: Check = {
   run: (ctx) =>
     withRuntime(ctx, async (rt) => {
       const jobs = ctx.project.plan.jobs;
-      if (jobs.length === 0) return skip('The spec declares no jobs');
+      if (jobs.length === 0) return skip(ctx.project.plan.noJobsReason ?? 'The spec declares no jobs');
       const api = await rt.sharedApi();
       await rt.sharedWorker();
       const tokens = await rt.tokens();

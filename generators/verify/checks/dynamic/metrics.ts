@@ -33,12 +33,25 @@ export const metricsSeries: Check = {
       if (exposed === 200) problems.push({ text: `GET ${api.url}/metrics answers 200 without credentials on the public API port: serve metrics on METRICS_PORT only` });
       else ok.push({ text: `public port: GET /metrics → ${exposed} (metrics are served on METRICS_PORT only)` });
       if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).metricsUrl);
+      // Other processes that serve metrics (a relay): started for the scrape when the runtime adapter can
+      // start them, and stopped after it (a check that needs one configured its own way starts its own).
+      for (const name of new Set(ctx.project.plan.metrics.map((m) => m.process)))
+        if (name !== 'api' && name !== 'worker' && rt.hasProcess(name)) {
+          const proc = await rt.start(name);
+          try {
+            bodies[name] = await scrape(proc.metricsUrl);
+          } finally {
+            await proc.stop();
+          }
+        }
       for (const m of ctx.project.plan.metrics) {
         const body = bodies[m.process] ?? '';
         const sample = body.split('\n').find((l) => new RegExp(`^${m.name}(_bucket|_count|_sum)?(\\{| )`).test(l));
         if (sample) ok.push({ text: `${m.process}: ${sample.slice(0, 140)}` });
         else if (/fail|error/.test(m.name) && body.includes(`# TYPE ${m.name} `)) ok.push({ text: `${m.process}: ${m.name} declared (no failure happened, so no sample yet)` });
-        else if (m.process === 'worker' && ctx.project.plan.jobs.length === 0) ok.push({ text: `${m.process}: ${m.name} (no jobs declared, no samples expected)` });
+        // No queued jobs: the worker's series, and a per-queue series of the API (queue_jobs), have nothing to observe.
+        else if ((m.process === 'worker' || m.labels.includes('queue')) && ctx.project.plan.jobs.length === 0 && (m.process === 'worker' || body.includes(`# TYPE ${m.name} `)))
+          ok.push({ text: `${m.process}: ${m.name} (no queued jobs declared, no samples expected)` });
         else problems.push({ text: `${m.process} /metrics has no sample of ${m.name}${body.includes(`# TYPE ${m.name} `) ? ' (declared, never observed)' : ''}` });
       }
       const routeSample = bodies.api!.split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));

@@ -1,0 +1,87 @@
+/**
+ * The hybrid blueprint end to end, as a user runs it: the real CLI (no terminal, CI=true) generates
+ * the container API (the monolith) with its offloaded jobs' functions, installs it and verifies it.
+ * The project type-checks both halves, lints and is formatted; its own tests (run inside verify by
+ * dynamic.test-suite) start the Worker under `wrangler dev` and the relay, against real PostgreSQL and
+ * Redis. Two specs: the built-in example (every job offloaded) through `new`, which runs verify, and
+ * shop-hybrid.yaml (one job kept on the worker, one offloaded) through `verify --json`.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireServers } from '../support/servers.js';
+
+const TEN_MINUTES = 600_000;
+const BIN = path.resolve('bin/create-backend-arch.js');
+
+/**
+ * A skip is allowed only where the project has nothing for the check: no multi-tenancy, no soft delete, and — in the
+ * built-in example, where every job is offloaded — the container worker's job checks, whose reason
+ * names the offloaded jobs and the checks that cover them.
+ */
+const ALLOWED_SKIP = /declares no (multi-tenancy|soft-deleted entity)|No job runs on the container's worker: every job \(.+\) is offloaded/i;
+
+const cases = [
+  { name: 'mixed', args: ['--blueprint', 'hybrid', '--yes'], verifyInNew: true },
+  { name: 'shop-hybrid', args: ['--blueprint', 'hybrid', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/shop-hybrid.yaml')], verifyInNew: false },
+];
+
+describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew }) => {
+  let dir: string;
+  let created: { exitCode: number | undefined; all: string };
+
+  beforeAll(async () => {
+    requireServers();
+    const cwd = await mkdtemp(path.join(tmpdir(), 'cba-e2e-hyb-'));
+    dir = path.join(cwd, name);
+    const r = await execa('node', [BIN, name, ...args], { cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore', all: true });
+    created = { exitCode: r.exitCode, all: r.all ?? '' };
+  }, TEN_MINUTES);
+
+  const run = (script: string) => execa('npm', ['run', script], { cwd: dir, reject: false, all: true, env: { NO_COLOR: '1', FORCE_COLOR: '0' } });
+
+  it('is generated and installed', () => {
+    expect(created.all).not.toContain('error:');
+    expect(created.exitCode, created.all).toBe(0);
+  });
+
+  it('passes the checklist: 0 failed, nothing that could not run, skips only where the project has nothing to check', async () => {
+    let results: { id: string; status: string; summary: string; notRun?: true }[];
+    if (verifyInNew) {
+      expect(created.all).toMatch(/\d+ passed, 0 failed, \d+ skipped \(static and dynamic/);
+      expect(created.all).not.toMatch(/could not run/);
+      const report = await readFile(path.join(dir, 'docs/verification.md'), 'utf8');
+      expect(report).toMatch(/\*\*\d+ passed, 0 failed, \d+ skipped\*\*/);
+      results = [...created.all.matchAll(/^(✓|✗|skipped) ([\w.-]+) — (.*)$/gm)].map((m) => ({ id: m[2]!, status: m[1] === '✓' ? 'pass' : m[1] === '✗' ? 'fail' : 'skip', summary: m[3]! }));
+    } else {
+      const r = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json'], { reject: false, env: { CI: 'true' } });
+      expect(r.exitCode, r.stderr).toBe(0);
+      results = (JSON.parse(r.stdout) as { results: typeof results }).results;
+    }
+    expect(results.filter((x) => x.status === 'fail').map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
+    expect(results.filter((x) => x.status === 'skip' && (x.notRun || !ALLOWED_SKIP.test(x.summary))).map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
+    const passed = new Set(results.filter((x) => x.status === 'pass').map((x) => x.id));
+    for (const id of ['dynamic.test-suite', 'dynamic.typecheck', 'dynamic.api-walk', 'dynamic.metrics-series', 'hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies'])
+      expect(passed, id).toContain(id);
+    // The suite verify ran includes the offload tests (202 → relay → function → completed; relay killed; dead letter).
+    const suite = results.find((x) => x.id === 'dynamic.test-suite');
+    expect(suite?.summary).toMatch(/Tests\s+\d+ passed/);
+  }, TEN_MINUTES);
+
+  it('type-checks both halves, lints and is formatted', async () => {
+    const typecheck = await run('typecheck');
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+    expect(typecheck.all).toContain('tsc --noEmit -p functions');
+    const lint = await run('lint');
+    expect(lint.exitCode, lint.all).toBe(0);
+    const format = await run('format:check');
+    expect(format.exitCode, format.all).toBe(0);
+  }, TEN_MINUTES);
+
+  it("the functions half bundles as wrangler would deploy it (dry run)", async () => {
+    const build = await run('functions:build');
+    expect(build.exitCode, build.all).toBe(0);
+  }, TEN_MINUTES);
+});

@@ -1,0 +1,177 @@
+/**
+ * The hybrid blueprint's own static checks (the offload path): each passes on fresh projects from two
+ * specs (the built-in example, every job offloaded; shop-hybrid.yaml, one job kept on the worker) and
+ * on a copy whose names and files were changed without changing the property, and fails — naming the
+ * file and the problem — on copies broken on purpose in several different ways.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breakFile, checkOnCopy, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+
+const OWN_STATIC = ['hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies'];
+const OUTBOX = 'src/offload/outbox.ts';
+const ROUTES = 'src/offload/routes.ts';
+const RELAY = 'src/offload/relay.ts';
+const INGRESS = 'functions/src/ingress.ts';
+const OUTBOX_INSERT = 'await tx.query(sql`INSERT INTO outbox (job, job_id, payload) VALUES (${job}, ${jobId}, ${json(message)}::jsonb)`);';
+
+let acme: string;
+let shop: string;
+
+beforeAll(async () => {
+  [acme, shop] = await Promise.all([
+    generate('mixed', ['--blueprint', 'hybrid']),
+    generate('shop', ['--blueprint', 'hybrid', '--spec', path.resolve('test/fixtures/specs/shop-hybrid.yaml')]),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([acme, shop].filter(Boolean).map(removeProject));
+});
+
+describe('fresh hybrid projects', () => {
+  for (const id of OWN_STATIC)
+    it(`${id} passes on the built-in example and on shop-hybrid.yaml`, async () => {
+      for (const dir of [acme, shop]) {
+        const r = await runCheck(dir, id);
+        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      }
+    });
+
+  it('a renamed accept function in a moved file, and a renamed signing helper, still pass (the checks read code, not our names)', async () => {
+    const edit = async (d: string) => {
+      await rename(path.join(d, OUTBOX), path.join(d, 'src/offload/accept-job.ts'));
+      await breakFile(d, 'src/offload/accept-job.ts', 'export async function offload(', 'export async function acceptIntoOutbox(');
+      await breakFile(d, ROUTES, "import { offload } from './outbox.js';", "import { acceptIntoOutbox } from './accept-job.js';");
+      await breakFile(d, ROUTES, 'await offload(app.db,', 'await acceptIntoOutbox(app.db,');
+      for (const file of [RELAY, 'src/offload/metrics.ts']) {
+        const text = await readFile(path.join(d, file), 'utf8');
+        await writeFile(path.join(d, file), text.replaceAll("from './outbox.js'", "from './accept-job.js'"));
+      }
+      await breakFile(d, RELAY, 'export function sign(', 'export function hmacOf(');
+      await breakFile(d, RELAY, '[SIGNATURE_HEADER]: sign(', '[SIGNATURE_HEADER]: hmacOf(');
+    };
+    for (const id of ['hybrid.offload-outbox', 'hybrid.relay-delivery']) {
+      const r = await checkOnCopy(shop, edit, id);
+      expect(r.status, `${id}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    }
+  });
+
+  it('a spec with every job kept on the container: the offload checks skip, saying why', async () => {
+    const dir = await generate('kept', ['--blueprint', 'hybrid', '--spec', await keptSpec()]);
+    try {
+      for (const id of OWN_STATIC) {
+        const r = await runCheck(dir, id);
+        expect(r.status).toBe('skip');
+        expect(r.summary).toMatch(/offloaded/);
+      }
+    } finally {
+      await removeProject(dir);
+    }
+  });
+});
+
+async function keptSpec(): Promise<string> {
+  const text = await readFile('test/fixtures/specs/shop-hybrid.yaml', 'utf8');
+  const file = path.join(path.dirname(shop), 'kept.yaml');
+  await writeFile(file, text.replace('description: Sends the receipt of one order (in a function). }', 'runtime: container }'));
+  return file;
+}
+
+describe('hybrid.offload-outbox fails on', () => {
+  const id = 'hybrid.offload-outbox';
+  it('an outbox row written after the transaction that wrote the job_runs row', async () => {
+    const r = await checkOnCopy(
+      acme,
+      async (d) => {
+        await breakFile(d, OUTBOX, OUTBOX_INSERT, '');
+        await breakFile(d, OUTBOX, '  return { jobId, status, statusUrl:', '  await db.query(sql`INSERT INTO outbox (job, job_id, payload) VALUES (${job}, ${jobId}, ${json(message)}::jsonb)`);\n  return { jobId, status, statusUrl:');
+      },
+      id,
+    );
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/src\/offload\/outbox\.ts:\d+ export-project: the outbox row is not written in the same transaction/);
+  });
+  it('no outbox row at all', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, OUTBOX, OUTBOX_INSERT, ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/never writes an outbox row/);
+  });
+  it('a handler that calls the functions itself', async () => {
+    const r = await checkOnCopy(
+      shop,
+      (d) => breakFile(d, ROUTES, '      const accepted = await offload(', "      await fetch('http://127.0.0.1:8787/ingress', { method: 'POST' });\n      const accepted = await offload("),
+      id,
+    );
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/src\/offload\/routes\.ts:\d+ send-receipt: fetch\(.*the request path calls the functions or a queue itself/);
+  });
+  it("an offloaded job's POST route missing", async () => {
+    const r = await checkOnCopy(shop, (d) => breakFile(d, ROUTES, "'/orders/:id/jobs/send-receipt'", "'/orders/:id/jobs/receipt'"), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/send-receipt: no POST \/orders\/:id\/jobs\/send-receipt route/);
+  });
+});
+
+describe('hybrid.relay-delivery fails on', () => {
+  const id = 'hybrid.relay-delivery';
+  it('a claim without SKIP LOCKED', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, RELAY, 'FOR UPDATE SKIP LOCKED\n', 'FOR UPDATE\n'), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/FOR UPDATE SKIP LOCKED reachable from the relay/);
+  });
+  it('unsigned deliveries', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, RELAY, '      [SIGNATURE_HEADER]: sign(settings.signingSecret, timestamp, body),\n', ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/src\/offload\/relay\.ts:\d+ the delivery carries no signature header/);
+  });
+  it('a signature header that is not an HMAC', async () => {
+    const r = await checkOnCopy(shop, (d) => breakFile(d, RELAY, '[SIGNATURE_HEADER]: sign(settings.signingSecret, timestamp, body)', '[SIGNATURE_HEADER]: String(settings.signingSecret.length)'), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/no signature header/);
+  });
+  it('a failed delivery retried at once (no backoff)', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, RELAY, ', next_attempt_at = now() + make_interval(secs => ${delay / 1000})', ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/is not rescheduled/);
+  });
+  it('delivered rows never marked sent', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, RELAY, 'UPDATE outbox SET sent_at = now(), attempts', 'UPDATE outbox SET attempts'), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/delivered rows are never marked/);
+  });
+  it('no relay process to run', async () => {
+    const r = await checkOnCopy(shop, (d) => breakFile(d, 'package.json', '"start:relay": "node dist/relay.js"', '"start:relay": "echo none"'), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/package\.json .*start:relay/);
+  });
+});
+
+describe('hybrid.ingress-verifies fails on', () => {
+  const id = 'hybrid.ingress-verifies';
+  const SEND = '  await JOBS[message.job].producer(env).send(message);\n';
+  it('an enqueue before the signature check', async () => {
+    const r = await checkOnCopy(
+      acme,
+      async (d) => {
+        await breakFile(d, INGRESS, SEND, '');
+        await breakFile(d, INGRESS, '  if (!(await verifySignature(', '  await JOBS[JSON.parse(body).job as JobName].producer(env).send(JSON.parse(body));\n  if (!(await verifySignature(');
+        await breakFile(d, INGRESS, 'import { isJobName, JOBS, type JobMessage }', 'import { isJobName, JOBS, type JobMessage, type JobName }');
+      },
+      id,
+    );
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/functions\/src\/ingress\.ts:\d+ handleIngress: .*send\(.* is not preceded by a signature check/);
+  });
+  it('a signature compared without a constant-time check', async () => {
+    const r = await checkOnCopy(shop, (d) => breakFile(d, INGRESS, /return crypto\.subtle\.verify\('HMAC', key, mac, [^;]+;/, "return signature === `sha256=${String(key)}${String(mac.length)}`;"), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/not preceded by a signature check that returns early/);
+  });
+  it('no signature check at all', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, INGRESS, /  if \(!\(await verifySignature\([^]*?\n  \}\n/, ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/handleIngress/);
+  });
+});
