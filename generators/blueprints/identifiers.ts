@@ -60,8 +60,8 @@ export function printsDomainNames(source: string, text: string): boolean {
 const cache = new Map<string, Promise<ReadonlySet<string>>>();
 
 /** The identifiers of a blueprint's rendered templates (cached by template folders, exclusions and mounts). */
-export function templateIdentifiers(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs'>): Promise<ReadonlySet<string>> {
-  const key = JSON.stringify([blueprint.templateDirs, blueprint.manifest.exclude, blueprint.manifest.mounts]);
+export function templateIdentifiers(blueprint: Pick<ResolvedBlueprint, 'manifest' | 'templateDirs' | 'mountedTemplateDirs'>): Promise<ReadonlySet<string>> {
+  const key = JSON.stringify([blueprint.templateDirs, blueprint.manifest.exclude, blueprint.manifest.mounts, blueprint.mountedTemplateDirs ?? {}]);
   let found = cache.get(key);
   if (!found) {
     found = loadBlueprint(blueprint).then(({ templates }) => new Set(templates.filter((t) => CODE_FILE.test(t.source)).flatMap((t) => fileIdentifiers(t.content, printsDomainNames(t.source, t.content)))));

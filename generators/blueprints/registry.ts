@@ -197,22 +197,21 @@ async function loadUncached(dir: string, source: Omit<BlueprintSource, 'version'
   if (missing) throw new UserError(`${what}: ${path.join(dir, 'blueprint.json')} field "sharedTemplates" names ${missing}, which does not exist.`);
   const templateDirs = [...(parent?.templateDirs ?? []), ...shared, ...(existsSync(templates) ? [templates] : [])];
   // Another blueprint's templates a mount renders here (resolved like `extends`, relative to this folder).
-  const mountedTemplateDirs: Record<string, string[]> = {};
-  // Code rendered from a mounted blueprint sits beside the per-entity names too: its identifiers count.
-  const identifiers = new Set(await templateIdentifiers({ manifest, templateDirs }));
+  const ownMounted: Record<string, string[]> = {};
   for (const ref of new Set(own.mounts.flatMap((m) => (m.blueprint === undefined ? [] : [m.blueprint])))) {
     const other = await resolveBlueprint(ref, { from: dir, what: `${path.join(dir, 'blueprint.json')} field "mounts"` });
-    mountedTemplateDirs[ref] = other.templateDirs;
-    for (const name of other.identifiers) identifiers.add(name);
+    ownMounted[ref] = other.templateDirs;
   }
+  const mountedTemplateDirs = { ...parent?.mountedTemplateDirs, ...ownMounted };
   return {
     id: own.id,
     manifest,
     dir,
     source: { ...source, version },
     templateDirs,
-    identifiers,
-    mountedTemplateDirs: { ...parent?.mountedTemplateDirs, ...mountedTemplateDirs },
+    // Mounted templates (another blueprint's, rendered here) count: their code sits beside the per-entity names too.
+    identifiers: await templateIdentifiers({ manifest, templateDirs, mountedTemplateDirs }),
+    mountedTemplateDirs,
     module: {
       plan,
       ...pick(parent?.module, module, 'checklist'),

@@ -129,7 +129,7 @@ async function loadPack(dir: string, source: { kind: 'path' | 'package'; ref: st
     manifest: { ...parent.manifest, questions: [...parent.manifest.questions.filter((q) => !manifest.questions.some((o) => o.id === q.id)), ...manifest.questions] },
     templateDirs,
     // The pack's templates bind names too.
-    identifiers: await templateIdentifiers({ manifest: parent.manifest, templateDirs }),
+    identifiers: await templateIdentifiers({ manifest: parent.manifest, templateDirs, mountedTemplateDirs: parent.mountedTemplateDirs }),
     module: {
       ...parent.module,
       // The blueprint's checklist, then the pack's checks (a parent pack's are already in `checks`).

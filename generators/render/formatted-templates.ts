@@ -21,6 +21,7 @@ export const FORMATTED_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
     'monolith-cache/templates/.github/workflows/ci.yml.ejs',
     'monolith-cache/templates/README.md.ejs',
     'monolith-cache/templates/docker-compose.yml.ejs',
+    'monolith-cache/templates/eslint.config.js.ejs',
     'monolith-cache/templates/monitoring/alerts.yml.ejs',
     'monolith-cache/templates/monitoring/prometheus.yml.ejs',
     'monolith-cache/templates/scripts/load-test.ts.ejs',
@@ -42,6 +43,7 @@ export const FORMATTED_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
     'monolith-cache/templates/src/observability/metrics.ts.ejs',
     'monolith-cache/templates/test/integration/platform.test.ts.ejs',
     'monolith-cache/templates/test/support/app.ts.ejs',
+    'monolith-cache/templates/test/unit/config.test.ts.ejs',
   ],
 };
 
