@@ -102,6 +102,12 @@ export interface Plan extends DomainPlan {
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues, if the blueprint runs one (the shared async.enqueue-202 check finds it by this). */
   jobConsumer?: JobConsumerPlan;
+  /**
+   * Metrics pushed rather than scraped (a Worker has no process to scrape): the method that writes a
+   * data point and where it goes. The shared health-endpoints check then looks for that call instead
+   * of a GET /metrics route.
+   */
+  metricsPush?: { method: string; sink: string };
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }

@@ -237,8 +237,10 @@ export class Runtime {
     return this.once('api', () => this.startApi());
   }
 
+  /** The process that consumes the queues, started once: the worker, or the API when the adapter says jobs run there. */
   sharedWorker(): Promise<AppProcess> {
-    return this.once('worker', () => this.startWorker());
+    const name = this.need().jobProcess ?? 'worker';
+    return name === 'api' ? this.sharedApi() : this.once(name, () => this.start(name));
   }
 
   private async startProcess(name: string, args: string[], env: Record<string, string>, port: number, probe: string, metricsPort = port): Promise<AppProcess> {
