@@ -11,7 +11,7 @@ import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js'
 import { architectureFacts } from './planner/architecture.js';
 import { ENV, METRICS, alerts, analyticsPlan, dashboard } from './planner/observability.js';
 import { RATE_LIMITS, WORKER_VARS, planQueues, wranglerConfig } from './planner/platform.js';
-import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
+import { DEPENDENCIES, DEV_DEPENDENCIES, INFRA_DEV_DEPENDENCIES } from './planner/versions.js';
 import { serverlessChecks } from './checks/index.js';
 import { serverlessRuntime } from './runtime.js';
 
@@ -44,8 +44,6 @@ const SHARED = [
   'dynamic.job-roundtrip',
   // Skips, saying why: the metrics are Analytics Engine data points (plan.metricsPush), not a /metrics scrape.
   'dynamic.metrics-series',
-  // PostgreSQL (through Hyperdrive's local proxy) is cut and restored: the Worker has no Redis.
-  'dynamic.readiness',
   'dynamic.api-walk',
   'dynamic.security-headers',
   'dynamic.cors-allowlist',
@@ -65,6 +63,8 @@ const NOT_APPLICABLE = {
   'architecture.scaling-monitoring': "reads Prometheus alert rules to match the record against; the Worker's are Grafana rules over Analytics Engine (serverless.alerts)",
   'delivery.dockerfile-non-root': 'there is no container image: wrangler uploads a script bundle that runs in workerd isolates, with no OS user to drop to',
   'dynamic.graceful-shutdown': 'sends SIGTERM to the server process; a Worker has no process of its own to stop: the platform drains in-flight requests on a deploy',
+  'dynamic.readiness':
+    "cuts Redis; the Worker's one dependency is PostgreSQL, and cutting it under wrangler dev 4.86 ends wrangler itself (its local Hyperdrive proxy leaves the upstream's ECONNREFUSED/ECONNRESET unhandled): the Worker answered 503 twice, then the dev server was gone. observability.health-endpoints confirms readiness queries PostgreSQL and has its 503 path",
   'dynamic.load-p95': "needs the seed's p95 on the edge; wrangler dev is a local simulation (a proxy worker in front of the user worker, the cache and rate-limit simulators as services), measured by bench/serverless.js instead",
 };
 
@@ -105,7 +105,10 @@ const blueprint = {
     const dataset = `${domain.project.name.replace(/-/g, '_')}_events`;
     const analytics = analyticsPlan(dataset);
     return {
-      packages: { dependencies: kit.sortedByKey(DEPENDENCIES), devDependencies: kit.sortedByKey(DEV_DEPENDENCIES) },
+      packages: {
+        dependencies: kit.sortedByKey(DEPENDENCIES),
+        devDependencies: kit.sortedByKey({ ...DEV_DEPENDENCIES, ...(domain.features.infra ? INFRA_DEV_DEPENDENCIES : {}) }),
+      },
       metrics: METRICS,
       alerts: alerts(dataset),
       env: ENV,
@@ -127,7 +130,7 @@ const blueprint = {
           dir: 'migrations',
           entities: domain.entities.map((e) => e.name),
           initialTitle: 'Initial schema: built-in tables, entity tables, derived indexes',
-          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit) }),
+          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit), passwordHash: 'scrypt (N=2^15, r=8, p=3)' }),
         },
       ],
     };

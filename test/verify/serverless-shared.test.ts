@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFile, breakFile, checkOnCopy, evidenceText, generate, removeProject, runCheck } from './helpers.js';
 
-const SHARED = ['api.route-schemas', 'api.auth-on-mutations', 'api.list-pagination', 'observability.health-endpoints', 'security.password-hashing'];
+const SHARED = ['api.route-schemas', 'api.auth-on-mutations', 'api.list-pagination', 'observability.health-endpoints', 'security.password-hashing', 'delivery.env-example', 'architecture.security-claims'];
 
 let acme: string;
 let shop: string;
@@ -187,5 +187,42 @@ describe('security.password-hashing fails on', () => {
       id,
     );
     expect(r.status, evidenceText(r)).toBe('pass');
+  });
+});
+
+describe('delivery.env-example fails on', () => {
+  const id = 'delivery.env-example';
+  it('a variable the Worker validates that .env.example lost', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, '.env.example', /^JWT_SECRET=.*$/m, ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/src\/env\.ts:\d+ JWT_SECRET is read here but not in \.env\.example/);
+  });
+  it('a new variable added to the configuration but not documented', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, 'src/env.ts', "    LOG_LEVEL: oneOf(", "    SENTRY_DSN: text(env, 'SENTRY_DSN' as never, ''),\n    LOG_LEVEL: oneOf("), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/SENTRY_DSN is read here but not in \.env\.example/);
+  });
+  it('.env.example removed', async () => {
+    const r = await checkOnCopy(acme, async (d) => { const { rm } = await import('node:fs/promises'); await rm(path.join(d, '.env.example')); }, id);
+    expect(r.status).toBe('fail');
+    expect(r.summary).toMatch(/\.env\.example is missing/);
+  });
+});
+
+describe('architecture.security-claims on a Worker', () => {
+  const id = 'architecture.security-claims';
+  it('confirms rate limiting by the dynamic 429 check (the binding is the platform\'s)', async () => {
+    const r = await runCheck(acme, id);
+    expect(evidenceText(r)).toMatch(/Rate limiting: dynamic\.rate-limit-429 pass/);
+  });
+  it('fails when the record claims authentication and a mutating route is public', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, TEAM, "path: '/teams/:id', roles: PERMISSIONS.delete", "path: '/teams/:id', roles: null"), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/claims Authentication, but api\.auth-on-mutations fails/);
+  });
+  it('fails when the record claims input validation and a route lost its body schema', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, TEAM, '    body: CreateTeamBody,\n', ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/claims Input validation, but api\.route-schemas fails/);
   });
 });

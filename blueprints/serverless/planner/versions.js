@@ -30,3 +30,11 @@ export const DEV_DEPENDENCIES = {
   vitest: '4.1.12',
   wrangler: '4.86.0',
 };
+
+/**
+ * With the infra feature: HashiCorp's HCL parser compiled to WebAssembly (no terraform binary, no
+ * network; MPL-2.0), which test/infra/terraform.test.ts parses infra/*.tf with.
+ */
+export const INFRA_DEV_DEPENDENCIES = {
+  '@cdktf/hcl2json': '0.21.0',
+};
