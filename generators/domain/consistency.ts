@@ -39,7 +39,8 @@ ChildProcess FastifyDynamicSwaggerOptions TestProject
 K8sObject EventBus GatewayConfig ServiceName RunningDeployment ROUTES Upstream UpstreamError AckPolicy DeliverPolicy
 ConsumerMessages JsMsg ReadModelSpec JetStreamClient JetStreamManager NatsConnection ConnectionPool
 AuthPrincipal FormatRegistry HttpExchange HttpRoute JobMessage
-ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv EventConsumerOptions DoneFuncWithErrOrRes HookHandlerDoneFunction`.split(/\s+/),
+ProblemFieldError RequestContext TSchema TypeBoxValue WorkerEnv EventConsumerOptions DoneFuncWithErrOrRes HookHandlerDoneFunction
+RouteInput RouteSchema`.split(/\s+/),
 );
 
 /** Suffixes the templates append to an entity's PascalCase / camelCase name to declare its types and functions. */
