@@ -24,6 +24,8 @@ const SHARED = [
   'api.list-pagination',
   'code.sql-parameterized',
   'code.no-await-job',
+  // Job routes answer 202 (through the enqueue helper); the consumer is the default export's `queue` (plan.jobConsumer).
+  'async.enqueue-202',
   'code.no-secret-literals',
   'observability.health-endpoints',
   'security.password-hashing',
@@ -56,7 +58,6 @@ const SHARED = [
  */
 const NOT_APPLICABLE = {
   'api.error-format': "reads Fastify's setErrorHandler/setNotFoundHandler; the Worker's fetch handler turns every error and unmatched route into problem+json in its one catch (src/http/app.ts), which dynamic.api-walk observes on the running Worker",
-  'async.enqueue-202': "looks for reply.code(202) in the route handler and a consumer constructed in a worker process; the Worker answers 202 through a helper and consumes with its `queue` export (serverless.no-await-job, dynamic.job-accepted-without-worker and dynamic.job-roundtrip judge the same pattern)",
   'observability.structured-logs': "reads Fastify's pino logger options; the Worker writes one JSON line per event with the request id through src/observability/log.ts (Workers Logs)",
   'observability.alert-metrics': 'parses PromQL; the alert rules query Workers Analytics Engine with SQL (monitoring/alerts.yml), judged by serverless.alerts',
   'observability.alert-thresholds': "parses PromQL; serverless.alerts judges the seed thresholds on the Analytics Engine rules, and Hyperdrive's pool is the platform's (no pool gauge reaches the Worker)",
@@ -120,6 +121,8 @@ const blueprint = {
       analytics,
       dashboard: dashboard(dataset),
       connectionProxy: { title: 'Cloudflare Hyperdrive', binding: 'HYPERDRIVE' },
+      // The queue handler is the Worker's `queue` export (wrangler's main), invoked by the platform per batch.
+      jobConsumer: { script: 'dev', entry: 'src/index.ts', construct: { kind: 'export', name: 'queue' }, library: 'Cloudflare Queues' },
       // A Worker has no process to scrape: its metrics are Analytics Engine data points (observability.health-endpoints).
       metricsPush: { method: 'writeDataPoint', sink: 'Workers Analytics Engine' },
       wrangler: wranglerConfig(domain, queues, analytics),

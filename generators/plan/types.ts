@@ -343,8 +343,12 @@ export interface JobConsumerPlan {
   /** The package.json script that starts the process, and its entry file when the script names none. */
   script: string;
   entry: string;
-  /** What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call") or a method call `….<name>(…)` ("method"). */
-  construct: { kind: 'new' | 'call' | 'method'; name: string };
+  /**
+   * What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call"), a method call
+   * `….<name>(…)` ("method"), or a handler the entry's default export names (`export default { <name>: … }`,
+   * kind "export": a Worker's `queue` handler, which the platform invokes per batch).
+   */
+  construct: { kind: 'new' | 'call' | 'method' | 'export'; name: string };
   /** The job library, as evidence and fixes name it. */
   library: string;
 }

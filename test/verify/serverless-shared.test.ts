@@ -226,3 +226,31 @@ describe('architecture.security-claims on a Worker', () => {
     expect(evidenceText(r)).toMatch(/claims Input validation, but api\.route-schemas fails/);
   });
 });
+
+describe('async.enqueue-202 on a Worker', () => {
+  const id = 'async.enqueue-202';
+  const ROUTES = 'src/jobs/routes.ts';
+  it('passes on the built-in example: 202 through the enqueue helper, the `queue` export consumes', async () => {
+    const r = await runCheck(acme, id);
+    expect(r.status, evidenceText(r)).toBe('pass');
+    expect(evidenceText(r)).toMatch(/export default \{ queue \}/);
+  });
+  it('passes on shop.yaml (its jobs too)', async () => {
+    const r = await runCheck(shop, id);
+    expect(r.status, evidenceText(r)).toBe('pass');
+  });
+  it('fails when the job route answers 200', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, ROUTES, "return json(202, { jobId, status: 'queued', statusUrl: url }, { location: url });", "return json(200, { jobId, status: 'queued', statusUrl: url }, { location: url });"), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/POST \/projects\/:id\/jobs\/export-project: the handler never answers 202/);
+  });
+  it('fails when the Worker no longer exports a queue handler', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, 'src/index.ts', '  queue: handleQueueBatch,\n', ''), id);
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/no `export default \{ queue \}` \(Cloudflare Queues\) reachable from src\/index\.ts/);
+  });
+  it('still passes when the queue handler is written as a method', async () => {
+    const r = await checkOnCopy(acme, (d) => breakFile(d, 'src/index.ts', '  queue: handleQueueBatch,\n', '  async queue(batch, env, ctx) {\n    return handleQueueBatch(batch, env, ctx);\n  },\n'), id);
+    expect(r.status, evidenceText(r)).toBe('pass');
+  });
+});
