@@ -11,28 +11,63 @@ import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js'
 import { architectureFacts } from './planner/architecture.js';
 import { ENV, METRICS, alerts, analyticsPlan, dashboard } from './planner/observability.js';
 import { RATE_LIMITS, WORKER_VARS, planQueues, wranglerConfig } from './planner/platform.js';
-import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
+import { DEPENDENCIES, DEV_DEPENDENCIES, INFRA_DEV_DEPENDENCIES } from './planner/versions.js';
 import { serverlessChecks } from './checks/index.js';
 import { serverlessRuntime } from './runtime.js';
 
-/** Shared checks that hold for a Worker project; the others describe a Node process (Fastify, Redis, Docker) and are reported as not applying. */
+/** Shared checks that hold for a Worker project; the others describe a Node process (Fastify's error handler and logger, Redis, Prometheus, Docker) and are reported as not applying. */
 const SHARED = [
   'schema.',
+  // The route table's entries (method, path, roles, schema, handler) are read like Fastify's routes.
+  'api.route-schemas',
+  'api.auth-on-mutations',
+  'api.list-pagination',
   'code.sql-parameterized',
+  'code.no-await-job',
+  // Job routes answer 202 (through the enqueue helper); the consumer is the default export's `queue` (plan.jobConsumer).
+  'async.enqueue-202',
   'code.no-secret-literals',
+  'observability.health-endpoints',
+  'security.password-hashing',
+  'delivery.ci-workflow',
   'delivery.readme',
+  // The UPPER_SNAKE keys src/env.ts validates (the Worker's variables) are in .env.example.
+  'delivery.env-example',
   'architecture.patterns-evaluated',
+  'architecture.security-claims',
   'architecture.schema-matches',
   'architecture.cost-projections',
   'architecture.migration-path',
   'dynamic.typecheck',
   'dynamic.test-suite',
   'dynamic.explain-access-patterns',
+  'dynamic.job-accepted-without-worker',
+  // The queue handler runs in the same Worker (runtime adapter: jobProcess 'api').
+  'dynamic.job-roundtrip',
+  // Skips, saying why: the metrics are Analytics Engine data points (plan.metricsPush), not a /metrics scrape.
+  'dynamic.metrics-series',
   'dynamic.api-walk',
   'dynamic.security-headers',
   'dynamic.cors-allowlist',
   'dynamic.rate-limit-429',
 ];
+
+/**
+ * Why each shared check it does not select cannot be judged on a Worker the way it is written (the
+ * verify report shows these reasons). Where the property holds, the check named here judges it.
+ */
+const NOT_APPLICABLE = {
+  'api.error-format': "reads Fastify's setErrorHandler/setNotFoundHandler; the Worker's fetch handler turns every error and unmatched route into problem+json in its one catch (src/http/app.ts), which dynamic.api-walk observes on the running Worker",
+  'observability.structured-logs': "reads Fastify's pino logger options; the Worker writes one JSON line per event with the request id through src/observability/log.ts (Workers Logs)",
+  'observability.alert-metrics': 'parses PromQL; the alert rules query Workers Analytics Engine with SQL (monitoring/alerts.yml), judged by serverless.alerts',
+  'observability.alert-thresholds': "parses PromQL; serverless.alerts judges the seed thresholds on the Analytics Engine rules, and Hyperdrive's pool is the platform's (no pool gauge reaches the Worker)",
+  'architecture.scaling-monitoring': "reads Prometheus alert rules to match the record against; the Worker's are Grafana rules over Analytics Engine (serverless.alerts)",
+  'delivery.dockerfile-non-root': 'there is no container image: wrangler uploads a script bundle that runs in workerd isolates, with no OS user to drop to',
+  'dynamic.graceful-shutdown': 'sends SIGTERM to the server process; a Worker has no process of its own to stop: the platform drains in-flight requests on a deploy',
+  'dynamic.readiness':
+    "cuts Redis; the Worker's one dependency is PostgreSQL, and cutting it under wrangler dev 4.86 ends wrangler itself (its local Hyperdrive proxy leaves the upstream's ECONNREFUSED/ECONNRESET unhandled): the Worker answered 503 twice, then the dev server was gone. observability.health-endpoints confirms readiness queries PostgreSQL and has its 503 path",
+  'dynamic.load-p95': "needs the seed's p95 on the edge; wrangler dev is a local simulation (a proxy worker in front of the user worker, the cache and rate-limit simulators as services), measured by bench/serverless.js instead",
+};
 
 /**
  * The serverless blueprint's own tables: the one behind Idempotency-Key on creates: a key is kept with the response it produced, scoped by
@@ -71,7 +106,10 @@ const blueprint = {
     const dataset = `${domain.project.name.replace(/-/g, '_')}_events`;
     const analytics = analyticsPlan(dataset);
     return {
-      packages: { dependencies: kit.sortedByKey(DEPENDENCIES), devDependencies: kit.sortedByKey(DEV_DEPENDENCIES) },
+      packages: {
+        dependencies: kit.sortedByKey(DEPENDENCIES),
+        devDependencies: kit.sortedByKey({ ...DEV_DEPENDENCIES, ...(domain.features.infra ? INFRA_DEV_DEPENDENCIES : {}) }),
+      },
       metrics: METRICS,
       alerts: alerts(dataset),
       env: ENV,
@@ -83,6 +121,10 @@ const blueprint = {
       analytics,
       dashboard: dashboard(dataset),
       connectionProxy: { title: 'Cloudflare Hyperdrive', binding: 'HYPERDRIVE' },
+      // The queue handler is the Worker's `queue` export (wrangler's main), invoked by the platform per batch.
+      jobConsumer: { script: 'dev', entry: 'src/index.ts', construct: { kind: 'export', name: 'queue' }, library: 'Cloudflare Queues' },
+      // A Worker has no process to scrape: its metrics are Analytics Engine data points (observability.health-endpoints).
+      metricsPush: { method: 'writeDataPoint', sink: 'Workers Analytics Engine' },
       wrangler: wranglerConfig(domain, queues, analytics),
       architectureFacts: architectureFacts(domain, queues),
       migrationStreams: [
@@ -91,13 +133,13 @@ const blueprint = {
           dir: 'migrations',
           entities: domain.entities.map((e) => e.name),
           initialTitle: 'Initial schema: built-in tables, entity tables, derived indexes',
-          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit) }),
+          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit), passwordHash: 'scrypt (N=2^15, r=8, p=3)' }),
         },
       ],
     };
   },
   checklist(kit) {
-    return { shared: SHARED, own: serverlessChecks(kit) };
+    return { shared: SHARED, own: serverlessChecks(kit), notApplicable: NOT_APPLICABLE };
   },
   runtime: serverlessRuntime,
   nextSteps(plan) {

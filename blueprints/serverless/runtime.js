@@ -65,6 +65,8 @@ export function serverlessRuntime(_rt) {
     processes: {
       api: { args: ['scripts/dev.mjs'], portEnv: 'PORT', ready: '/health/live' },
     },
+    // The Worker's queue handler consumes the jobs: the same wrangler dev process as the fetch handler.
+    jobProcess: 'api',
     async tokens(rt, apiUrl, databaseUrl) {
       await postsReachWorker(apiUrl);
       return mintTokens(rt, apiUrl, databaseUrl, {

@@ -69,6 +69,11 @@ export interface Checklist {
   shared: 'all' | string[];
   /** The blueprint's own checks (ids must not collide with shared ones). */
   own?: Check[];
+  /**
+   * Why a shared check it does not select cannot hold for its projects, by check id: the skip's reason
+   * (otherwise the skip says only that the check is not in its checklist).
+   */
+  notApplicable?: Record<string, string>;
 }
 
 /** One process of a generated project, as verify starts it. */
@@ -105,6 +110,11 @@ export interface RuntimeAdapter {
   env(rt: Runtime): Record<string, string>;
   /** The processes by name; `api` is the one HTTP checks talk to. */
   processes: Record<string, ProcessSpec>;
+  /**
+   * The process that consumes the job queues (default `worker`). A Worker's queue handler runs in the
+   * same deployment as its fetch handler, so the serverless blueprint names `api`.
+   */
+  jobProcess?: string;
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;

@@ -107,6 +107,12 @@ export interface Plan extends DomainPlan {
    * that read `jobs` skip with this reason instead of "the spec declares no jobs".
    */
   noJobsReason?: string;
+  /**
+   * Metrics pushed rather than scraped (a Worker has no process to scrape): the method that writes a
+   * data point and where it goes. The shared health-endpoints check then looks for that call instead
+   * of a GET /metrics route.
+   */
+  metricsPush?: { method: string; sink: string };
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }
@@ -380,8 +386,12 @@ export interface JobConsumerPlan {
   /** The package.json script that starts the process, and its entry file when the script names none. */
   script: string;
   entry: string;
-  /** What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call") or a method call `….<name>(…)` ("method"). */
-  construct: { kind: 'new' | 'call' | 'method'; name: string };
+  /**
+   * What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call"), a method call
+   * `….<name>(…)` ("method"), or a handler the entry's default export names (`export default { <name>: … }`,
+   * kind "export": a Worker's `queue` handler, which the platform invokes per batch).
+   */
+  construct: { kind: 'new' | 'call' | 'method' | 'export'; name: string };
   /** The job library, as evidence and fixes name it. */
   library: string;
 }

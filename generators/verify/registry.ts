@@ -30,7 +30,7 @@ export function checksFor(blueprint: Pick<ResolvedBlueprint, 'id' | 'module'>): 
   const shared = SHARED_CHECKS.map((c): Check =>
     selected(checklist.shared, c.id)
       ? c
-      : { ...c, run: async () => skip(`does not apply to the ${blueprint.id} blueprint (not in its checklist)`) },
+      : { ...c, run: async () => skip(`does not apply to the ${blueprint.id} blueprint (${checklist.notApplicable?.[c.id] ?? 'not in its checklist'})`) },
   );
   const all = [...shared, ...(checklist.own ?? []), ...(extra.get(blueprint.id) ?? [])];
   const seen = new Set<string>();

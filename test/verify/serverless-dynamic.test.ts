@@ -113,3 +113,38 @@ describe('serverless.consumer-idempotent', () => {
     });
   });
 });
+
+// Shared dynamic checks parameterised for the Worker: the job round trip finds the queue consumer in the
+// same Worker (the adapter's jobProcess: 'api'); the metrics series skip, saying why.
+describe('dynamic.job-roundtrip on a Worker', () => {
+  it('passes on the fresh project: 202, then completed by the queue handler', { timeout: 300_000 }, async () => {
+    const r = await check('dynamic.job-roundtrip');
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+  });
+
+  it('fails when the queue handler acknowledges without running the job', { timeout: 300_000 }, async () => {
+    const FILE = 'src/jobs/consumer.ts';
+    await broken([FILE], () => breakFile(project, FILE, /await processMessage\(db, env, work, message, [^;]*;/, 'message.ack();'), async () => {
+      const r = await check('dynamic.job-roundtrip');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/not accepted or not completed/);
+    });
+  });
+
+  it('fails when the job route waits and answers 200 instead of 202', { timeout: 300_000 }, async () => {
+    const FILE = 'src/jobs/routes.ts';
+    await broken([FILE], () => breakFile(project, FILE, 'return json(202, { jobId, status: \'queued\', statusUrl: url }, { location: url });', 'return json(200, { jobId, status: \'queued\', statusUrl: url }, { location: url });'), async () => {
+      const r = await check('dynamic.job-roundtrip');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/expected 202 with a statusUrl/);
+    });
+  });
+});
+
+describe('dynamic.metrics-series on a Worker', () => {
+  it('skips, saying the metrics are pushed to Analytics Engine and not queryable locally', { timeout: 300_000 }, async () => {
+    const r = await check('dynamic.metrics-series');
+    expect(r.status).toBe('skip');
+    expect(r.summary).toMatch(/pushed to Workers Analytics Engine \(\.writeDataPoint\(…\)\), not scraped/);
+  });
+});

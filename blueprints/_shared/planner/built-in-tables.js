@@ -24,15 +24,17 @@ export const TENANT_COLUMN_TABLES = ['auth_users', ...TENANT_TABLES];
  * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be
  * in (a blueprint whose job rows are written at enqueue time adds 'queued'; one with a dead-letter queue,
  * 'dead'); `extra` are the blueprint's own tables, after these. With multi-tenancy (`tenancy`) every user
- * belongs to a tenant (the token carries it), and so does every job run (TENANT_TABLES).
+ * belongs to a tenant (the token carries it), and so does every job run (TENANT_TABLES). `passwordHash`
+ * names the hash the blueprint stores (the table's comment says it; default argon2id).
  * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
- * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] }, tenancy?: import('../../../generators/plan/types.js').TenancyPlan | null }} [options]
+ * @param {{ jobStatuses?: string[], extra?: { up: Statement[], down: Statement[] }, tenancy?: import('../../../generators/plan/types.js').TenancyPlan | null, passwordHash?: string }} [options]
  * @returns {{ up: Statement[], down: Statement[] }}
  */
 export function builtInTables(kit, options = {}) {
   const jobStatuses = options.jobStatuses ?? ['active', 'completed', 'failed'];
   const extra = options.extra ?? { up: [], down: [] };
   const tenancy = options.tenancy ?? null;
+  const passwordHash = options.passwordHash ?? 'argon2id';
   const { sqlString } = kit.sql;
   /** @type {Statement[]} */
   const up = [
@@ -46,7 +48,7 @@ END
 $$;`,
   },
   {
-    comment: `Accounts that can obtain access tokens; passwords are argon2id hashes, never plain text.${tenancy ? ' Each belongs to one tenant.' : ''}`,
+    comment: `Accounts that can obtain access tokens; passwords are ${passwordHash} hashes, never plain text.${tenancy ? ' Each belongs to one tenant.' : ''}`,
     sql: `CREATE TABLE auth_users (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),${tenancy ? `\n  ${tenancy.columnSql} uuid NOT NULL,` : ''}
   email varchar(320) NOT NULL UNIQUE CHECK (email LIKE '%_@_%'),

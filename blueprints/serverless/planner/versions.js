@@ -13,6 +13,12 @@ export const DEPENDENCIES = {
 export const DEV_DEPENDENCIES = {
   '@cloudflare/workers-types': '4.20260426.1',
   '@eslint/js': '9.38.0',
+  // Spectral (spectral:oas + the OWASP API Security Top 10 ruleset) lints the served OpenAPI document in
+  // the project's tests; in-process, nothing fetched.
+  '@stoplight/spectral-core': '1.24.1',
+  '@stoplight/spectral-owasp-ruleset': '2.0.1',
+  '@stoplight/spectral-parsers': '1.0.5',
+  '@stoplight/spectral-rulesets': '1.23.1',
   '@types/node': '20.19.25',
   '@types/pg': '8.15.5',
   eslint: '9.38.0',
@@ -23,4 +29,12 @@ export const DEV_DEPENDENCIES = {
   'typescript-eslint': '8.46.2',
   vitest: '4.1.12',
   wrangler: '4.86.0',
+};
+
+/**
+ * With the infra feature: HashiCorp's HCL parser compiled to WebAssembly (no terraform binary, no
+ * network; MPL-2.0), which test/infra/terraform.test.ts parses infra/*.tf with.
+ */
+export const INFRA_DEV_DEPENDENCIES = {
+  '@cdktf/hcl2json': '0.21.0',
 };

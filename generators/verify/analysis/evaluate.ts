@@ -38,6 +38,7 @@ export function evaluate(sources: Sources, node: TS.Node | undefined, env: Env =
     if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
     if (typeof a === 'number' && typeof b === 'number') {
       if (op === ts.SyntaxKind.AsteriskToken) return a * b;
+      if (op === ts.SyntaxKind.AsteriskAsteriskToken) return a ** b;
       if (op === ts.SyntaxKind.PlusToken) return a + b;
       if (op === ts.SyntaxKind.MinusToken) return a - b;
       if (op === ts.SyntaxKind.SlashToken) return a / b;

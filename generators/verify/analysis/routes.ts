@@ -1,7 +1,10 @@
 /**
- * Fastify routes as the source declares them: `app.get('/path', { schema, onRequest, config }, handler)`,
+ * Routes as the source declares them. Fastify's: `app.get('/path', { schema, onRequest, config }, handler)`,
  * `app.route({ method, url, ... })`, with the `prefix` a plugin was registered under, and the hooks the
- * plugin adds to every route in its scope (`app.addHook('onRequest', app.authenticate)`).
+ * plugin adds to every route in its scope (`app.addHook('onRequest', app.authenticate)`). And route
+ * tables, the form a fetch handler's router takes (a Worker): object literals
+ * `{ method: 'POST', path: '/teams', roles, schema, handler }` — in an array, or passed to a helper — whose
+ * `schema` has the same parts as Fastify's and whose `roles` the router authorizes before the handler.
  */
 import ts from 'typescript';
 import { enclosingFunction, findAll, literalString, oneLine, propName, type Sources } from './source.js';
@@ -15,7 +18,8 @@ export interface RouteModel {
   path: string;
   file: string;
   line: number;
-  call: ts.CallExpression;
+  /** The declaring node: the `app.get(…)` call, or a route table's object literal. */
+  call: ts.Node;
   /** Route options object (schema, hooks, config), resolved; undefined when none. */
   options: ts.Node | undefined;
   handler: ts.Node | undefined;
@@ -23,6 +27,8 @@ export interface RouteModel {
   receiver: string;
   /** Hooks added in the same plugin scope: hook name → expressions. */
   scopeHooks: { hook: string; expr: ts.Expression }[];
+  /** A route table's `roles` value (the router authorizes them; `null` is a public route); undefined for Fastify routes. */
+  roles?: ts.Expression;
 }
 
 export function extractRoutes(sources: Sources): RouteModel[] {
@@ -67,7 +73,36 @@ export function extractRoutes(sources: Sources): RouteModel[] {
       });
     }
   }
+  routes.push(...tableRoutes(sources));
   return routes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** Route-table entries: `{ method, path, handler }` object literals that are not Fastify's `app.route({…})`. */
+function tableRoutes(sources: Sources): RouteModel[] {
+  const out: RouteModel[] = [];
+  for (const { file, sf } of sources.app) {
+    for (const o of findAll(sf, ts.isObjectLiteralExpression)) {
+      const method = literalString(sources.prop(o, 'method'));
+      const path = literalString(sources.prop(o, 'path'));
+      const handler = sources.prop(o, 'handler');
+      if (!method || !(HTTP_METHODS as readonly string[]).includes(method.toLowerCase()) || !path?.startsWith('/') || !handler) continue;
+      const parent = o.parent;
+      if (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'route') continue;
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        file,
+        line: sources.lineOf(o),
+        call: o,
+        options: o,
+        handler: sources.resolve(handler),
+        receiver: '',
+        scopeHooks: [],
+        roles: sources.prop(o, 'roles'),
+      });
+    }
+  }
+  return out;
 }
 
 function joinPath(prefix: string, p: string): string {
@@ -138,13 +173,17 @@ export function routeHooks(sources: Sources, r: RouteModel): { hook: string; tex
   return out;
 }
 
-/** Does a handler (or anything it reads) use `request.body`? */
+/**
+ * Does a handler (or anything it reads) use `request.body`, a `body` it destructures, or read the raw
+ * request body itself (`request.json()`, `ctx.request.text()`, …)?
+ */
 export function readsBody(handler: ts.Node | undefined): boolean {
   if (!handler) return false;
   let found = false;
   const visitNode = (n: ts.Node): void => {
     if (found) return;
     if (ts.isPropertyAccessExpression(n) && n.name.text === 'body' && /^(req|request)$/.test(n.expression.getText())) found = true;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(json|text|formData|arrayBuffer|blob)$/.test(n.expression.name.text) && /(^|\.)(req|request)$/.test(n.expression.expression.getText())) found = true;
     if (ts.isBindingElement(n) && propName(n.propertyName ?? n.name) === 'body') found = true;
     n.forEachChild(visitNode);
   };

@@ -152,6 +152,11 @@ export class Sources {
       if (decl && (ts.isFunctionDeclaration(decl) || ts.isParameter(decl))) return decl;
       return expr;
     }
+    // `SCHEMAS.create`: a member of an object literal the analysis can see.
+    if (ts.isPropertyAccessExpression(expr)) {
+      const member = this.prop(expr.expression, expr.name.text);
+      if (member) return this.resolve(member, depth + 1);
+    }
     return expr;
   }
 

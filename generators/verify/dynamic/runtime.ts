@@ -237,8 +237,10 @@ export class Runtime {
     return this.once('api', () => this.startApi());
   }
 
+  /** The process that consumes the queues, started once: the worker, or the API when the adapter says jobs run there. */
   sharedWorker(): Promise<AppProcess> {
-    return this.once('worker', () => this.startWorker());
+    const name = this.need().jobProcess ?? 'worker';
+    return name === 'api' ? this.sharedApi() : this.once(name, () => this.start(name));
   }
 
   /** One row id per entity, created through the shared API as the admin (reusing the ones dynamic.api-walk created). */

@@ -65,8 +65,11 @@ if (Object.keys(limits).some((k) => process.env[k])) {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 }
 
-// The Worker's variables, handed to wrangler in an env file (not flags: secrets stay out of the process list).
-const vars = WORKER_VARS.filter((/** @type {string} */ name) => process.env[name] !== undefined);
+// The Worker's variables, handed to wrangler in an env file (not flags: secrets stay out of the process list);
+// a replaced limit too, so the Worker's X-RateLimit-Limit header states the limit in force.
+const vars = [...WORKER_VARS, ...Object.keys(limits)].filter(
+  (/** @type {string} */ name) => process.env[name] !== undefined,
+);
 const envFile = path.join(state, 'worker.env');
 writeFileSync(
   envFile,

@@ -1,4 +1,6 @@
+import ts from 'typescript';
 import { MUTATING, routeHooks, routeLabel } from '../../analysis/routes.js';
+import { findAll, oneLine, type Sources } from '../../analysis/source.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 import { AUTH_RE, PUBLIC_AUTH_ROUTE } from './helpers.js';
 
@@ -13,9 +15,19 @@ export const authOnMutations: Check = {
     if (routes.length === 0) return skip('No mutating routes found');
     const problems: Evidence[] = [];
     const ok: Evidence[] = [];
+    const routerAuthorizes = routes.some((r) => r.roles !== undefined) ? authorizesRouteRoles(sources) : undefined;
     for (const r of routes) {
       if (PUBLIC_AUTH_ROUTE.test(r.path)) {
         ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: public by design (issues tokens)` });
+        continue;
+      }
+      if (r.roles !== undefined) {
+        // A route table: the route names its roles, and the router must authorize them before the handler.
+        const roles = sources.resolve(r.roles);
+        if (!roles || roles.kind === ts.SyntaxKind.NullKeyword || (ts.isArrayLiteralExpression(roles) && roles.elements.length === 0))
+          problems.push({ file: r.file, line: r.line, text: `${routeLabel(r)} is public (roles: ${r.roles.getText()})` });
+        else if (!routerAuthorizes) problems.push({ file: r.file, line: r.line, text: `${routeLabel(r)} names roles (${oneLine(r.roles.getText())}), but no code authorizes a route's roles (authorize(…, <route>.roles))` });
+        else ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: roles ${oneLine(r.roles.getText())}, authorized by ${oneLine(routerAuthorizes.getText())}` });
         continue;
       }
       const auth = routeHooks(sources, r).find((h) => AUTH_RE.test(h.text));
@@ -29,3 +41,17 @@ export const authOnMutations: Check = {
     );
   },
 };
+
+/**
+ * The call that authorizes a matched route's roles in a route-table router: an authorize-like call
+ * (AUTH_RE) given the route's `roles` (`authorize(auth, found.route.roles)`, directly or through a variable).
+ */
+function authorizesRouteRoles(sources: Sources): ts.CallExpression | undefined {
+  for (const { sf } of sources.app)
+    for (const c of findAll(sf, ts.isCallExpression)) {
+      const callee = ts.isPropertyAccessExpression(c.expression) ? c.expression.name.text : c.expression.getText();
+      if (!AUTH_RE.test(callee)) continue;
+      if (c.arguments.some((a) => { const v = sources.resolve(a); return !!v && ts.isPropertyAccessExpression(v) && v.name.text === 'roles'; })) return c;
+    }
+  return undefined;
+}

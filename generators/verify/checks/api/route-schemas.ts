@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { readsBody, routeLabel, routeSchema } from '../../analysis/routes.js';
 import { evaluate } from '../../analysis/evaluate.js';
-import type { Sources } from '../../analysis/source.js';
+import { propName, type Sources } from '../../analysis/source.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
 /** Every route validates what it reads: params, body, querystring, and declares its responses. */
@@ -44,10 +44,13 @@ export const routeSchemas: Check = {
   },
 };
 
+/** `request.query`, a destructured `query` (a route table's validated input), or the raw `url.searchParams`. */
 function usesQuery(handler: ts.Node | undefined): boolean {
   let found = false;
   const v = (n: ts.Node): void => {
     if (ts.isPropertyAccessExpression(n) && n.name.text === 'query' && /^(req|request)$/.test(n.expression.getText())) found = true;
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'searchParams') found = true;
+    if (ts.isBindingElement(n) && propName(n.propertyName ?? n.name) === 'query') found = true;
     if (!found) n.forEachChild(v);
   };
   if (handler) v(handler);

@@ -4,13 +4,15 @@ import { missingRecord, readRecord, RECORD, section } from './record.js';
 /**
  * Seed 000's Security Checklist items, how to recognise each in the record, and the code checks that
  * can confirm a claim, by id: they are looked up in the project's checklist, so a check a blueprint
- * owns (the monolith's api.rate-limit) confirms a claim like a shared one. An item without a code check (encryption at rest, in transit) is a deployment
+ * owns (the monolith's api.rate-limit) confirms a claim like a shared one; `a|b` names alternatives, the
+ * first one in the checklist confirms (a Worker's rate limit is a platform binding, confirmed on the
+ * running Worker by dynamic.rate-limit-429). An item without a code check (encryption at rest, in transit) is a deployment
  * property: the record may list it, but not claim it as implemented.
  */
 const ITEMS = [
   { item: 'Authentication', match: /authenticat/i, seedItem: true, checks: ['api.auth-on-mutations'] },
   { item: 'Authorization', match: /authori[sz]ation|rbac/i, seedItem: true, checks: ['api.auth-on-mutations'] },
-  { item: 'Rate limiting', match: /rate.?limit/i, seedItem: true, checks: ['api.rate-limit'] },
+  { item: 'Rate limiting', match: /rate.?limit/i, seedItem: true, checks: ['api.rate-limit|dynamic.rate-limit-429'] },
   { item: 'Input validation', match: /input validation|sql injection|xss/i, seedItem: true, checks: ['api.route-schemas', 'code.sql-parameterized'] },
   { item: 'Encryption at rest', match: /at rest/i, seedItem: true, checks: [] as string[] },
   { item: 'Encryption in transit', match: /in transit|\btls\b/i, seedItem: true, checks: [] as string[] },
@@ -49,7 +51,8 @@ export const securityClaims: Check = {
           problems.push({ file: RECORD, line: box.line, text: `claims ${item.item} as implemented, but it is a deployment property no code check can confirm; leave it unchecked and say where it belongs` });
           continue;
         }
-        for (const id of item.checks) {
+        for (const ids of item.checks) {
+          const id = ids.split('|').find((x) => checklist.has(x)) ?? ids.split('|').join(' or ');
           const check = checklist.get(id);
           if (!check) {
             problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${id} could not confirm it: it is not in the ${ctx.project.blueprint.id} blueprint's checklist` });
@@ -62,7 +65,7 @@ export const securityClaims: Check = {
           if (outcome.status !== 'pass') problems.push({ file: RECORD, line: box.line, text: `claims ${item.item}, but ${check.id} ${outcome.status === 'fail' ? 'fails' : 'could not confirm it'}: ${outcome.summary}` });
         }
       }
-      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks))].join(', ')} pass` });
+      if (!problems.some((p) => p.line === box.line)) confirmed.push({ file: RECORD, line: box.line, text: `${items.map((i) => i.item).join(', ')}: ${[...new Set(items.flatMap((i) => i.checks.map((ids) => ids.split('|').find((x) => checklist.has(x)))))].join(', ')} pass` });
     }
     if (problems.length) return fail(`${problems.length} security claim(s) not backed by the code`, problems, 'Fix the code the failing check names, or uncheck the item and say what is missing; address every item of the seed checklist.');
     return pass(`${boxes.length} checklist items; ${confirmed.length} claimed and confirmed by code checks`, confirmed);

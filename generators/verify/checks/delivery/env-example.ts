@@ -2,7 +2,11 @@ import ts from 'typescript';
 import { findAll } from '../../analysis/source.js';
 import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
 
-/** .env.example documents every variable the app reads from the environment. */
+/**
+ * .env.example documents every variable the app reads from the environment: `process.env.X` anywhere in
+ * src/, and the UPPER_SNAKE keys of the configuration module — src/config.ts (a Node process's), or
+ * src/env.ts (a Worker's, whose variables arrive as bindings and are validated there).
+ */
 export const envExample: Check = {
   id: 'delivery.env-example',
   title: '.env.example lists every environment variable the app reads',
@@ -10,7 +14,7 @@ export const envExample: Check = {
   kind: 'static',
   async run({ project }) {
     const text = await project.read('.env.example');
-    if (text === undefined) return fail('.env.example is missing', [{ text: '.env.example: not found' }], 'Restore .env.example with every variable of src/config.ts.');
+    if (text === undefined) return fail('.env.example is missing', [{ text: '.env.example: not found' }], 'Restore .env.example with every variable of the configuration module (src/config.ts or src/env.ts).');
     const documented = new Set(text.split('\n').map((l) => /^\s*([A-Z][A-Z0-9_]*)\s*=/.exec(l)?.[1]).filter(Boolean) as string[]);
     const sources = await project.sources();
     const read = new Map<string, { file: string; line: number }>();
@@ -19,7 +23,7 @@ export const envExample: Check = {
       for (const n of findAll(sf, ts.isPropertyAccessExpression)) {
         if (n.expression.getText() === 'process.env' && /^[A-Z][A-Z0-9_]*$/.test(n.name.text)) read.set(n.name.text, { file, line: sources.lineOf(n) });
       }
-      if (file === 'src/config.ts') {
+      if (file === 'src/config.ts' || file === 'src/env.ts') {
         for (const p of findAll(sf, ts.isPropertyAssignment)) {
           const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
           if (name && /^[A-Z][A-Z0-9_]+$/.test(name)) read.set(name, { file, line: sources.lineOf(p) });

@@ -1,4 +1,4 @@
-import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
+import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
 import { withRuntime } from './guard.js';
 import { ensureRows } from './ensure.js';
 import { http } from './http.js';
@@ -14,6 +14,10 @@ export const metricsSeries: Check = {
   kind: 'dynamic',
   run: (ctx) =>
     withRuntime(ctx, async (rt) => {
+      const push = ctx.project.plan.metricsPush;
+      // Pushed metrics have no endpoint to read back; locally the sink keeps nothing queryable.
+      if (push)
+        return skip(`metrics are pushed to ${push.sink} (.${push.method}(…)), not scraped: there is no /metrics to read, and the local runtime accepts the data points without keeping them queryable, so the series can only be observed in the deployed account (observability.health-endpoints confirms the writes exist in src/)`);
       const api = await rt.sharedApi();
       const tokens = await rt.tokens();
       const ids = await ensureRows(rt, ctx.project);

@@ -12,12 +12,16 @@ import { createLogger } from '../observability/log.js';
 import { recordRequest } from '../observability/metrics.js';
 import { lazyDatabase, type RequestContext } from './context.js';
 import { healthRoutes } from './health.js';
+import { openApiRoutes } from './openapi.js';
 import { classify, HttpError, problemResponse } from './problem.js';
 import { enforceRateLimit } from './rate-limit.js';
 import { match, type HttpRoute } from './router.js';
 import { preflight, secured } from './security.js';
+import { readInput } from './validate.js';
 
-const ROUTES: HttpRoute[] = [...healthRoutes, ...authRoutes, ...entityRoutes, ...jobRoutes];
+const API_ROUTES: HttpRoute[] = [...healthRoutes, ...authRoutes, ...entityRoutes, ...jobRoutes];
+/** The API's routes and GET /openapi.json, the document built from their schemas. */
+const ROUTES: HttpRoute[] = [...API_ROUTES, ...openApiRoutes(API_ROUTES)];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -48,11 +52,12 @@ export async function handleRequest(request: Request, env: WorkerEnv, execution:
   const database = lazyDatabase(env, config);
   let route = 'unmatched';
   let response: Response;
+  let rateLimit: Record<string, string> = {};
   try {
     const found = match(ROUTES, request.method, url.pathname);
     const auth = await authenticate(request, config);
     if (!(found && 'route' in found && found.route.path.startsWith('/health/')))
-      await enforceRateLimit(env, request, auth);
+      rateLimit = await enforceRateLimit(env, request, auth);
     if (!found) throw new HttpError(404, `No route for ${request.method} ${url.pathname}`);
     if ('allowed' in found)
       throw new HttpError(405, `${request.method} is not allowed here`, undefined, { allow: found.allowed.join(', ') });
@@ -70,7 +75,7 @@ export async function handleRequest(request: Request, env: WorkerEnv, execution:
       db: database.db,
       close: database.close,
     };
-    response = await found.route.handler(ctx, found.params);
+    response = await found.route.handler(ctx, await readInput(request, url, found.route.schema, found.params));
   } catch (err) {
     const outcome =
       err instanceof URIError ? { status: 400, detail: 'The path is not valid', internal: false } : classify(err);
@@ -84,6 +89,11 @@ export async function handleRequest(request: Request, env: WorkerEnv, execution:
     );
   } finally {
     execution.waitUntil(database.close());
+  }
+  if (Object.keys(rateLimit).length > 0) {
+    response = new Response(response.body, response); // a handler's headers may be immutable
+    for (const [name, value] of Object.entries(rateLimit))
+      if (!response.headers.has(name)) response.headers.set(name, value);
   }
   const durationMs = Date.now() - started;
   recordRequest(env, request.method, route, response.status, durationMs);

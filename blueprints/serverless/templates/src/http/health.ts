@@ -3,15 +3,32 @@
  * Neither needs a token nor counts against the rate limits.
  */
 import { sql } from '../db/sql.js';
-import type { HttpRoute } from './router.js';
+import { Type } from '@sinclair/typebox';
+import { route, type HttpRoute } from './router.js';
 import { json } from './validate.js';
 
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  checks: Type.Optional(Type.Object({ postgres: Type.Union([Type.Literal('ok'), Type.Literal('down')]) })),
+});
+
 export const healthRoutes: HttpRoute[] = [
-  { method: 'GET', path: '/health/live', roles: null, handler: async () => json(200, { status: 'ok' }) },
-  {
+  route({
+    method: 'GET',
+    path: '/health/live',
+    roles: null,
+    schema: { summary: 'Liveness', hide: true, response: { 200: Health } },
+    handler: async () => json(200, { status: 'ok' }),
+  }),
+  route({
     method: 'GET',
     path: '/health/ready',
     roles: null,
+    schema: {
+      summary: 'Readiness: PostgreSQL answers through Hyperdrive',
+      hide: true,
+      response: { 200: Health, 503: Health },
+    },
     async handler(ctx) {
       try {
         const db = await ctx.db();
@@ -22,5 +39,5 @@ export const healthRoutes: HttpRoute[] = [
         return json(503, { status: 'unavailable', checks: { postgres: 'down' } }, { 'retry-after': '5' });
       }
     },
-  },
+  }),
 ];

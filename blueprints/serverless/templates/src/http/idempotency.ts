@@ -5,6 +5,7 @@
  * while the first is still running is 409. Keys are scoped by caller and route and expire after 24 h.
  * A first attempt that fails releases its key, so the client can retry it.
  */
+import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import { json as jsonValue, sql } from '../db/sql.js';
 import { HttpError } from './problem.js';
@@ -17,6 +18,18 @@ export interface Created {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The Idempotency-Key request header of a create, for its route schema (and the OpenAPI document). */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Makes a retried create safe: the first response under this key is replayed for 24 h',
+    }),
+  ),
+});
 
 async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

@@ -3,6 +3,32 @@
  * Handlers throw HttpError; PostgreSQL errors that are the client's fault map to 4xx here, an
  * unreachable database to 503 with Retry-After, anything else to a 500 whose detail is only logged.
  */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** The problem body, as a schema: what every error status of every route answers (and the OpenAPI document says). */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ maxLength: 2048 }),
+    title: Type.String({ maxLength: 200 }),
+    status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ maxLength: 2048 })),
+    instance: Type.Optional(Type.String({ maxLength: 8192 })),
+    requestId: Type.Optional(Type.String({ maxLength: 128 })),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String({ maxLength: 1024 }), message: Type.String({ maxLength: 2048 }) }), {
+        maxItems: 100,
+      }),
+    ),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+/** Response schemas for the error statuses a route can answer, for its schema's `response` map. */
+export function problemResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema]));
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -46,7 +72,7 @@ export function problemResponse(
   headers: Record<string, string> = {},
 ): Response {
   const url = new URL(context.url);
-  const body = {
+  const body: Problem = {
     type: 'about:blank',
     title: TITLES[status] ?? 'Error',
     status,

@@ -45,7 +45,14 @@ export async function call<T = unknown>(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${API}${path}`, { method, headers, body: payload });
+  const send = () => fetch(`${API}${path}`, { method, headers, body: payload });
+  // wrangler dev closes an idle keep-alive connection after 5 s; a request that raced that close fails with
+  // "other side closed" before reaching the Worker. A GET or HEAD is safe to send again (the Worker never saw it).
+  const res = await send().catch((err: unknown) => {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if ((method === 'GET' || method === 'HEAD') && code === 'UND_ERR_SOCKET') return send();
+    throw err;
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
