@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { runningSystem, VERIFY_EVENTS } from './runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Check} Check */
 /** @typedef {import('../../generators/blueprints/contract.js').CheckKit} CheckKit */
@@ -254,7 +255,7 @@ const manifests = ({ verdict, seed }) => ({
 
 /** @typedef {{ name: string, database: string, readModels: { entity: string, service: string, table: string, subject: string, durable: string }[] }} ConsumerService */
 
-const MAX_DELIVER = 2;
+const MAX_DELIVER = VERIFY_EVENTS.maxDeliver;
 /** @param {import('../../generators/blueprints/contract.js').Plan} plan @returns {{ stream?: string, deadLetterStream?: string }} */
 const eventsOf = (plan) => /** @type {{ events?: object }} */ (/** @type {unknown} */ (plan)).events ?? {};
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
@@ -270,13 +271,13 @@ async function until(/** @type {() => Promise<any>} */ probe, /** @type {number}
 }
 
 /**
- * The first service that keeps a read model, its database migrated, its consumer process running
- * against a NATS server, and a JetStream client to publish with. Returns a reason when it cannot run.
+ * The first service that keeps a read model, as the running system has it (every service on its own
+ * migrated database, behind the gateway verify starts): its database, its consumer process, and a
+ * JetStream client to publish with. Returns a reason when it cannot run.
  * @param {import('../../generators/blueprints/contract.js').Runtime} rt
  * @param {import('../../generators/blueprints/contract.js').Plan} plan
- * @param {string} label
  */
-async function consumerHarness(rt, plan, label) {
+async function consumerHarness(rt, plan) {
   const service = /** @type {ConsumerService[]} */ (/** @type {unknown} */ (servicesOf(plan))).find((s) => s.readModels.length > 0);
   if (!service) return { skip: "no service keeps a read model of another service's rows: there is no consumer" };
   /** @type {string} */
@@ -286,19 +287,23 @@ async function consumerHarness(rt, plan, label) {
   } catch (err) {
     return { skip: `skipped: ${/** @type {Error} */ (err).message.split('\n')[0]}`, fix: 'Install nats-server (apt-get install nats-server) or set NATS_URL to a NATS server started with -js.' };
   }
-  await rt.built();
-  const databaseUrl = await rt.database(`${label}_${service.database}`);
-  const migrated = await rt.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: databaseUrl, SERVICE: service.name } });
-  if (migrated.exitCode !== 0) return { failure: `the ${service.name} service's migrations failed:\n${rt.tail(migrated.output, 10)}` };
-  const consumer = await rt.start('consumer', {
-    env: { SERVICE: service.name, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, EVENTS_MAX_DELIVER: String(MAX_DELIVER), EVENTS_RETRY_BACKOFF_MS: '20', EVENTS_ACK_WAIT_MS: '2000' },
-  });
+  /** @type {import('./runtime.js').RunningSystem} */
+  let system;
+  try {
+    await rt.sharedApi();
+    system = await runningSystem(rt);
+  } catch (err) {
+    return { failure: `the services could not be started:\n${/** @type {Error} */ (err).message}` };
+  }
+  const running = system.services[service.name];
+  if (!running?.consumer) return { failure: `the ${service.name} service keeps read models but no consumer process runs for it` };
+  const consumer = running.consumer;
   /** @type {{ connect(o: object): Promise<any> }} */
   const transport = rt.require('@nats-io/transport-node');
   /** @type {{ jetstream(nc: any): any, jetstreamManager(nc: any): Promise<any> }} */
   const { jetstream, jetstreamManager } = rt.require('@nats-io/jetstream');
   const nc = await transport.connect({ servers: natsUrl, timeout: 5000 });
-  const db = await rt.pgClient(databaseUrl);
+  const db = await rt.pgClient(running.databaseUrl);
   const model = /** @type {ConsumerService['readModels'][number]} */ (service.readModels[0]);
   return {
     service,
@@ -312,7 +317,6 @@ async function consumerHarness(rt, plan, label) {
     async close() {
       await nc.drain().catch(() => undefined);
       await db.end().catch(() => undefined);
-      await consumer.stop();
     },
   };
 }
@@ -334,7 +338,7 @@ const consumerCheck = ({ fail, skip }, meta, probe) => ({
     if (!rt) return skip('dynamic checks are off (--static)');
     const why = await rt.unavailable();
     if (why) return skip(`skipped: ${why.reason}`, why.fix);
-    const h = await consumerHarness(rt, project.plan, meta.label);
+    const h = await consumerHarness(rt, project.plan);
     if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
     if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
     try {

@@ -136,12 +136,13 @@ const blueprint = {
   },
   checklist(kit) {
     return {
-      // The services are the monolith's modules: its schema, code and API checks hold for them. The
-      // gateway's one pass-through route has no body schema or role of its own by design (each service
-      // validates and authorizes), so the route-schema, auth-on-mutations and single-error-handler
-      // checks, written for one API process, are not selected, nor the security-claims check that reads
-      // them; nor is the health check that expects every process's readiness to query PostgreSQL (the
-      // gateway has no database: its readiness pings Redis).
+      // The static checks read the services' modules (the monolith's code). Not selected: the route-schema,
+      // auth-on-mutations and single-error-handler checks and the security-claims check that reads them,
+      // written for one API process, would judge the gateway's pass-through route as a route of its own
+      // (each service validates and authorizes what the gateway forwards); nor the health check that
+      // expects every process's readiness to query PostgreSQL (the gateway has no database: its readiness
+      // pings Redis). The dynamic checks drive the system through its gateway: the runtime adapter starts
+      // every service on its own database, with its relay and consumer, behind it.
       shared: [
         'schema.',
         'code.',
@@ -157,9 +158,7 @@ const blueprint = {
         'architecture.cost-projections',
         'architecture.scaling-monitoring',
         'architecture.migration-path',
-        // The project's own type-check and test suite (every service, the gateway, events through NATS).
-        'dynamic.typecheck',
-        'dynamic.test-suite',
+        'dynamic.',
       ],
       // Its services register the monolith's rate limiter and enqueue with its BullMQ options: the
       // monolith's own checks for those hold for them as they are.

@@ -80,6 +80,12 @@ export interface ProcessSpec {
   ready: string;
   /** The env var that gets a second free port for its metrics endpoint, when it serves them apart. */
   metricsPortEnv?: string;
+  /**
+   * Starts what the process cannot answer without (e.g. the services behind a gateway, each on its own
+   * database) before it is started, and returns the environment that points the process at them. Called
+   * on every start of the process; memoize shared companions with `rt.state`.
+   */
+  needs?(rt: Runtime): Promise<Record<string, string>>;
 }
 
 /** A page of a list endpoint, read the blueprint's way. */
@@ -107,6 +113,12 @@ export interface RuntimeAdapter {
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;
+  /**
+   * Fresh databases migrated for `label` when the project has more than one (a database per service),
+   * each with the entities whose tables it holds; the first is the one `migrate` prepares (accounts,
+   * tokens). Without it, `rt.migrated(label)` holds every entity.
+   */
+  databases?(rt: Runtime, label: string): Promise<{ url: string; entities: string[] }[]>;
 }
 
 export interface PostTask {

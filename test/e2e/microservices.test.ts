@@ -69,6 +69,44 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     );
   }, SIX_MINUTES);
 
+  // The shared dynamic checks, driven through the gateway (every service on its own database, with
+  // its relay and consumer, behind it), except the project's own type-check and tests run above.
+  const DYNAMIC = ['explain-access-patterns', 'api-walk', 'security-headers', 'cors-allowlist', 'job-accepted-without-worker', 'job-roundtrip', 'metrics-series', 'rate-limit-429', 'readiness', 'graceful-shutdown', 'load-p95'].map((id) => `dynamic.${id}`);
+  const verifyOnly = async (ids: string[]) => {
+    const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report', '--only', ids.join(',')], { reject: false, env: { CI: 'true', ...env } });
+    return JSON.parse(result.stdout) as { results: { id: string; status: string; summary: string; evidence: { text: string }[] }[] };
+  };
+
+  it('verify: every shared dynamic check runs through the gateway and passes (none skipped)', async () => {
+    const report = await verifyOnly(DYNAMIC);
+    expect(report.results.map((r) => `${r.id}: ${r.status}${r.status === 'pass' ? '' : `: ${r.summary} ${r.evidence.map((e) => e.text).join(' | ').slice(0, 600)}`}`)).toEqual(DYNAMIC.map((id) => `${id}: pass`));
+  }, SIX_MINUTES * 2);
+
+  // The shared dynamic checks judge the system at its edge (the gateway) and in each service's database:
+  // break either, the check fails. [check, what is broken, file, from, to, the failure's summary]
+  const BREAKS: [string, string, string, string | RegExp, string, RegExp][] = [
+    ['dynamic.cors-allowlist', "the gateway's CORS accepts any origin", 'src/gateway/app.ts', 'origin: config.CORS_ORIGINS', 'origin: true', /CORS is not an allowlist/],
+    ['dynamic.security-headers', 'the gateway no longer sets the security headers', 'src/gateway/app.ts', 'reply.headers(securityHeaders);', 'void securityHeaders;', /responses lack security headers/],
+    ['dynamic.rate-limit-429', "the gateway's anonymous limit is ignored", 'src/gateway/app.ts', 'config.RATE_LIMIT_USER_MAX : config.RATE_LIMIT_ANONYMOUS_MAX', 'config.RATE_LIMIT_USER_MAX : 1_000_000', /none answered 429/],
+    ['dynamic.readiness', "the gateway's readiness no longer pings Redis", 'src/gateway/app.ts', 'const ok = await redis.ping().then(', 'const ok = await Promise.resolve().then(', /readiness stays 200 with Redis down/],
+    ['dynamic.api-walk', 'the consumers never apply an event to a read model (a create naming another service\'s row stays 422)', 'src/events/consumer.ts', 'if (first.rowCount === 0) return false;', 'if (first.rowCount >= 0) return false;', /step\(s\) of the completion checklist fail/],
+  ];
+  it.runIf(name === 'shop').each(BREAKS)('verify: %s fails when %s', async (id, _what, file, from, to, summary) => {
+    const full = path.join(dir, file);
+    const original = await readFile(full, 'utf8');
+    const broken = original.replace(from, to);
+    expect(broken, `${file} no longer contains ${String(from)}`).not.toBe(original);
+    await writeFile(full, broken);
+    try {
+      const report = await verifyOnly([id]);
+      const r = report.results.find((x) => x.id === id)!;
+      expect(r.status, `${r.summary} ${r.evidence.map((e) => e.text).join(' | ')}`).toBe('fail');
+      expect(r.summary).toMatch(summary);
+    } finally {
+      await writeFile(full, original);
+    }
+  }, SIX_MINUTES);
+
   it('verify: the dynamic event checks fail on a consumer broken on purpose', async () => {
     // A consumer that forgets its inbox (a replay applies twice) and never dead-letters (a poison event
     // is retried until the broker gives up, silently).
