@@ -119,6 +119,8 @@ const blueprint = {
       gatewayRoutes: [
         { prefix: '/auth', service: identity.name },
         ...services.flatMap((s) => s.routePrefixes.map((prefix) => ({ prefix, service: s.name }))),
+        // A job's status URL (/jobs/<job>/<id>, what its 202 names) is answered by the service that enqueued it.
+        ...services.flatMap((s) => s.jobs.map((job) => ({ prefix: `/jobs/${job}`, service: s.name }))),
       ],
       migrationStreams: services.map((s) => {
         const core = builtInTables(kit);

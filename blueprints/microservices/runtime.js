@@ -11,7 +11,7 @@
 import { monolithRuntime } from '../monolith-cache/runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Runtime} Runtime */
-/** @typedef {{ name: string, database: string, entities: string[], urlEnv: string, readModels: unknown[] }} RuntimeService */
+/** @typedef {{ name: string, database: string, entities: string[], urlEnv: string, readModels: unknown[], jobs: string[] }} RuntimeService */
 
 /** @param {Runtime} rt @returns {RuntimeService[]} */
 const servicesOf = (rt) => /** @type {{ services?: RuntimeService[] }} */ (/** @type {unknown} */ (rt.project.plan)).services ?? [];
@@ -54,10 +54,28 @@ export function microservicesRuntime(rt) {
     processes: {
       api: { args: ['dist/gateway/server.js'], portEnv: 'PORT', ready: '/health/live', needs: upstreams },
       service,
-      worker: base.processes.worker ?? service,
+      // The worker of the first service with jobs (the others' are started beside it), on its database.
+      worker: { ...(base.processes.worker ?? service), needs: workers },
+      'service-worker': base.processes.worker ?? service,
       relay: { args: ['dist/events/relay-main.js'], portEnv: 'PORT', ready: '/health/ready' },
       consumer: { args: ['dist/events/consumer-main.js'], portEnv: 'PORT', ready: '/health/ready' },
     },
+  };
+  adapter.metricsEndpoints = async (rt, processes) => {
+    const system = await runningSystem(rt);
+    const running = Object.values(system.services);
+    /** @type {Record<string, string[]>} */
+    const out = {
+      api: running.map((s) => s.api.metricsUrl),
+      relay: running.map((s) => s.relay.metricsUrl),
+      consumer: running.flatMap((s) => (s.consumer ? [s.consumer.metricsUrl] : [])),
+    };
+    if (processes.includes('worker')) {
+      const first = await rt.sharedWorker();
+      const withJobs = servicesOf(rt).filter((s) => s.jobs.length > 0);
+      out.worker = [first.metricsUrl, ...(await otherWorkers(rt, system, withJobs.slice(1))).map((w) => w.metricsUrl)];
+    }
+    return out;
   };
   return adapter;
 }
@@ -69,7 +87,8 @@ export function microservicesRuntime(rt) {
 export const VERIFY_EVENTS = { maxDeliver: 2, retryBackoffMs: 20, ackWaitMs: 2000 };
 
 /**
- * @typedef {{ env: Record<string, string>, services: Record<string, { databaseUrl: string, api: import('../../generators/blueprints/contract.js').AppProcess, consumer?: import('../../generators/blueprints/contract.js').AppProcess }> }} RunningSystem
+ * @typedef {import('../../generators/blueprints/contract.js').AppProcess} AppProcess
+ * @typedef {{ env: Record<string, string>, services: Record<string, { databaseUrl: string, api: AppProcess, relay: AppProcess, consumer?: AppProcess }> }} RunningSystem
  */
 
 /**
@@ -90,10 +109,10 @@ export function runningSystem(rt) {
       const databaseUrl = /** @type {{ url: string }} */ (databases.find((d) => d.entities.some((e) => s.entities.includes(e)))).url;
       const own = { SERVICE: s.name, DATABASE_URL: databaseUrl };
       const api = await rt.start('service', { env: own });
-      await rt.start('relay', { env: own });
+      const relay = await rt.start('relay', { env: own });
       const consumer = s.readModels.length > 0 ? await rt.start('consumer', { env: { ...own, ...events } }) : undefined;
       system.env[s.urlEnv] = api.url;
-      system.services[s.name] = { databaseUrl, api, ...(consumer ? { consumer } : {}) };
+      system.services[s.name] = { databaseUrl, api, relay, ...(consumer ? { consumer } : {}) };
     }
     return system;
   });
@@ -101,3 +120,38 @@ export function runningSystem(rt) {
 
 /** @param {Runtime} rt */
 const upstreams = async (rt) => (await runningSystem(rt)).env;
+
+/**
+ * The `worker` process verify starts: started only when a check asks for it (the no-worker check runs
+ * before), so until then no service's jobs are consumed. The first service with jobs runs as `worker`
+ * itself (the variables returned); every other service with jobs gets its worker started here.
+ * @param {Runtime} rt
+ * @returns {Promise<Record<string, string>>}
+ */
+async function workers(rt) {
+  const system = await runningSystem(rt);
+  const withJobs = servicesOf(rt).filter((s) => s.jobs.length > 0);
+  const first = withJobs[0] ?? servicesOf(rt)[0];
+  if (!first) return {};
+  await otherWorkers(rt, system, withJobs.slice(1));
+  return { SERVICE: first.name, DATABASE_URL: /** @type {{ databaseUrl: string }} */ (system.services[first.name]).databaseUrl };
+}
+
+/**
+ * The workers of the services with jobs after the first, started once.
+ * @param {Runtime} rt
+ * @param {RunningSystem} system
+ * @param {RuntimeService[]} services
+ * @returns {Promise<AppProcess[]>}
+ */
+function otherWorkers(rt, system, services) {
+  return rt.state('microservices:workers', async () => {
+    /** @type {AppProcess[]} */
+    const started = [];
+    for (const s of services) {
+      const own = system.services[s.name];
+      if (own) started.push(await rt.start('service-worker', { env: { SERVICE: s.name, DATABASE_URL: own.databaseUrl } }));
+    }
+    return started;
+  });
+}

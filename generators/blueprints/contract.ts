@@ -119,6 +119,12 @@ export interface RuntimeAdapter {
    * tokens). Without it, `rt.migrated(label)` holds every entity.
    */
   databases?(rt: Runtime, label: string): Promise<{ url: string; entities: string[] }[]>;
+  /**
+   * Where the processes named in the plan's metrics (`api`, `worker`, a blueprint's own) serve /metrics,
+   * started as the HTTP checks run them: one URL per running instance (e.g. every service's API). Without
+   * it, `api` is the shared API's metrics URL and `worker` the shared worker's.
+   */
+  metricsEndpoints?(rt: Runtime, processes: string[]): Promise<Record<string, string[]>>;
 }
 
 export interface PostTask {

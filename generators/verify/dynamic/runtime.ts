@@ -193,6 +193,15 @@ export class Runtime {
     });
   }
 
+  /** Where each of `processes` (the plan's metrics' process names) serves /metrics, one URL per running instance. */
+  async metricsEndpoints(processes: string[]): Promise<Record<string, string[]>> {
+    const adapter = this.need();
+    if (adapter.metricsEndpoints) return adapter.metricsEndpoints(this, processes);
+    const out: Record<string, string[]> = { api: [(await this.sharedApi()).metricsUrl] };
+    if (processes.includes('worker')) out.worker = [(await this.sharedWorker()).metricsUrl];
+    return out;
+  }
+
   /** The migrated database of `label` that holds an entity's table. */
   async databaseOf(label: string, entity: string): Promise<string> {
     const all = await this.migratedDatabases(label);
@@ -235,7 +244,7 @@ export class Runtime {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
-      const env = { ...needed, ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
+      const env = { ...(await this.appEnv(options)), ...needed, ...options.env, [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
       try {
         return await this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
       } catch (err) {
