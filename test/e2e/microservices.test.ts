@@ -6,7 +6,7 @@
  * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
  * isolation), and `verify` reports no failure.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -20,6 +20,13 @@ function requireNats(): string {
   const url = process.env.NATS_URL;
   if (!url) throw new Error('NATS_URL must be set (test/support/with-servers.js starts a throwaway nats-server when it is installed: apt-get install nats-server).');
   return url;
+}
+
+/** Replaces `from` with `to` in a project file; fails if `from` is absent (a stale break-case). */
+async function replaceIn(dir: string, file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(path.join(dir, file), 'utf8');
+  if (!text.includes(from)) throw new Error(`break-case is stale: ${file} no longer contains ${from}`);
+  await writeFile(path.join(dir, file), text.replace(from, to));
 }
 
 const cases = [
@@ -65,7 +72,7 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
     const own = report.results.filter((r) => r.id.startsWith('microservices.'));
     expect(own.map((r) => `${r.id}: ${r.status}`).sort()).toEqual(
-      ['consumer-idempotent', 'database-per-service', 'dead-letter', 'events-through-outbox', 'manifests', 'one-hop'].map((id) => `microservices.${id}: pass`),
+      ['consumer-idempotent', 'database-per-service', 'dead-letter', 'events-through-outbox', 'manifests', 'one-hop', 'role-isolation'].map((id) => `microservices.${id}: pass`),
     );
   }, SIX_MINUTES);
 
@@ -91,6 +98,37 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     ['dynamic.readiness', "the gateway's readiness no longer pings Redis", 'src/gateway/app.ts', 'const ok = await redis.ping().then(', 'const ok = await Promise.resolve().then(', /readiness stays 200 with Redis down/],
     ['dynamic.api-walk', 'the consumers never apply an event to a read model (a create naming another service\'s row stays 422)', 'src/events/consumer.ts', 'if (first.rowCount === 0) return false;', 'if (first.rowCount >= 0) return false;', /step\(s\) of the completion checklist fail/],
   ];
+  // Role isolation broken four different ways: a migration that opens the database again, a role shared
+  // in compose, a Deployment given another service's Secret, an init script that leaves a database open.
+  const ISOLATION_BREAKS: [string, (d: string) => Promise<void>, RegExp][] = [
+    [
+      'a later migration grants CONNECT and SELECT back to PUBLIC',
+      (d) =>
+        writeFile(
+          path.join(d, 'migrations/project/0002_open.sql'),
+          "-- Up Migration\nDO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO PUBLIC', current_database()); END $$;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\nGRANT SELECT, DELETE ON ALL TABLES IN SCHEMA public TO PUBLIC;\n\n-- Down Migration\n",
+        ),
+      /role opens project's database and reaches .*\(read, write\)/,
+    ],
+    ['docker-compose.yml runs the project service with the team role', (d) => replaceIn(d, 'docker-compose.yml', 'postgres://project:project@postgres:5432/project', 'postgres://team:team@postgres:5432/project'), /the services project, team share the role team/],
+    ["the project API's Deployment reads the team service's Secret", (d) => replaceIn(d, 'k8s/project-api.yaml', 'name: project-database', 'name: team-database'), /share the Secret team-database/],
+    ['the init script leaves the task database open to PUBLIC', (d) => replaceIn(d, 'docker/postgres-init.sql', 'REVOKE ALL ON DATABASE task FROM PUBLIC;', ''), /the task database is not closed to PUBLIC/],
+  ];
+  it.runIf(name === 'shop').each(ISOLATION_BREAKS)('verify: microservices.role-isolation fails when %s', async (_what, breakIt, evidence) => {
+    const files = ['docker-compose.yml', 'k8s/project-api.yaml', 'docker/postgres-init.sql'];
+    const saved = await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')] as const));
+    try {
+      await breakIt(dir);
+      const report = await verifyOnly(['microservices.role-isolation']);
+      const r = report.results[0]!;
+      expect(r.status, r.summary).toBe('fail');
+      expect(r.evidence.map((e) => e.text).join('\n')).toMatch(evidence);
+    } finally {
+      for (const [f, text] of saved) await writeFile(path.join(dir, f), text);
+      await rm(path.join(dir, 'migrations/project/0002_open.sql'), { force: true });
+    }
+  }, SIX_MINUTES);
+
   it.runIf(name === 'shop').each(BREAKS)('verify: %s fails when %s', async (id, _what, file, from, to, summary) => {
     const full = path.join(dir, file);
     const original = await readFile(full, 'utf8');
