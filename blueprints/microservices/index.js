@@ -115,6 +115,12 @@ const blueprint = {
         preSteps: [{ why: 'NATS with JetStream (the tests\' broker): service containers cannot take the -js argument.', run: 'docker run -d --name nats -p 4222:4222 nats:2.10-alpine -js' }],
         migrate: false,
       },
+      // Two kinds of HTTP process: each service (src/, the monolith's app: PostgreSQL and Redis) and the
+      // gateway (src/gateway/: no database, Redis for its rate limits); each one's readiness checks its own.
+      httpProcesses: [
+        { name: 'service', sources: 'src/', readinessChecks: ['postgresql', 'redis'] },
+        { name: 'gateway', sources: 'src/gateway/', readinessChecks: ['redis'] },
+      ],
       events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
       gatewayRoutes: [
         { prefix: '/auth', service: identity.name },
@@ -141,10 +147,10 @@ const blueprint = {
       // The static checks read the services' modules (the monolith's code). Not selected: the route-schema,
       // auth-on-mutations and single-error-handler checks and the security-claims check that reads them,
       // written for one API process, would judge the gateway's pass-through route as a route of its own
-      // (each service validates and authorizes what the gateway forwards); nor the health check that
-      // expects every process's readiness to query PostgreSQL (the gateway has no database: its readiness
-      // pings Redis). The dynamic checks drive the system through its gateway: the runtime adapter starts
-      // every service on its own database, with its relay and consumer, behind it.
+      // (each service validates and authorizes what the gateway forwards). The health check judges each
+      // HTTP process's readiness by its own dependencies (httpProcesses). The dynamic checks drive the
+      // system through its gateway: the runtime adapter starts every service on its own database, with
+      // its relay and consumer, behind it.
       shared: [
         'schema.',
         'code.',
@@ -152,6 +158,7 @@ const blueprint = {
         'security.',
         'async.',
         'observability.structured-logs',
+        'observability.health-endpoints',
         'observability.alert-metrics',
         'observability.alert-thresholds',
         'delivery.',

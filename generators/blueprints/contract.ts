@@ -14,7 +14,7 @@
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
 import type { Runtime } from '../verify/dynamic/runtime.js';
-import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
@@ -51,6 +51,8 @@ export interface BlueprintPlanParts {
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues (async.enqueue-202 looks for its consumer there). */
   jobConsumer?: JobConsumerPlan;
+  /** The HTTP processes when there is more than one (observability.health-endpoints judges each one's readiness). */
+  httpProcesses?: HttpProcessPlan[];
   architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
   [part: string]: unknown;
 }

@@ -27,7 +27,7 @@ const IDS = ['microservices.database-per-service', 'microservices.events-through
 describe('fresh projects pass', () => {
   // The monolith's own checks it selects (its services register the same rate limiter and enqueue with
   // the same job options), and the shared audit-log check reading the table from the plan.
-  for (const id of [...IDS, 'api.rate-limit', 'async.job-options', 'schema.audit-log-partitioned']) {
+  for (const id of [...IDS, 'api.rate-limit', 'async.job-options', 'schema.audit-log-partitioned', 'observability.health-endpoints']) {
     it(`${id} on both specs`, async () => {
       for (const dir of [acme, rentals]) {
         const r = await runCheck(dir, id);
@@ -133,6 +133,12 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
     (d) => breakFile(d, 'monitoring/alerts.yml', 'rate(read_model_event_age_seconds_bucket[10m])', 'rate(read_model_staleness_seconds_bucket[10m])'),
     /alert ReadModelStale reads read_model_staleness_seconds_bucket, which the app does not export/,
   ],
+  // Each HTTP process's readiness judged by its own dependencies (plan.httpProcesses): the gateway pings
+  // Redis, each service queries PostgreSQL and pings Redis.
+  ['observability.health-endpoints', 'acme', "the gateway's readiness no longer pings Redis", (d) => breakFile(d, 'src/gateway/app.ts', 'const ok = await redis.ping().then(', 'const ok = await Promise.resolve().then('), /src\/gateway\/app\.ts:\d+ GET \/health\/ready does not ping Redis/],
+  ['observability.health-endpoints', 'rentals', "the services' readiness no longer queries PostgreSQL", (d) => breakFile(d, 'src/http/health.ts', 'withTimeout(app.db.query(sql`SELECT 1`), 1000,', 'withTimeout(Promise.resolve(), 1000,'), /src\/http\/health\.ts:\d+ GET \/health\/ready does not query PostgreSQL/],
+  ['observability.health-endpoints', 'rentals', 'the gateway serves no liveness route', (d) => breakFile(d, 'src/gateway/app.ts', "app.get('/health/live',", "app.get('/health/alive',"), /no liveness route \(GET \/health\/live\) of the gateway process \(src\/gateway\/\)/],
+  ['observability.health-endpoints', 'acme', "the gateway's readiness answers 200 even with Redis down", (d) => breakFile(d, 'src/gateway/app.ts', ": sendProblem(reply, 503, 'Redis is not reachable');", ": { status: 'degraded' };"), /src\/gateway\/app\.ts:\d+ GET \/health\/ready has no path answering 503/],
   ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
 ];
 
