@@ -119,7 +119,7 @@ const blueprint = {
       // gateway (src/gateway/: no database, Redis for its rate limits); each one's readiness checks its own.
       httpProcesses: [
         { name: 'service', sources: 'src/', readinessChecks: ['postgresql', 'redis'] },
-        { name: 'gateway', sources: 'src/gateway/', readinessChecks: ['redis'] },
+        { name: 'gateway', sources: 'src/gateway/', readinessChecks: ['redis'], forwards: true },
       ],
       events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
       gatewayRoutes: [
@@ -144,31 +144,13 @@ const blueprint = {
   },
   checklist(kit) {
     return {
-      // The static checks read the services' modules (the monolith's code). Not selected: the route-schema,
-      // auth-on-mutations and single-error-handler checks and the security-claims check that reads them,
-      // written for one API process, would judge the gateway's pass-through route as a route of its own
-      // (each service validates and authorizes what the gateway forwards). The health check judges each
-      // HTTP process's readiness by its own dependencies (httpProcesses). The dynamic checks drive the
-      // system through its gateway: the runtime adapter starts every service on its own database, with
-      // its relay and consumer, behind it.
-      shared: [
-        'schema.',
-        'code.',
-        'api.list-pagination',
-        'security.',
-        'async.',
-        'observability.structured-logs',
-        'observability.health-endpoints',
-        'observability.alert-metrics',
-        'observability.alert-thresholds',
-        'delivery.',
-        'architecture.patterns-evaluated',
-        'architecture.schema-matches',
-        'architecture.cost-projections',
-        'architecture.scaling-monitoring',
-        'architecture.migration-path',
-        'dynamic.',
-      ],
+      // Every shared check. The static ones read the services' modules (the monolith's code) and the
+      // gateway's, each HTTP process judged on its own (httpProcesses: one error handler each, each
+      // readiness checking its own dependencies; the gateway's pass-through route forwards to the
+      // services' routes, which validate and authorize). The dynamic ones drive the system through its
+      // gateway: the runtime adapter starts every service on its own database, with its relay and
+      // consumer, behind it.
+      shared: 'all',
       // Its services register the monolith's rate limiter and enqueue with its BullMQ options: the
       // monolith's own checks for those hold for them as they are.
       own: [rateLimit(kit), jobOptions(kit), ...ownChecks(kit)],

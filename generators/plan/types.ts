@@ -341,6 +341,11 @@ export interface HttpProcessPlan {
   /** Path prefix of its sources, e.g. 'src/gateway/'; a file belongs to the process with the longest matching prefix. */
   sources: string;
   readinessChecks: ('postgresql' | 'redis')[];
+  /**
+   * A reverse proxy (a gateway): its wildcard routes pass every other request to the processes behind
+   * it, whose own routes validate and authorize (and are judged); it answers unknown paths itself.
+   */
+  forwards?: boolean;
 }
 
 export interface JobConsumerPlan {

@@ -1,6 +1,6 @@
 import { MUTATING, routeHooks, routeLabel } from '../../analysis/routes.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
-import { AUTH_RE, PUBLIC_AUTH_ROUTE } from './helpers.js';
+import { AUTH_RE, isForwardingRoute, PUBLIC_AUTH_ROUTE } from './helpers.js';
 
 export const authOnMutations: Check = {
   id: 'api.auth-on-mutations',
@@ -16,6 +16,10 @@ export const authOnMutations: Check = {
     for (const r of routes) {
       if (PUBLIC_AUTH_ROUTE.test(r.path)) {
         ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: public by design (issues tokens)` });
+        continue;
+      }
+      if (isForwardingRoute(project.plan.httpProcesses, r)) {
+        ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: forwards to the services behind it, whose mutating routes authenticate and authorize (judged here too)` });
         continue;
       }
       const auth = routeHooks(sources, r).find((h) => AUTH_RE.test(h.text));
