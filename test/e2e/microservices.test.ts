@@ -96,7 +96,7 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     ['dynamic.security-headers', 'the gateway no longer sets the security headers', 'src/gateway/app.ts', 'reply.headers(securityHeaders);', 'void securityHeaders;', /responses lack security headers/],
     ['dynamic.rate-limit-429', "the gateway's anonymous limit is ignored", 'src/gateway/app.ts', 'config.RATE_LIMIT_USER_MAX : config.RATE_LIMIT_ANONYMOUS_MAX', 'config.RATE_LIMIT_USER_MAX : 1_000_000', /none answered 429/],
     ['dynamic.readiness', "the gateway's readiness no longer pings Redis", 'src/gateway/app.ts', 'const ok = await redis.ping().then(', 'const ok = await Promise.resolve().then(', /readiness stays 200 with Redis down/],
-    ['dynamic.api-walk', 'the consumers never apply an event to a read model (a create naming another service\'s row stays 422)', 'src/events/consumer.ts', 'if (first.rowCount === 0) return false;', 'if (first.rowCount >= 0) return false;', /step\(s\) of the completion checklist fail/],
+    ['dynamic.api-walk', 'the consumers never apply an event to a read model (a create naming another service\'s row stays 422)', 'src/events/consumer.ts', 'if (first.rowCount === 0) return false;', 'if (first.rowCount !== -1) return false;', /step\(s\) of the completion checklist fail/],
   ];
   // Role isolation broken four different ways: a migration that opens the database again, a role shared
   // in compose, a Deployment given another service's Secret, an init script that leaves a database open.
