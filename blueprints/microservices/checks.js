@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { runningSystem, VERIFY_EVENTS } from './runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Check} Check */
 /** @typedef {import('../../generators/blueprints/contract.js').CheckKit} CheckKit */
@@ -254,7 +255,7 @@ const manifests = ({ verdict, seed }) => ({
 
 /** @typedef {{ name: string, database: string, readModels: { entity: string, service: string, table: string, subject: string, durable: string }[] }} ConsumerService */
 
-const MAX_DELIVER = 2;
+const MAX_DELIVER = VERIFY_EVENTS.maxDeliver;
 /** @param {import('../../generators/blueprints/contract.js').Plan} plan @returns {{ stream?: string, deadLetterStream?: string }} */
 const eventsOf = (plan) => /** @type {{ events?: object }} */ (/** @type {unknown} */ (plan)).events ?? {};
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
@@ -270,13 +271,13 @@ async function until(/** @type {() => Promise<any>} */ probe, /** @type {number}
 }
 
 /**
- * The first service that keeps a read model, its database migrated, its consumer process running
- * against a NATS server, and a JetStream client to publish with. Returns a reason when it cannot run.
+ * The first service that keeps a read model, as the running system has it (every service on its own
+ * migrated database, behind the gateway verify starts): its database, its consumer process, and a
+ * JetStream client to publish with. Returns a reason when it cannot run.
  * @param {import('../../generators/blueprints/contract.js').Runtime} rt
  * @param {import('../../generators/blueprints/contract.js').Plan} plan
- * @param {string} label
  */
-async function consumerHarness(rt, plan, label) {
+async function consumerHarness(rt, plan) {
   const service = /** @type {ConsumerService[]} */ (/** @type {unknown} */ (servicesOf(plan))).find((s) => s.readModels.length > 0);
   if (!service) return { skip: "no service keeps a read model of another service's rows: there is no consumer" };
   /** @type {string} */
@@ -286,19 +287,23 @@ async function consumerHarness(rt, plan, label) {
   } catch (err) {
     return { skip: `skipped: ${/** @type {Error} */ (err).message.split('\n')[0]}`, fix: 'Install nats-server (apt-get install nats-server) or set NATS_URL to a NATS server started with -js.' };
   }
-  await rt.built();
-  const databaseUrl = await rt.database(`${label}_${service.database}`);
-  const migrated = await rt.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: databaseUrl, SERVICE: service.name } });
-  if (migrated.exitCode !== 0) return { failure: `the ${service.name} service's migrations failed:\n${rt.tail(migrated.output, 10)}` };
-  const consumer = await rt.start('consumer', {
-    env: { SERVICE: service.name, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, EVENTS_MAX_DELIVER: String(MAX_DELIVER), EVENTS_RETRY_BACKOFF_MS: '20', EVENTS_ACK_WAIT_MS: '2000' },
-  });
+  /** @type {import('./runtime.js').RunningSystem} */
+  let system;
+  try {
+    await rt.sharedApi();
+    system = await runningSystem(rt);
+  } catch (err) {
+    return { failure: `the services could not be started:\n${/** @type {Error} */ (err).message}` };
+  }
+  const running = system.services[service.name];
+  if (!running?.consumer) return { failure: `the ${service.name} service keeps read models but no consumer process runs for it` };
+  const consumer = running.consumer;
   /** @type {{ connect(o: object): Promise<any> }} */
   const transport = rt.require('@nats-io/transport-node');
   /** @type {{ jetstream(nc: any): any, jetstreamManager(nc: any): Promise<any> }} */
   const { jetstream, jetstreamManager } = rt.require('@nats-io/jetstream');
   const nc = await transport.connect({ servers: natsUrl, timeout: 5000 });
-  const db = await rt.pgClient(databaseUrl);
+  const db = await rt.pgClient(running.databaseUrl);
   const model = /** @type {ConsumerService['readModels'][number]} */ (service.readModels[0]);
   return {
     service,
@@ -312,7 +317,6 @@ async function consumerHarness(rt, plan, label) {
     async close() {
       await nc.drain().catch(() => undefined);
       await db.end().catch(() => undefined);
-      await consumer.stop();
     },
   };
 }
@@ -334,7 +338,7 @@ const consumerCheck = ({ fail, skip }, meta, probe) => ({
     if (!rt) return skip('dynamic checks are off (--static)');
     const why = await rt.unavailable();
     if (why) return skip(`skipped: ${why.reason}`, why.fix);
-    const h = await consumerHarness(rt, project.plan, meta.label);
+    const h = await consumerHarness(rt, project.plan);
     if ('skip' in h) return skip(/** @type {string} */ (h.skip), h.fix);
     if ('failure' in h) return fail('the consumer could not be prepared', [{ text: /** @type {string} */ (h.failure) }], 'Fix the migrations named.');
     try {
@@ -403,7 +407,166 @@ const deadLetter = (kit) =>
     },
   );
 
+/**
+ * How the project hands each service its database credentials — docker-compose.yml, the Kubernetes
+ * manifests, docker/postgres-init.sql — judged for separation: no two services share a role, a database
+ * or a Secret, no service connects with another's URL, every database is closed to PUBLIC and nothing
+ * grants it back.
+ * @param {import('../../generators/blueprints/contract.js').CheckContext['project']} project
+ * @param {string[]} names the services
+ * @returns {Promise<{ problems: Evidence[], seen: string[] }>}
+ */
+async function credentialProblems(project, names) {
+  /** @type {Evidence[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const seen = [];
+  /** @param {{ file: string, service: string, key: string, what: string }[]} uses */
+  const shared = (uses) => {
+    /** @type {Map<string, Set<string>>} */
+    const byKey = new Map();
+    for (const u of uses) byKey.set(`${u.what} ${u.key}`, (byKey.get(`${u.what} ${u.key}`) ?? new Set()).add(u.service));
+    for (const [key, services] of byKey)
+      if (services.size > 1) problems.push({ file: uses[0]?.file, text: `the services ${[...services].sort().join(', ')} share the ${key}: a service can use another's database` });
+  };
+  const compose = await project.yaml('docker-compose.yml');
+  if (compose) {
+    seen.push('docker-compose.yml');
+    /** @type {{ file: string, service: string, key: string, what: string }[]} */
+    const uses = [];
+    const containers = /** @type {{ services?: Record<string, { environment?: Record<string, unknown> }> }} */ (compose.data)?.services ?? {};
+    for (const c of Object.values(containers)) {
+      const env = c.environment ?? {};
+      const service = String(env.SERVICE ?? '');
+      if (!names.includes(service) || typeof env.DATABASE_URL !== 'string') continue;
+      const url = new URL(env.DATABASE_URL);
+      uses.push({ file: 'docker-compose.yml', service, key: decodeURIComponent(url.username), what: 'role' }, { file: 'docker-compose.yml', service, key: url.pathname.slice(1), what: 'database' });
+    }
+    shared(uses);
+  }
+  /** @type {{ file: string, service: string, key: string, what: string }[]} */
+  const secrets = [];
+  for (const file of project.files.filter((f) => /^k8s\/.*\.ya?ml$/.test(f))) {
+    const text = (await project.read(file)) ?? '';
+    for (const doc of parseAllDocuments(text)) {
+      const o = /** @type {K8sObject} */ (doc.toJS());
+      for (const c of /** @type {{ env?: { name: string, value?: string, valueFrom?: { secretKeyRef?: { name: string } } }[] }[]} */ (o?.spec?.template?.spec?.containers ?? [])) {
+        const service = c.env?.find((e) => e.name === 'SERVICE')?.value ?? '';
+        const secret = c.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.name;
+        if (names.includes(service) && secret) secrets.push({ file, service, key: secret, what: 'Secret' });
+      }
+    }
+  }
+  if (secrets.length > 0) seen.push('k8s/');
+  shared(secrets);
+  const init = await project.read('docker/postgres-init.sql');
+  if (init !== undefined) {
+    seen.push('docker/postgres-init.sql');
+    const sql = stripComments(init, 'sql');
+    /** @type {Map<string, string>} */
+    const owners = new Map();
+    for (const m of sql.matchAll(/create\s+database\s+"?(\w+)"?\s+owner\s+"?(\w+)"?/gi)) owners.set(/** @type {string} */ (m[1]), /** @type {string} */ (m[2]));
+    shared([...owners].map(([db, owner]) => ({ file: 'docker/postgres-init.sql', service: db, key: owner, what: 'owner role' })));
+    for (const db of owners.keys())
+      if (!new RegExp(`revoke\\s+all\\s+on\\s+database\\s+"?${db}"?\\s+from\\s+public`, 'i').test(sql)) problems.push({ file: 'docker/postgres-init.sql', text: `the ${db} database is not closed to PUBLIC (REVOKE ALL ON DATABASE ${db} FROM PUBLIC): every role may connect` });
+    for (const m of sql.matchAll(/\bgrant\b[^;]*/gi)) problems.push({ file: 'docker/postgres-init.sql', line: lineOf(sql, m.index ?? 0), text: `grants access to another role: ${m[0].replace(/\s+/g, ' ').slice(0, 100)}` });
+  }
+  return { problems, seen };
+}
+
+/**
+ * Role isolation, observed on real PostgreSQL: each service gets a role owning its own database, closed
+ * to PUBLIC, as the project provisions them (docker/postgres-init.sql, the tests' global setup); each
+ * database is migrated by the project's runner as its own role — so whatever a migration grants is in
+ * place — and then every service's role tries to open every other service's database and read (and
+ * write) its tables. Plus the credentials the project hands out (compose, k8s, init script) kept apart.
+ * @param {CheckKit} kit
+ * @returns {Check}
+ */
+const roleIsolation = ({ pass, fail, skip, seed }) => ({
+  id: 'microservices.role-isolation',
+  title: "A service's role cannot open another service's database nor read or write its tables (real PostgreSQL); no credentials shared",
+  seed: seed('s000', 'Database per service (microservices pattern)'),
+  kind: 'dynamic',
+  async run({ project, runtime: rt }) {
+    const services = /** @type {(ServiceInfo & { database: string })[]} */ (servicesOf(project.plan));
+    const credentials = await credentialProblems(project, services.map((s) => s.name));
+    if (!rt) return skip('dynamic checks are off (--static)');
+    const why = await rt.unavailable();
+    if (why) return skip(`skipped: ${why.reason}`, why.fix);
+    if (services.length < 2) return skip('one service: there is no other database to isolate from');
+    await rt.built();
+    const admin = (await rt.servers()).databaseUrl;
+    const tag = `verify_${rt.runId}_iso`;
+    /** @type {{ name: string, role: string, database: string, url: string, tables: string[] }[]} */
+    const provisioned = [];
+    /** @type {Evidence[]} */
+    const problems = [...credentials.problems];
+    /** @type {Evidence[]} */
+    const ok = [];
+    const root = await rt.pgClient(admin);
+    try {
+      for (const s of services) {
+        const role = `${tag}_${s.database}`;
+        const password = randomUUID();
+        await root.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+        await root.query(`CREATE DATABASE ${role} OWNER ${role}`);
+        await root.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+        const url = new URL(admin);
+        url.pathname = `/${role}`;
+        url.username = role;
+        url.password = password;
+        const migrated = await rt.exec('node', ['dist/db/migrate.js'], { env: { DATABASE_URL: url.toString(), SERVICE: s.name } });
+        if (migrated.exitCode !== 0) {
+          problems.push({ text: `the ${s.name} service's migrations failed as its own role:\n${rt.tail(migrated.output, 8)}` });
+          provisioned.push({ name: s.name, role, database: role, url: url.toString(), tables: [] });
+          continue;
+        }
+        const own = await rt.pgClient(url.toString());
+        const tables = (await own.query("SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => String(r.t));
+        await own.end();
+        provisioned.push({ name: s.name, role, database: role, url: url.toString(), tables });
+      }
+      for (const a of provisioned) {
+        for (const b of provisioned) {
+          if (a === b) continue;
+          const target = new URL(b.url);
+          const mine = new URL(a.url);
+          target.username = mine.username;
+          target.password = mine.password;
+          /** @type {import('../../generators/blueprints/contract.js').PgClient | undefined} */
+          let client;
+          try {
+            client = await rt.pgClient(target.toString());
+          } catch (err) {
+            ok.push({ text: `${a.name}'s role → ${b.name}'s database: refused (${/** @type {Error} */ (err).message.split('\n')[0]})` });
+            continue;
+          }
+          try {
+            const reached = [];
+            for (const table of b.tables) {
+              const read = await client.query(`SELECT 1 FROM ${table} LIMIT 1`).then(() => true, () => false);
+              const write = await client.query(`BEGIN; DELETE FROM ${table} WHERE false; ROLLBACK;`).then(() => true, async () => (await client?.query('ROLLBACK').catch(() => undefined), false));
+              if (read || write) reached.push(`${table} (${[read ? 'read' : '', write ? 'write' : ''].filter(Boolean).join(', ')})`);
+            }
+            problems.push({ text: `${a.name}'s role opens ${b.name}'s database${reached.length ? ` and reaches ${reached.slice(0, 6).join(', ')}` : ''}` });
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        }
+      }
+    } finally {
+      for (const p of provisioned) await root.query(`DROP DATABASE IF EXISTS ${p.database} WITH (FORCE)`).catch(() => undefined);
+      for (const s of services) await root.query(`DROP ROLE IF EXISTS ${tag}_${s.database}`).catch(() => undefined);
+      await root.end();
+    }
+    if (problems.length > 0)
+      return fail(`${problems.length} way(s) a service can reach another service's data`, [...problems, ...ok.slice(0, 2)], "Give each service a role of its own that owns its database, REVOKE ALL ON DATABASE … FROM PUBLIC, grant nothing to other roles in migrations, and hand each service only its own DATABASE_URL.");
+    return pass(`${provisioned.length} services, each migrated as its own role: every other role is refused at connect (${ok.length} attempts); credentials kept apart in ${credentials.seen.join(', ') || 'no provisioning file'}`, ok.slice(0, 6));
+  },
+});
+
 /** @param {CheckKit} kit @returns {Check[]} */
 export function ownChecks(kit) {
-  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit), manifests(kit), consumerIdempotent(kit), deadLetter(kit)];
+  return [databasePerService(kit), eventsThroughOutbox(kit), oneHop(kit), manifests(kit), consumerIdempotent(kit), deadLetter(kit), roleIsolation(kit)];
 }

@@ -115,10 +115,18 @@ const blueprint = {
         preSteps: [{ why: 'NATS with JetStream (the tests\' broker): service containers cannot take the -js argument.', run: 'docker run -d --name nats -p 4222:4222 nats:2.10-alpine -js' }],
         migrate: false,
       },
+      // Two kinds of HTTP process: each service (src/, the monolith's app: PostgreSQL and Redis) and the
+      // gateway (src/gateway/: no database, Redis for its rate limits); each one's readiness checks its own.
+      httpProcesses: [
+        { name: 'service', sources: 'src/', readinessChecks: ['postgresql', 'redis'] },
+        { name: 'gateway', sources: 'src/gateway/', readinessChecks: ['redis'], forwards: true },
+      ],
       events: { stream: 'EVENTS', subjects: 'events.>', deadLetterStream: 'DEAD_LETTERS', deadLetterSubjects: 'deadletter.>' },
       gatewayRoutes: [
         { prefix: '/auth', service: identity.name },
         ...services.flatMap((s) => s.routePrefixes.map((prefix) => ({ prefix, service: s.name }))),
+        // A job's status URL (/jobs/<job>/<id>, what its 202 names) is answered by the service that enqueued it.
+        ...services.flatMap((s) => s.jobs.map((job) => ({ prefix: `/jobs/${job}`, service: s.name }))),
       ],
       migrationStreams: services.map((s) => {
         const core = builtInTables(kit);
@@ -136,31 +144,13 @@ const blueprint = {
   },
   checklist(kit) {
     return {
-      // The services are the monolith's modules: its schema, code and API checks hold for them. The
-      // gateway's one pass-through route has no body schema or role of its own by design (each service
-      // validates and authorizes), so the route-schema, auth-on-mutations and single-error-handler
-      // checks, written for one API process, are not selected, nor the security-claims check that reads
-      // them; nor is the health check that expects every process's readiness to query PostgreSQL (the
-      // gateway has no database: its readiness pings Redis).
-      shared: [
-        'schema.',
-        'code.',
-        'api.list-pagination',
-        'security.',
-        'async.',
-        'observability.structured-logs',
-        'observability.alert-metrics',
-        'observability.alert-thresholds',
-        'delivery.',
-        'architecture.patterns-evaluated',
-        'architecture.schema-matches',
-        'architecture.cost-projections',
-        'architecture.scaling-monitoring',
-        'architecture.migration-path',
-        // The project's own type-check and test suite (every service, the gateway, events through NATS).
-        'dynamic.typecheck',
-        'dynamic.test-suite',
-      ],
+      // Every shared check. The static ones read the services' modules (the monolith's code) and the
+      // gateway's, each HTTP process judged on its own (httpProcesses: one error handler each, each
+      // readiness checking its own dependencies; the gateway's pass-through route forwards to the
+      // services' routes, which validate and authorize). The dynamic ones drive the system through its
+      // gateway: the runtime adapter starts every service on its own database, with its relay and
+      // consumer, behind it.
+      shared: 'all',
       // Its services register the monolith's rate limiter and enqueue with its BullMQ options: the
       // monolith's own checks for those hold for them as they are.
       own: [rateLimit(kit), jobOptions(kit), ...ownChecks(kit)],

@@ -14,7 +14,7 @@
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
 import type { Runtime } from '../verify/dynamic/runtime.js';
-import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
@@ -46,6 +46,8 @@ export interface BlueprintPlanParts {
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues (async.enqueue-202 looks for its consumer there). */
   jobConsumer?: JobConsumerPlan;
+  /** The HTTP processes when there is more than one (observability.health-endpoints judges each one's readiness). */
+  httpProcesses?: HttpProcessPlan[];
   /**
    * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
    * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
@@ -86,6 +88,12 @@ export interface ProcessSpec {
   ready: string;
   /** The env var that gets a second free port for its metrics endpoint, when it serves them apart. */
   metricsPortEnv?: string;
+  /**
+   * Starts what the process cannot answer without (e.g. the services behind a gateway, each on its own
+   * database) before it is started, and returns the environment that points the process at them. Called
+   * on every start of the process; memoize shared companions with `rt.state`.
+   */
+  needs?(rt: Runtime): Promise<Record<string, string>>;
 }
 
 /** A page of a list endpoint, read the blueprint's way. */
@@ -118,6 +126,18 @@ export interface RuntimeAdapter {
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;
+  /**
+   * Fresh databases migrated for `label` when the project has more than one (a database per service),
+   * each with the entities whose tables it holds; the first is the one `migrate` prepares (accounts,
+   * tokens). Without it, `rt.migrated(label)` holds every entity.
+   */
+  databases?(rt: Runtime, label: string): Promise<{ url: string; entities: string[] }[]>;
+  /**
+   * Where the processes named in the plan's metrics (`api`, `worker`, a blueprint's own) serve /metrics,
+   * started as the HTTP checks run them: one URL per running instance (e.g. every service's API). Without
+   * it, `api` is the shared API's metrics URL and `worker` the shared worker's.
+   */
+  metricsEndpoints?(rt: Runtime, processes: string[]): Promise<Record<string, string[]>>;
 }
 
 export interface PostTask {

@@ -113,6 +113,8 @@ export interface Plan extends DomainPlan {
    * of a GET /metrics route.
    */
   metricsPush?: { method: string; sink: string };
+  /** The HTTP processes, when there is more than one (a gateway and services): observability.health-endpoints judges each. */
+  httpProcesses?: HttpProcessPlan[];
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }
@@ -382,6 +384,19 @@ export interface SortPlan {
 }
 
 /** Where a blueprint's jobs are consumed: the process, and what in its code starts a consumer. */
+/** An HTTP process: the sources it is built from (a path prefix) and what its readiness must check. */
+export interface HttpProcessPlan {
+  name: string;
+  /** Path prefix of its sources, e.g. 'src/gateway/'; a file belongs to the process with the longest matching prefix. */
+  sources: string;
+  readinessChecks: ('postgresql' | 'redis')[];
+  /**
+   * A reverse proxy (a gateway): its wildcard routes pass every other request to the processes behind
+   * it, whose own routes validate and authorize (and are judged); it answers unknown paths itself.
+   */
+  forwards?: boolean;
+}
+
 export interface JobConsumerPlan {
   /** The package.json script that starts the process, and its entry file when the script names none. */
   script: string;

@@ -27,7 +27,7 @@ const IDS = ['microservices.database-per-service', 'microservices.events-through
 describe('fresh projects pass', () => {
   // The monolith's own checks it selects (its services register the same rate limiter and enqueue with
   // the same job options), and the shared audit-log check reading the table from the plan.
-  for (const id of [...IDS, 'api.rate-limit', 'async.job-options', 'schema.audit-log-partitioned']) {
+  for (const id of [...IDS, 'api.rate-limit', 'async.job-options', 'schema.audit-log-partitioned', 'observability.health-endpoints', 'api.route-schemas', 'api.auth-on-mutations', 'api.error-format', 'architecture.security-claims']) {
     it(`${id} on both specs`, async () => {
       for (const dir of [acme, rentals]) {
         const r = await runCheck(dir, id);
@@ -133,6 +133,28 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
     (d) => breakFile(d, 'monitoring/alerts.yml', 'rate(read_model_event_age_seconds_bucket[10m])', 'rate(read_model_staleness_seconds_bucket[10m])'),
     /alert ReadModelStale reads read_model_staleness_seconds_bucket, which the app does not export/,
   ],
+  // Each HTTP process's readiness judged by its own dependencies (plan.httpProcesses): the gateway pings
+  // Redis, each service queries PostgreSQL and pings Redis.
+  ['observability.health-endpoints', 'acme', "the gateway's readiness no longer pings Redis", (d) => breakFile(d, 'src/gateway/app.ts', 'const ok = await redis.ping().then(', 'const ok = await Promise.resolve().then('), /src\/gateway\/app\.ts:\d+ GET \/health\/ready does not ping Redis/],
+  ['observability.health-endpoints', 'rentals', "the services' readiness no longer queries PostgreSQL", (d) => breakFile(d, 'src/http/health.ts', 'withTimeout(app.db.query(sql`SELECT 1`), 1000,', 'withTimeout(Promise.resolve(), 1000,'), /src\/http\/health\.ts:\d+ GET \/health\/ready does not query PostgreSQL/],
+  ['observability.health-endpoints', 'rentals', 'the gateway serves no liveness route', (d) => breakFile(d, 'src/gateway/app.ts', /'\/health\/live',(\s*\{ schema)/, "'/health/alive',$1"), /no liveness route \(GET \/health\/live\) of the gateway process \(src\/gateway\/\)/],
+  ['observability.health-endpoints', 'acme', "the gateway's readiness answers 200 even with Redis down", (d) => breakFile(d, 'src/gateway/app.ts', ": sendProblem(reply, 503, 'Redis is not reachable');", ": { status: 'degraded' };"), /src\/gateway\/app\.ts:\d+ GET \/health\/ready has no path answering 503/],
+  // Each HTTP process judged on its own (plan.httpProcesses): the gateway's own routes validate and
+  // authorize like any route; only its pass-through wildcard forwards to the services' routes.
+  ['api.route-schemas', 'acme', "the gateway's liveness route loses its schema", (d) => breakFile(d, 'src/gateway/app.ts', /('\/health\/live',)\s*\{ schema: [^\n]*\n/, '$1\n'), /src\/gateway\/app\.ts:\d+ GET \/health\/live has no schema/],
+  ['api.route-schemas', 'rentals', "the gateway's pass-through becomes a route of its own (no wildcard)", (d) => breakFile(d, 'src/gateway/app.ts', "url: '/*', handler: forward", "url: '/:resource', handler: forward"), /src\/gateway\/app\.ts:\d+ GET,POST,PUT,PATCH,DELETE \/:resource has no schema/],
+  ['api.route-schemas', 'rentals', "a service's create route loses its body schema", (d) => breakFile(d, 'src/modules/film/routes.ts', 'body: CreateFilmBody,', ''), /src\/modules\/film\/routes\.ts:\d+ POST \/films.*schema has no body/],
+  ['api.auth-on-mutations', 'acme', "a service's create route loses its authorization", (d) => breakFile(d, 'src/modules/team/routes.ts', "preValidation: authorize(['editor', 'admin']),", ''), /src\/modules\/team\/routes\.ts:\d+ POST \/teams has no authentication hook/],
+  [
+    'api.auth-on-mutations',
+    'rentals',
+    'the gateway answers a mutation of its own without authentication',
+    (d) => breakFile(d, 'src/gateway/app.ts', '  app.get(\n    \'/openapi.json\',', "  app.post('/cache/flush', { schema: { response: { 204: { type: 'null' } } } }, async (_request, reply) => reply.code(204).send());\n  app.get(\n    '/openapi.json',"),
+    /src\/gateway\/app\.ts:\d+ POST \/cache\/flush has no authentication hook/,
+  ],
+  ['api.error-format', 'acme', 'a second error handler in the gateway', (d) => breakFile(d, 'src/gateway/app.ts', '  // Bodies are passed through as they came.', '  app.setErrorHandler((error, _request, reply) => reply.send(error));\n  // Bodies are passed through as they came.'), /src\/gateway\/app\.ts:\d+ more than one error handler/],
+  ['api.error-format', 'rentals', 'the gateway has no error handler of its own', (d) => breakFile(d, 'src/gateway/app.ts', 'app.setErrorHandler(', 'void ('), /no app\.setErrorHandler\(\.\.\.\) of the gateway process \(src\/gateway\/\)/],
+  ['architecture.security-claims', 'acme', 'the record claims authentication while a service route has none', (d) => breakFile(d, 'src/modules/team/routes.ts', "preValidation: authorize(['editor', 'admin']),", ''), /claims Authentication, but api\.auth-on-mutations fails/],
   ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
 ];
 

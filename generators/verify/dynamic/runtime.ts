@@ -181,6 +181,35 @@ export class Runtime {
     });
   }
 
+  /**
+   * Fresh migrated databases for `label`, each with the entities whose tables it holds: one (every
+   * entity) unless the blueprint keeps a database per service (its adapter's `databases`).
+   */
+  migratedDatabases(label: string): Promise<{ url: string; entities: string[] }[]> {
+    return this.once(`databases:${label}`, async () => {
+      const adapter = this.need();
+      if (adapter.databases) return adapter.databases(this, label);
+      return [{ url: await this.migrated(label), entities: this.project.plan.entities.map((e) => e.name) }];
+    });
+  }
+
+  /** Where each of `processes` (the plan's metrics' process names) serves /metrics, one URL per running instance. */
+  async metricsEndpoints(processes: string[]): Promise<Record<string, string[]>> {
+    const adapter = this.need();
+    if (adapter.metricsEndpoints) return adapter.metricsEndpoints(this, processes);
+    const out: Record<string, string[]> = { api: [(await this.sharedApi()).metricsUrl] };
+    if (processes.includes('worker')) out.worker = [(await this.sharedWorker()).metricsUrl];
+    return out;
+  }
+
+  /** The migrated database of `label` that holds an entity's table. */
+  async databaseOf(label: string, entity: string): Promise<string> {
+    const all = await this.migratedDatabases(label);
+    const hit = all.find((d) => d.entities.includes(entity));
+    if (!hit) throw new Error(`no database of the ${this.project.blueprint.id} blueprint holds the ${entity} table`);
+    return hit.url;
+  }
+
   baseEnv(): Record<string, string> {
     return { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(this.natsUrl ? { NATS_URL: this.natsUrl } : {}), ...this.adapter?.env(this), FORCE_COLOR: '0' };
   }
@@ -208,12 +237,14 @@ export class Runtime {
   async start(name: string, options: StartOptions = {}): Promise<AppProcess> {
     const spec = this.need().processes[name];
     if (!spec) throw new Error(`the ${this.project.blueprint.id} blueprint has no process named ${name}`);
+    // What the process needs running first (e.g. a gateway's services), and the variables pointing at it.
+    const needed = spec.needs ? await spec.needs(this) : {};
     // A free port is free when asked, not necessarily when the process binds it: another process on
     // the machine can take it in between. A start that lost that race is retried on new ports (3 tries).
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const metricsPort = spec.metricsPortEnv ? await freePort() : undefined;
-      const env = { ...(await this.appEnv(options)), [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
+      const env = { ...(await this.appEnv(options)), ...needed, ...options.env, [spec.portEnv]: String(port), ...(spec.metricsPortEnv ? { [spec.metricsPortEnv]: String(metricsPort) } : {}) };
       try {
         return await this.startProcess(name, spec.args, env, port, spec.ready, metricsPort);
       } catch (err) {

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { MUTATING, routeHooks, routeLabel } from '../../analysis/routes.js';
 import { findAll, oneLine, type Sources } from '../../analysis/source.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
-import { AUTH_RE, PUBLIC_AUTH_ROUTE } from './helpers.js';
+import { AUTH_RE, isForwardingRoute, PUBLIC_AUTH_ROUTE } from './helpers.js';
 
 export const authOnMutations: Check = {
   id: 'api.auth-on-mutations',
@@ -19,6 +19,10 @@ export const authOnMutations: Check = {
     for (const r of routes) {
       if (PUBLIC_AUTH_ROUTE.test(r.path)) {
         ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: public by design (issues tokens)` });
+        continue;
+      }
+      if (isForwardingRoute(project.plan.httpProcesses, r)) {
+        ok.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: forwards to the services behind it, whose mutating routes authenticate and authorize (judged here too)` });
         continue;
       }
       if (r.roles !== undefined) {

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { findAll } from '../../analysis/source.js';
 import { evaluate } from '../../analysis/evaluate.js';
+import { httpProcessOf } from './helpers.js';
 import { fail, pass, seed, type Check, type Evidence } from '../../types.js';
 
 /** One error format: a single error handler and not-found handler producing problem+json, and no handler sending its own error body. */
@@ -17,9 +18,18 @@ export const errorFormat: Check = {
     const errorHandlers = named('setErrorHandler');
     const notFound = named('setNotFoundHandler');
     const problemJson = sources.app.some(({ sf }) => sf.text.includes('application/problem+json'));
-    if (errorHandlers.length === 0) problems.push({ text: 'no app.setErrorHandler(...) in src/: Fastify default error bodies are not problem+json' });
-    if (errorHandlers.length > 1) for (const c of errorHandlers) problems.push({ ...sources.at(c), text: `more than one error handler: ${c.getText().slice(0, 80)}` });
-    if (notFound.length === 0) problems.push({ text: 'no app.setNotFoundHandler(...) in src/: unknown routes answer with Fastify\'s default body' });
+    // One error handler (and not-found handler) per HTTP process: one API, or each process the plan
+    // declares (a gateway and the services behind it each have their own Fastify instance).
+    const declared = project.plan.httpProcesses;
+    for (const p of declared ?? [undefined]) {
+      const mine = (c: ts.Node) => !p || httpProcessOf(declared, sources.at(c).file) === p;
+      const where = p ? ` of the ${p.name} process (${p.sources})` : ' in src/';
+      const handlers = errorHandlers.filter(mine);
+      if (handlers.length === 0) problems.push({ text: `no app.setErrorHandler(...)${where}: Fastify default error bodies are not problem+json` });
+      if (handlers.length > 1) for (const c of handlers) problems.push({ ...sources.at(c), text: `more than one error handler: ${c.getText().slice(0, 80)}` });
+      // A forwarding process (a gateway) answers unknown paths in its catch-all route.
+      if (notFound.filter(mine).length === 0 && !p?.forwards) problems.push({ text: `no app.setNotFoundHandler(...)${where}: unknown routes answer with Fastify's default body` });
+    }
     if (!problemJson) problems.push({ text: 'no response in src/ is sent as application/problem+json' });
     // Ad-hoc error bodies: reply.code(4xx/5xx).send({...}) not typed as problem+json.
     for (const c of named('send')) {

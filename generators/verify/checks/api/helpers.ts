@@ -1,6 +1,8 @@
 import ts from 'typescript';
 import type { Sources } from '../../analysis/source.js';
 import { propName } from '../../analysis/source.js';
+import type { RouteModel } from '../../analysis/routes.js';
+import type { HttpProcessPlan } from '../../../plan/types.js';
 
 /** Names of object properties anywhere inside a (resolved) expression, following identifiers a few levels. */
 export function deepPropNames(sources: Sources, node: ts.Node | undefined, depth = 0, seen = new Set<ts.Node>()): Set<string> {
@@ -28,3 +30,20 @@ export const AUTH_RE = /\b(authorize|authenticate|requireRole|requireRoles|requi
 
 /** Routes that are public by design: obtaining a token, health probes, metrics scrapes, API docs. */
 export const PUBLIC_AUTH_ROUTE = /^\/auth\/(token|login|refresh)\/?$/;
+
+/**
+ * The HTTP process a source file belongs to, when the plan declares more than one (`plan.httpProcesses`:
+ * the longest matching sources prefix); undefined for a project with one API process.
+ */
+export function httpProcessOf(processes: HttpProcessPlan[] | undefined, file: string): HttpProcessPlan | undefined {
+  return [...(processes ?? [])].sort((a, b) => b.sources.length - a.sources.length).find((p) => file.startsWith(p.sources));
+}
+
+/**
+ * A reverse proxy's pass-through route: a wildcard path in a process the plan declares as forwarding
+ * (a gateway). What it forwards is validated and authorized by the routes of the processes behind it,
+ * which are judged themselves.
+ */
+export function isForwardingRoute(processes: HttpProcessPlan[] | undefined, r: RouteModel): boolean {
+  return r.path.endsWith('*') && httpProcessOf(processes, r.file)?.forwards === true;
+}

@@ -3,6 +3,7 @@ import { readsBody, routeLabel, routeSchema } from '../../analysis/routes.js';
 import { evaluate } from '../../analysis/evaluate.js';
 import { propName, type Sources } from '../../analysis/source.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
+import { isForwardingRoute } from './helpers.js';
 
 /** Every route validates what it reads: params, body, querystring, and declares its responses. */
 export const routeSchemas: Check = {
@@ -15,7 +16,12 @@ export const routeSchemas: Check = {
     const routes = await project.routes();
     if (routes.length === 0) return skip('No Fastify routes found in src/');
     const problems: Evidence[] = [];
+    const forwarded: Evidence[] = [];
     for (const r of routes) {
+      if (isForwardingRoute(project.plan.httpProcesses, r)) {
+        forwarded.push({ file: r.file, line: r.line, text: `${routeLabel(r)}: forwards to the services behind it, whose routes validate (judged here too)` });
+        continue;
+      }
       const schema = routeSchema(sources, r);
       const at = { file: r.file, line: r.line };
       if (!schema || !ts.isObjectLiteralExpression(schema)) {
@@ -38,7 +44,7 @@ export const routeSchemas: Check = {
     }
     return verdict(
       problems,
-      { summary: `${routes.length} route(s), each with its request and response schemas` },
+      { summary: `${routes.length - forwarded.length} route(s), each with its request and response schemas${forwarded.length ? `; ${forwarded.length} pass-through route(s) of a gateway` : ''}`, evidence: forwarded },
       { summary: `${problems.length} route(s) with missing schemas`, fix: 'Declare the missing part in the route\'s `schema` (TypeBox), so invalid input is a 400 before the handler runs.' },
     );
   },

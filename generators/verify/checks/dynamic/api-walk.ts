@@ -1,7 +1,8 @@
 import { fail, pass, seed, skip, type Check, type Evidence } from '../../types.js';
 import type { Runtime } from '../../dynamic/runtime.js';
 import { withRuntime } from './guard.js';
-import { createBody, http, sameValue, type Exchange } from './http.js';
+import { createBody, createEventually, http, sameValue, type Exchange } from './http.js';
+import type { PgClient } from '../../dynamic/runtime.js';
 
 /** Ids the walk created, per entity (later checks reuse them: jobs, metrics, load); kept in the runtime. */
 export function createdIds(rt: Runtime): Record<string, string> {
@@ -24,7 +25,13 @@ export const apiWalk: Check = {
       if (plan.entities.length === 0) return skip('No entities');
       const api = await rt.sharedApi();
       const tokens = await rt.tokens();
-      const db = await rt.pgClient(await rt.migrated('app'));
+      // Each entity's table in the database that holds it (one, or one per service).
+      const clients = new Map<string, PgClient>();
+      const dbOf = async (entity: string) => {
+        const url = await rt.databaseOf('app', entity);
+        if (!clients.has(url)) clients.set(url, await rt.pgClient(url));
+        return clients.get(url)!;
+      };
       const created = createdIds(rt);
       const problems: Evidence[] = [];
       const ok: Evidence[] = [];
@@ -39,11 +46,11 @@ export const apiWalk: Check = {
           const writer = tokens[e.permissions.write[0]!];
           const reader = tokens[e.permissions.read[0]!];
           const body = createBody(e, ++n, created);
-          const c = await http(api.url, 'POST', e.routePrefix, { token: writer, body });
+          const c = await createEventually(e, () => http(api.url, 'POST', e.routePrefix, { token: writer, body }));
           if (expect(c, 201, `${e.name} valid create`)) {
             const id = (c.body as { id?: string }).id!;
             created[e.name] = id;
-            const row = (await db.query<Record<string, unknown>>(`SELECT row_to_json(t) AS r FROM ${e.table} t WHERE id = $1`, [id])).rows[0]?.r as Record<string, unknown> | undefined;
+            const row = (await (await dbOf(e.name)).query<Record<string, unknown>>(`SELECT row_to_json(t) AS r FROM ${e.table} t WHERE id = $1`, [id])).rows[0]?.r as Record<string, unknown> | undefined;
             if (!row) problems.push({ text: `${e.name}: POST answered 201 with id ${id}, but no such row in ${e.tableName}` });
             else {
               const diff = Object.keys(body).filter((k) => !sameValue(body[k], row[k]));
@@ -67,7 +74,7 @@ export const apiWalk: Check = {
           expect(list, 200, `${e.name} list`, list.status === 200 && (page.items === undefined || page.items.length > 1 || !page.hasCursorField) ? 'a page { items (≤ limit), next cursor }' : undefined);
         }
       } finally {
-        await db.end();
+        for (const c of clients.values()) await c.end();
       }
       if (problems.length) return fail(`${problems.length} step(s) of the completion checklist fail`, [...problems, ...ok.slice(0, 3)], 'Fix the route or its schema so it answers as the checklist expects; run the project\'s integration tests for details.');
       return pass(`${plan.entities.length} resource(s): 201 + row, 400, 401, 403, read = DB, list paginates (${ok.length} exchanges)`, ok);

@@ -52,75 +52,80 @@ export const explainAccessPatterns: Check = {
       const plan = ctx.project.plan;
       const patterned = plan.entities.filter((e) => e.indexes.some((i) => i.accessPattern));
       if (patterned.length === 0) return skip('The spec declares no access patterns');
-      const url = await rt.migrated('explain');
-      const db = await rt.pgClient(url);
+      // One database, or one per service (each seeded with its own entities' tables).
+      const databases = await rt.migratedDatabases('explain');
       const problems: Evidence[] = [];
       const ok: Evidence[] = [];
       // The fix depends on what the catalog holds: never tell the user to add an index that exists.
       const fixes = new Set<string>();
       const t0 = Date.now();
-      try {
-        const tenant = plan.tenancy?.column ?? null;
-        for (const e of plan.entities) await seedTable(db, e, 1, VOLUMES.small, tenant);
-        await db.query('ANALYZE');
-        const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
-        for (const e of plan.entities) {
-          for (const l of listQueries(e, tenant)) {
-            const live = e.softDelete ? ' AND deleted_at IS NULL' : '';
-            const cols = l.where.map((c) => `"${c}"`);
-            const sample = (await db.query<Record<string, string>>(`SELECT ${l.where.length ? l.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
-            const where = [
-              ...cols.map((c, i) => `${c} = ${sample[`v${i}`] ?? 'NULL'}`),
-              ...l.nullChecks.map((c) => `"${c.column}" IS ${c.isNull ? '' : 'NOT '}NULL`),
-              ...(e.softDelete ? ['deleted_at IS NULL'] : []),
-            ];
-            const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-            const query = `SELECT * FROM ${e.table}${filter} ORDER BY ${l.orderBy} LIMIT 21`;
-            queries.push({ e, label: `${e.name}: ${l.httpQuery}`, query, count: `SELECT count(*)::int AS n FROM ${e.table}${filter}`, where: l.where.length ? l.where : [l.orderColumn], order: l.orderColumn });
+      let seedMs = 0;
+      for (const database of databases) {
+        const entities = plan.entities.filter((e) => database.entities.includes(e.name));
+        const db = await rt.pgClient(database.url);
+        try {
+          const tenant = plan.tenancy?.column ?? null;
+          for (const e of entities) await seedTable(db, e, 1, VOLUMES.small, tenant);
+          await db.query('ANALYZE');
+          const queries: { e: EntityPlan; label: string; query: string; count: string; where: string[]; order: string; small?: Observed }[] = [];
+          for (const e of entities) {
+            for (const l of listQueries(e, tenant)) {
+              const live = e.softDelete ? ' AND deleted_at IS NULL' : '';
+              const cols = l.where.map((c) => `"${c}"`);
+              const sample = (await db.query<Record<string, string>>(`SELECT ${l.where.length ? l.where.map((c, i) => `quote_literal("${c}"::text) AS v${i}`).join(', ') : '1 AS v'} FROM ${e.table} WHERE true${live} OFFSET 777 LIMIT 1`)).rows[0] ?? {};
+              const where = [
+                ...cols.map((c, i) => `${c} = ${sample[`v${i}`] ?? 'NULL'}`),
+                ...l.nullChecks.map((c) => `"${c.column}" IS ${c.isNull ? '' : 'NOT '}NULL`),
+                ...(e.softDelete ? ['deleted_at IS NULL'] : []),
+              ];
+              const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+              const query = `SELECT * FROM ${e.table}${filter} ORDER BY ${l.orderBy} LIMIT 21`;
+              queries.push({ e, label: `${e.name}: ${l.httpQuery}`, query, count: `SELECT count(*)::int AS n FROM ${e.table}${filter}`, where: l.where.length ? l.where : [l.orderColumn], order: l.orderColumn });
+            }
           }
-        }
-        for (const q of queries) q.small = await observe(db, q.query, q.count);
-        for (const e of patterned) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large, tenant);
-        await db.query('ANALYZE');
-        const seedMs = Date.now() - t0;
-        for (const q of queries) {
-          const large = await observe(db, q.query, q.count);
-          const small = q.small!;
-          const indexes = await indexesLeadingWith(db, q.e.tableName, q.where);
-          const serving = indexes.map((i) => i.name);
-          // An index that also continues with the sort column serves the whole pattern (filter and order).
-          const complete = indexes.filter((i) => i.cols[q.where.length] === q.order || q.where[0] === q.order).map((i) => i.name);
-          const used = [...small.nodes, ...large.nodes].filter((n) => INDEX_NODES.has(n['Node Type']) && n['Index Name']);
-          const usesServing = (o: Observed) => o.nodes.some((n) => INDEX_NODES.has(n['Node Type']) && serving.includes(n['Index Name'] ?? ''));
-          const wholeTable = (o: Observed) => o.nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === q.e.tableName);
-          const growth = small.cost > 0 ? large.cost / small.cost : 1;
-          const pageGrowth = Math.max(1, Math.min(large.matches, PAGE)) / Math.max(1, Math.min(small.matches, PAGE));
-          const allowed = MAX_COST_GROWTH * pageGrowth;
-          const faults: string[] = [];
-          // The planner may prefer another index when the filter matches a large share of the rows (a
-          // boolean, say): that is right as long as the pattern's own index exists and the page stays
-          // cheap as the table grows. Without an index serving the filter, it is a fault whatever the plan.
-          const preferredOther = serving.length > 0 && growth <= allowed && !wholeTable(small) && !wholeTable(large) && used.length > 0;
-          if ((!usesServing(small) || !usesServing(large)) && !preferredOther) faults.push(`no index access on an index serving (${q.where.join(', ')})${used.length ? ` (uses ${[...new Set(used.map((n) => n['Index Name']))].join(', ')})` : ''}`);
-          if (wholeTable(small) || wholeTable(large)) faults.push(`reads the whole table (Seq Scan on ${q.e.tableName})`);
-          if (growth > allowed) faults.push(`the page's cost grows ×${growth.toFixed(1)} from ${VOLUMES.small} to ${VOLUMES.large} rows (${small.cost.toFixed(1)} → ${large.cost.toFixed(1)}; the page itself grows ×${pageGrowth.toFixed(1)}, ${small.matches} → ${large.matches} matching rows)`);
-          const figure = `cost ${small.cost.toFixed(1)} at ${VOLUMES.small} rows → ${large.cost.toFixed(1)} at ${VOLUMES.large} (×${growth.toFixed(2)}; matching rows ${small.matches} → ${large.matches})`;
-          if (faults.length === 0) ok.push({ text: `${q.label} → ${planLine(large, q.e.tableName)}; ${figure}` });
-          else {
-            problems.push({ text: `${q.label}: ${faults.join('; ')}\n${q.query}\nat ${VOLUMES.large} rows:\n${large.text.join('\n')}` });
-            fixes.add(
-              complete.length
-                ? `${q.e.tableName}: the index ${complete.join(', ')} exists and serves (${[...q.where, q.order].join(', ')}), but the planner does not use it for this query — make the list query match it (equality columns, then the sort column and id in the index's direction; for soft delete the same deleted_at IS NULL predicate), or REINDEX it if it is invalid`
-                : `${q.e.tableName}: no index leads with (${[...new Set([...q.where, q.order])].join(', ')}) — add the access pattern's index (equality columns, then the sort column and id; partial on deleted_at IS NULL for soft delete) in a new migration`,
-            );
+          for (const q of queries) q.small = await observe(db, q.query, q.count);
+          for (const e of patterned.filter((x) => entities.includes(x))) await seedTable(db, e, VOLUMES.small + 1, VOLUMES.large, tenant);
+          await db.query('ANALYZE');
+          seedMs = Date.now() - t0;
+          for (const q of queries) {
+            const large = await observe(db, q.query, q.count);
+            const small = q.small!;
+            const indexes = await indexesLeadingWith(db, q.e.tableName, q.where);
+            const serving = indexes.map((i) => i.name);
+            // An index that also continues with the sort column serves the whole pattern (filter and order).
+            const complete = indexes.filter((i) => i.cols[q.where.length] === q.order || q.where[0] === q.order).map((i) => i.name);
+            const used = [...small.nodes, ...large.nodes].filter((n) => INDEX_NODES.has(n['Node Type']) && n['Index Name']);
+            const usesServing = (o: Observed) => o.nodes.some((n) => INDEX_NODES.has(n['Node Type']) && serving.includes(n['Index Name'] ?? ''));
+            const wholeTable = (o: Observed) => o.nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === q.e.tableName);
+            const growth = small.cost > 0 ? large.cost / small.cost : 1;
+            const pageGrowth = Math.max(1, Math.min(large.matches, PAGE)) / Math.max(1, Math.min(small.matches, PAGE));
+            const allowed = MAX_COST_GROWTH * pageGrowth;
+            const faults: string[] = [];
+            // The planner may prefer another index when the filter matches a large share of the rows (a
+            // boolean, say): that is right as long as the pattern's own index exists and the page stays
+            // cheap as the table grows. Without an index serving the filter, it is a fault whatever the plan.
+            const preferredOther = serving.length > 0 && growth <= allowed && !wholeTable(small) && !wholeTable(large) && used.length > 0;
+            if ((!usesServing(small) || !usesServing(large)) && !preferredOther) faults.push(`no index access on an index serving (${q.where.join(', ')})${used.length ? ` (uses ${[...new Set(used.map((n) => n['Index Name']))].join(', ')})` : ''}`);
+            if (wholeTable(small) || wholeTable(large)) faults.push(`reads the whole table (Seq Scan on ${q.e.tableName})`);
+            if (growth > allowed) faults.push(`the page's cost grows ×${growth.toFixed(1)} from ${VOLUMES.small} to ${VOLUMES.large} rows (${small.cost.toFixed(1)} → ${large.cost.toFixed(1)}; the page itself grows ×${pageGrowth.toFixed(1)}, ${small.matches} → ${large.matches} matching rows)`);
+            const figure = `cost ${small.cost.toFixed(1)} at ${VOLUMES.small} rows → ${large.cost.toFixed(1)} at ${VOLUMES.large} (×${growth.toFixed(2)}; matching rows ${small.matches} → ${large.matches})`;
+            if (faults.length === 0) ok.push({ text: `${q.label} → ${planLine(large, q.e.tableName)}; ${figure}` });
+            else {
+              problems.push({ text: `${q.label}: ${faults.join('; ')}\n${q.query}\nat ${VOLUMES.large} rows:\n${large.text.join('\n')}` });
+              fixes.add(
+                complete.length
+                  ? `${q.e.tableName}: the index ${complete.join(', ')} exists and serves (${[...q.where, q.order].join(', ')}), but the planner does not use it for this query — make the list query match it (equality columns, then the sort column and id in the index's direction; for soft delete the same deleted_at IS NULL predicate), or REINDEX it if it is invalid`
+                  : `${q.e.tableName}: no index leads with (${[...new Set([...q.where, q.order])].join(', ')}) — add the access pattern's index (equality columns, then the sort column and id; partial on deleted_at IS NULL for soft delete) in a new migration`,
+              );
+            }
           }
+        } finally {
+          await db.end();
         }
-        const figures = { smallRows: VOLUMES.small, largeRows: VOLUMES.large, seedMs };
-        if (problems.length) return fail(`${problems.length} access pattern(s) not served by their index`, problems, [...fixes].join('. '), figures);
-        return pass(`${ok.length} access pattern(s): index access, no whole-table read, flat cost from ${VOLUMES.small} to ${VOLUMES.large} rows`, ok, figures);
-      } finally {
-        await db.end();
       }
+      const figures = { smallRows: VOLUMES.small, largeRows: VOLUMES.large, seedMs };
+      if (problems.length) return fail(`${problems.length} access pattern(s) not served by their index`, problems, [...fixes].join('. '), figures);
+      return pass(`${ok.length} access pattern(s): index access, no whole-table read, flat cost from ${VOLUMES.small} to ${VOLUMES.large} rows${databases.length > 1 ? ` (${databases.length} databases)` : ''}`, ok, figures);
     }),
 };
 
@@ -202,7 +207,12 @@ async function seedTable(db: PgClient, e: EntityPlan, from: number, to: number, 
     exprs.push(tenantUuid(`g % ${TENANTS}`));
   }
   for (const f of e.fields) {
-    if (f.references) {
+    if (e.externalReferences?.some((r) => r.column === f.name)) {
+      // A row of another service (its own database, no foreign key): ids from a pool of 100, so an
+      // index on the column meets a realistic spread of values.
+      cols.push(f.sql);
+      exprs.push(f.nullable ? `CASE WHEN g % 7 = 3 THEN NULL ELSE ${tenantUuid('g % 100')} END` : tenantUuid('g % 100'));
+    } else if (f.references) {
       const ref = e.references.find((r) => r.column === f.name)!;
       const alias = `p_${f.name}`;
       cols.push(f.sql);

@@ -33,14 +33,31 @@ export async function http(base: string, method: string, path: string, options: 
   };
 }
 
+/**
+ * A create whose body names a row of another service (a database per service): that service's events
+ * reach this one's read model asynchronously, so a 422 (unknown id) right after the parent was created
+ * is sent again until the event has arrived — at most `waitMs`. Any other answer is returned at once.
+ */
+export async function createEventually(entity: EntityPlan, send: () => Promise<Exchange>, waitMs = 15_000): Promise<Exchange> {
+  let x = await send();
+  const deadline = Date.now() + waitMs;
+  while (x.status === 422 && (entity.externalReferences?.length ?? 0) > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    x = await send();
+  }
+  return x;
+}
+
 const compiled = new Map<string, (n: number) => unknown>();
 
 /** A valid create body for an entity: each field's example expression (from the plan), FKs from `parents`. */
 export function createBody(entity: EntityPlan, n: number, parents: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of entity.fields) {
-    if (f.references) {
-      const id = parents[f.references];
+    // A row of this service (a foreign key) or of another one (an id its read model knows).
+    const parent = f.references ?? entity.externalReferences?.find((r) => r.column === f.name)?.entity;
+    if (parent) {
+      const id = parents[parent];
       if (id) body[f.name] = id;
       continue;
     }

@@ -31,16 +31,25 @@ export const metricsSeries: Check = {
           (r) => (r.ok ? r.text() : ''),
           () => '',
         );
-      const bodies: Record<string, string> = { api: await scrape(api.metricsUrl) };
-      if (!bodies.api) problems.push({ text: `the API answers no /metrics on its metrics port (METRICS_PORT, ${api.metricsUrl})` });
+      // Each process's /metrics, every running instance of it (one API, or one per service) read together.
+      const endpoints = await rt.metricsEndpoints([...new Set(['api', ...ctx.project.plan.metrics.map((m) => m.process)])]);
+      const bodies: Record<string, string> = {};
+      for (const [name, urls] of Object.entries(endpoints)) {
+        const texts = await Promise.all(urls.map(scrape));
+        texts.forEach((text, i) => {
+          if (text) return;
+          if (name === 'api') problems.push({ text: `the API answers no /metrics on its metrics port (METRICS_PORT, ${urls[i]})` });
+          else problems.push({ text: `the ${name} process answers no /metrics (${urls[i]})` });
+        });
+        bodies[name] = texts.join('\n');
+      }
       const exposed = await fetch(`${api.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
       if (exposed === 200) problems.push({ text: `GET ${api.url}/metrics answers 200 without credentials on the public API port: serve metrics on METRICS_PORT only` });
       else ok.push({ text: `public port: GET /metrics → ${exposed} (metrics are served on METRICS_PORT only)` });
-      if (ctx.project.plan.metrics.some((m) => m.process === 'worker')) bodies.worker = await scrape((await rt.sharedWorker()).metricsUrl);
-      // Other processes that serve metrics (a relay): started for the scrape when the runtime adapter can
-      // start them, and stopped after it (a check that needs one configured its own way starts its own).
+      // Other processes that serve metrics (a relay) and that the adapter does not list as running: started
+      // for the scrape when the runtime adapter can start them, and stopped after it.
       for (const name of new Set(ctx.project.plan.metrics.map((m) => m.process)))
-        if (name !== 'api' && name !== 'worker' && rt.hasProcess(name)) {
+        if (!(name in bodies) && name !== 'api' && name !== 'worker' && rt.hasProcess(name)) {
           const proc = await rt.start(name);
           try {
             bodies[name] = await scrape(proc.metricsUrl);
@@ -58,7 +67,7 @@ export const metricsSeries: Check = {
           ok.push({ text: `${m.process}: ${m.name} (no queued jobs declared, no samples expected)` });
         else problems.push({ text: `${m.process} /metrics has no sample of ${m.name}${body.includes(`# TYPE ${m.name} `) ? ' (declared, never observed)' : ''}` });
       }
-      const routeSample = bodies.api!.split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));
+      const routeSample = (bodies.api ?? '').split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));
       if (!routeSample) problems.push({ text: `http_requests_total has no sample for route ${e.routePrefix}/:id after requests to it` });
       if (problems.length)
         return fail(`${problems.length} /metrics problem(s)`, problems, 'Serve /metrics on METRICS_PORT (not the public port); register every metric on the process registry and observe it (src/observability/metrics.ts): the alert rules and the dashboard read these names.');

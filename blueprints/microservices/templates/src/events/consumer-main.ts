@@ -3,14 +3,19 @@ import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { startConsumers } from './consumer.js';
 import { startHealthServer, stopOnSignal } from './health-server.js';
-import { consumerMetricHooks, createConsumerMetrics } from './metrics.js';
+import { consumerMetricHooks, createConsumerMetrics, zeroConsumerCounters } from './metrics.js';
 import { connectEvents } from './nats.js';
+import { READ_MODELS } from './topology.js';
 
 const config = loadConfigOrExit();
 const db = createPool(config, `${config.SERVICE}-consumer`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-consumer`);
 const write = (level: string) => (obj: object, msg: string) => console.error(JSON.stringify({ level, msg, ...obj }));
 const m = createConsumerMetrics();
+zeroConsumerCounters(
+  m,
+  (READ_MODELS[config.SERVICE] ?? []).map((model) => model.durable),
+);
 const consumers = await startConsumers({
   service: config.SERVICE,
   db,
