@@ -127,7 +127,7 @@ describe('api.list-pagination fails on', () => {
 describe('observability.health-endpoints fails on', () => {
   const id = 'observability.health-endpoints';
   it('readiness that never answers 503', async () => {
-    const r = await checkOnCopy(acme, (d) => breakFile(d, 'src/http/health.ts', 'return json(503,', 'return json(200,'), id);
+    const r = await checkOnCopy(acme, (d) => breakFile(d, 'src/http/health.ts', 'return problemResponse(\n          503,', 'return problemResponse(\n          200,'), id);
     expect(r.status).toBe('fail');
     expect(evidenceText(r)).toMatch(/GET \/health\/ready has no path answering 503/);
   });
