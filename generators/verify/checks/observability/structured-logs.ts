@@ -4,7 +4,7 @@ import { evaluate } from '../../analysis/evaluate.js';
 import type { Sources } from '../../analysis/source.js';
 import type { ProjectContext } from '../../context.js';
 import { calledFunction, exportedHandler, type FunctionNode } from '../api/handler-entry.js';
-import { seed, verdict, type Check, type CheckOutcome, type Evidence } from '../../types.js';
+import { fail, pass, seed, verdict, type Check, type CheckOutcome, type Evidence } from '../../types.js';
 
 /** JSON logs with request ids: Fastify's pino logger on, a request-id generator, pino in the worker, no console.* in the processes. */
 export const structuredLogs: Check = {
@@ -141,9 +141,10 @@ async function judgeHandlers(project: ProjectContext, sources: Sources, http: { 
     if (calls.length === 0) problems.push({ ...sources.at(p.fn), text: `${p.name}: writes no log line` });
     else if (bad.length === 0) ok.push(sources.at(p.fn, `${p.name}: ${calls.length} log call(s), each with a request id`));
   }
-  return verdict(
-    problems,
-    { summary: `JSON log lines with request ids on ${paths.length} path(s) (${paths.map((p) => p.name).join(', ')})`, evidence: ok },
-    { summary: `${problems.length} logging problem(s)`, fix: 'Write every line as one JSON object (through src/observability/log.ts) from a logger bound with the request id: createLogger(level, { requestId }) per request, log.child({ requestId: message.body.requestId }) per queue message.' },
-  );
+  // On a failure the paths that hold are listed too: each path is judged on its own.
+  if (problems.length) return fail(`${problems.length} logging problem(s)`, [...problems, ...ok], FIX);
+  return pass(`JSON log lines with request ids on ${paths.length} path(s) (${paths.map((p) => p.name).join(', ')})`, ok);
 }
+
+const FIX =
+  'Write every line as one JSON object (through src/observability/log.ts) from a logger bound with the request id: createLogger(level, { requestId }) per request, log.child({ requestId: message.body.requestId }) per queue message.';

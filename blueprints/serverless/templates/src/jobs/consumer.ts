@@ -77,7 +77,10 @@ export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: Wor
   const work = DEFINITIONS.find((j) => j.queue === batch.queue);
   const dead = DEFINITIONS.find((j) => j.deadLetterQueue === batch.queue);
   if (!work && !dead) {
-    log.error('batch from an unknown queue; retrying it', { size: batch.messages.length, requestIds: requestIdsOf(batch) });
+    log.error('batch from an unknown queue; retrying it', {
+      size: batch.messages.length,
+      requestIds: requestIdsOf(batch),
+    });
     batch.retryAll();
     return;
   }
