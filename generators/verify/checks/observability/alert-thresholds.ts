@@ -79,12 +79,14 @@ export const alertThresholds: Check = {
         const value = t.what.startsWith('p95') ? latencySeconds(r, th.value) : th.value;
         return value !== undefined && value <= t.max + 1e-12 && durationSeconds(r.for) <= t.forMax;
       });
-      if (good) ok.push({ file: good.file, line: good.line, text: `${t.what}: ${good.name} (${good.expr.replace(/\s+/g, ' ').slice(0, 160)}${good.language === 'sql' ? ` ${thresholdOf(good)?.op} ${thresholdOf(good)?.value}` : ''} for ${good.for})` });
+      if (good) ok.push({ file: good.file, line: good.line, text: `${t.what}: ${good.name} (${good.language === 'sql' ? `${good.expr.replace(/\s+/g, ' ').slice(0, 160)} ${thresholdOf(good)?.op} ${thresholdOf(good)?.value}` : good.expr.replace(/\s+/g, ' ')} for ${good.for})` });
       else if (candidates.length)
         for (const c of candidates) {
           const th = thresholdOf(c);
           const unit = t.what.startsWith('p95') && th && latencySeconds(c, th.value) === undefined ? ' (unit unknown: name the query column …_ms or …_seconds)' : '';
-          problems.push({ file: c.file, line: c.line, text: `${t.what}: ${c.name} has threshold ${th ? `${th.op} ${th.value}` : 'none'}${unit} for ${c.for} (needs > ≤ ${t.what.startsWith('p95') ? '200 ms' : t.max}, for ≤ ${t.forMax / 60}m)` });
+          // A PromQL rule's threshold is in the expression's units (seconds, ratio); a SQL rule's says its comparison.
+          if (c.language === 'promql') problems.push({ file: c.file, line: c.line, text: `${t.what}: ${c.name} has threshold ${th?.value ?? 'none'} for ${c.for} (needs ≤ ${t.max}, for ≤ ${t.forMax / 60}m)` });
+          else problems.push({ file: c.file, line: c.line, text: `${t.what}: ${c.name} has threshold ${th ? `${th.op} ${th.value}` : 'none'}${unit} for ${c.for} (needs > ≤ ${t.what.startsWith('p95') ? '200 ms' : t.max}, for ≤ ${t.forMax / 60}m)` });
         }
       else problems.push({ file: 'monitoring/alerts.yml', text: `${t.what}: no alert rule` });
     }
