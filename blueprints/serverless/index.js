@@ -15,19 +15,27 @@ import { DEPENDENCIES, DEV_DEPENDENCIES, INFRA_DEV_DEPENDENCIES } from './planne
 import { serverlessChecks } from './checks/index.js';
 import { serverlessRuntime } from './runtime.js';
 
-/** Shared checks that hold for a Worker project; the others describe a Node process (Fastify's error handler and logger, Redis, Prometheus, Docker) and are reported as not applying. */
+/** Shared checks that hold for a Worker project, parameterised by the plan where a Node process and a Worker differ; the others are reported as not applying. */
 const SHARED = [
   'schema.',
   // The route table's entries (method, path, roles, schema, handler) are read like Fastify's routes.
   'api.route-schemas',
   'api.auth-on-mutations',
   'api.list-pagination',
+  // The fetch handler's one try/catch answers every error and unmatched route as problem+json (plan.httpHandler).
+  'api.error-format',
   'code.sql-parameterized',
   'code.no-await-job',
   // Job routes answer 202 (through the enqueue helper); the consumer is the default export's `queue` (plan.jobConsumer).
   'async.enqueue-202',
   'code.no-secret-literals',
   'observability.health-endpoints',
+  // JSON lines with a request id on the HTTP path and on the queue consumer's, judged apart.
+  'observability.structured-logs',
+  // Grafana rules over Analytics Engine SQL: the datasets and event kinds the Worker writes (plan.metricsPush.datasets),
+  // the seed thresholds; no pool alert (Hyperdrive pools: plan.connectionProxy).
+  'observability.alert-metrics',
+  'observability.alert-thresholds',
   'security.password-hashing',
   'delivery.ci-workflow',
   'delivery.readme',
@@ -38,6 +46,8 @@ const SHARED = [
   'architecture.schema-matches',
   'architecture.cost-projections',
   'architecture.migration-path',
+  // The record's monitoring section names the Grafana rules monitoring/alerts.yml defines.
+  'architecture.scaling-monitoring',
   'dynamic.typecheck',
   'dynamic.test-suite',
   'dynamic.explain-access-patterns',
@@ -52,16 +62,8 @@ const SHARED = [
   'dynamic.rate-limit-429',
 ];
 
-/**
- * Why each shared check it does not select cannot be judged on a Worker the way it is written (the
- * verify report shows these reasons). Where the property holds, the check named here judges it.
- */
+/** Why each shared check it does not select does not apply to a Worker (the verify report shows these reasons). */
 const NOT_APPLICABLE = {
-  'api.error-format': "reads Fastify's setErrorHandler/setNotFoundHandler; the Worker's fetch handler turns every error and unmatched route into problem+json in its one catch (src/http/app.ts), which dynamic.api-walk observes on the running Worker",
-  'observability.structured-logs': "reads Fastify's pino logger options; the Worker writes one JSON line per event with the request id through src/observability/log.ts (Workers Logs)",
-  'observability.alert-metrics': 'parses PromQL; the alert rules query Workers Analytics Engine with SQL (monitoring/alerts.yml), judged by serverless.alerts',
-  'observability.alert-thresholds': "parses PromQL; serverless.alerts judges the seed thresholds on the Analytics Engine rules, and Hyperdrive's pool is the platform's (no pool gauge reaches the Worker)",
-  'architecture.scaling-monitoring': "reads Prometheus alert rules to match the record against; the Worker's are Grafana rules over Analytics Engine (serverless.alerts)",
   'delivery.dockerfile-non-root': 'there is no container image: wrangler uploads a script bundle that runs in workerd isolates, with no OS user to drop to',
   'dynamic.graceful-shutdown': 'sends SIGTERM to the server process; a Worker has no process of its own to stop: the platform drains in-flight requests on a deploy',
   'dynamic.readiness':
@@ -124,7 +126,10 @@ const blueprint = {
       // The queue handler is the Worker's `queue` export (wrangler's main), invoked by the platform per batch.
       jobConsumer: { script: 'dev', entry: 'src/index.ts', construct: { kind: 'export', name: 'queue' }, library: 'Cloudflare Queues' },
       // A Worker has no process to scrape: its metrics are Analytics Engine data points (observability.health-endpoints).
-      metricsPush: { method: 'writeDataPoint', sink: 'Workers Analytics Engine' },
+      // Alert rules read the binding's dataset with SQL (observability.alert-metrics).
+      metricsPush: { method: 'writeDataPoint', sink: 'Workers Analytics Engine', datasets: { [analytics.binding]: analytics.dataset } },
+      // The fetch handler is the HTTP entry: its catch answers every error as problem+json (api.error-format).
+      httpHandler: { entry: 'src/index.ts', export: 'fetch' },
       wrangler: wranglerConfig(domain, queues, analytics),
       architectureFacts: architectureFacts(domain, queues),
       migrationStreams: [

@@ -112,9 +112,27 @@ export interface Plan extends DomainPlan {
    * data point and where it goes. The shared health-endpoints check then looks for that call instead
    * of a GET /metrics route.
    */
-  metricsPush?: { method: string; sink: string };
+  metricsPush?: {
+    method: string;
+    sink: string;
+    /**
+     * Where the data points land, by binding (`env.METRICS.writeDataPoint(…)` → dataset): the SQL tables
+     * alert rules may read (observability.alert-metrics).
+     */
+    datasets?: Record<string, string>;
+  };
   /** The HTTP processes, when there is more than one (a gateway and services): observability.health-endpoints judges each. */
   httpProcesses?: HttpProcessPlan[];
+  /**
+   * PostgreSQL is reached through a platform's connection proxy (a Worker's Hyperdrive binding), which
+   * pools: observability.alert-thresholds does not ask for a pool-saturation alert (no pool gauge reaches the project).
+   */
+  connectionProxy?: { title: string; binding: string };
+  /**
+   * The HTTP entry is a handler the entry file's default export names (a Worker's `fetch`): api.error-format
+   * looks for its error boundary there, observability.structured-logs for its request-scoped logger.
+   */
+  httpHandler?: { entry: string; export: string };
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }

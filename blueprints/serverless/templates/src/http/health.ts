@@ -1,15 +1,17 @@
 /**
- * Liveness (the Worker answers) and readiness (PostgreSQL answers through Hyperdrive; 503 otherwise).
- * Neither needs a token nor counts against the rate limits.
+ * Liveness (the Worker answers) and readiness (PostgreSQL answers through Hyperdrive; otherwise 503
+ * as problem+json with Retry-After, the one error format of every route). Neither needs a token nor
+ * counts against the rate limits.
  */
 import { sql } from '../db/sql.js';
 import { Type } from '@sinclair/typebox';
+import { problemResponse, ProblemSchema } from './problem.js';
 import { route, type HttpRoute } from './router.js';
 import { json } from './validate.js';
 
 const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-  checks: Type.Optional(Type.Object({ postgres: Type.Union([Type.Literal('ok'), Type.Literal('down')]) })),
+  status: Type.Literal('ok'),
+  checks: Type.Optional(Type.Object({ postgres: Type.Literal('ok') })),
 });
 
 export const healthRoutes: HttpRoute[] = [
@@ -27,7 +29,7 @@ export const healthRoutes: HttpRoute[] = [
     schema: {
       summary: 'Readiness: PostgreSQL answers through Hyperdrive',
       hide: true,
-      response: { 200: Health, 503: Health },
+      response: { 200: Health, 503: ProblemSchema },
     },
     async handler(ctx) {
       try {
@@ -36,7 +38,13 @@ export const healthRoutes: HttpRoute[] = [
         return json(200, { status: 'ok', checks: { postgres: 'ok' } });
       } catch (err) {
         ctx.log.warn('not ready: PostgreSQL unreachable', { err });
-        return json(503, { status: 'unavailable', checks: { postgres: 'down' } }, { 'retry-after': '5' });
+        return problemResponse(
+          503,
+          { url: ctx.request.url, requestId: ctx.id },
+          'Not ready: PostgreSQL is unreachable through Hyperdrive',
+          undefined,
+          { 'retry-after': '5' },
+        );
       }
     },
   }),

@@ -66,13 +66,21 @@ async function processMessage(
   }
 }
 
+/** The request ids of a batch's messages: a line about the whole batch still correlates with the requests that enqueued it. */
+function requestIdsOf(batch: MessageBatch<JobMessage>): string[] {
+  return batch.messages.map((m) => m.body.requestId);
+}
+
 export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: WorkerEnv): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL, { queue: batch.queue });
   const work = DEFINITIONS.find((j) => j.queue === batch.queue);
   const dead = DEFINITIONS.find((j) => j.deadLetterQueue === batch.queue);
   if (!work && !dead) {
-    log.error('batch from an unknown queue; retrying it', { size: batch.messages.length });
+    log.error('batch from an unknown queue; retrying it', {
+      size: batch.messages.length,
+      requestIds: requestIdsOf(batch),
+    });
     batch.retryAll();
     return;
   }
@@ -92,7 +100,7 @@ export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: Wor
     }
   } catch (err) {
     // PostgreSQL unreachable: nothing was claimed; every message not yet settled comes back later.
-    log.error('batch failed', { err });
+    log.error('batch failed', { err, requestIds: requestIdsOf(batch) });
     batch.retryAll({ delaySeconds: 5 });
   } finally {
     await database.close();
