@@ -14,7 +14,7 @@
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
 import type { Runtime } from '../verify/dynamic/runtime.js';
-import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, JobConsumerPlan, HandedOffJobsPlan, JobPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
@@ -46,6 +46,8 @@ export interface BlueprintPlanParts {
   auditLog?: AuditLogPlan;
   /** The process that consumes the job queues (async.enqueue-202 looks for its consumer there). */
   jobConsumer?: JobConsumerPlan;
+  /** Jobs the API hands to another deployable instead of `jobConsumer` (the shared job checks judge them there). */
+  handedOffJobs?: HandedOffJobsPlan;
   /**
    * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
    * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
@@ -108,6 +110,12 @@ export interface RuntimeAdapter {
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;
+  /**
+   * Starts what runs the plan's `handedOffJobs` (e.g. the hybrid's relay and functions), so
+   * dynamic.job-roundtrip can follow one to completion; `stop` ends what it started, `output` is their
+   * logs for evidence. Required when the plan hands jobs off.
+   */
+  startHandedOff?(rt: Runtime, jobs: JobPlan[]): Promise<{ stop(): Promise<void>; output(): string }>;
 }
 
 export interface PostTask {

@@ -107,6 +107,13 @@ export interface Plan extends DomainPlan {
    * that read `jobs` skip with this reason instead of "the spec declares no jobs".
    */
   noJobsReason?: string;
+  /**
+   * Jobs the API accepts (202 + status URL) but does not leave to `jobConsumer`: it hands them to
+   * another deployable (the hybrid's transactional outbox → relay → functions). The shared job checks
+   * judge them with `jobs`: their routes answer 202, `consumer` takes them from where the API put
+   * them, and the runtime adapter's `startHandedOff` starts what runs them.
+   */
+  handedOffJobs?: HandedOffJobsPlan;
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }
@@ -376,12 +383,24 @@ export interface SortPlan {
 }
 
 /** Where a blueprint's jobs are consumed: the process, and what in its code starts a consumer. */
+export interface HandedOffJobsPlan {
+  jobs: JobPlan[];
+  /** The process that takes them from where the API put them. */
+  consumer: JobConsumerPlan;
+  /** How they travel, as evidence names it (e.g. "the outbox → relay → functions"). */
+  via: string;
+}
+
 export interface JobConsumerPlan {
   /** The package.json script that starts the process, and its entry file when the script names none. */
   script: string;
   entry: string;
-  /** What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call") or a method call `….<name>(…)` ("method"). */
-  construct: { kind: 'new' | 'call' | 'method'; name: string };
+  /**
+   * What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call"), a method
+   * call `….<name>(…)` ("method"), or a query claiming rows of the table `<name>` with
+   * `FOR UPDATE SKIP LOCKED` ("claim": a consumer of a table, e.g. an outbox relay).
+   */
+  construct: { kind: 'new' | 'call' | 'method' | 'claim'; name: string };
   /** The job library, as evidence and fixes name it. */
   library: string;
 }

@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * The hybrid's own checks: the monolith's (its rate limiter, its BullMQ job options — the container
- * half is the monolith), the serverless blueprint's that hold for the functions half, and the
+ * The hybrid's own checks: the monolith's rate limiter (the container half is the monolith), job
+ * options judged on both halves (BullMQ options for container jobs, queue retries, dead letters and
+ * the relay's backoff for offloaded ones), the serverless blueprint's that hold for the functions half, and the
  * outbox/relay checks of the offload path.
  */
-import { monolithChecks } from '../../monolith-cache/checks/index.js';
+import { rateLimit } from '../../monolith-cache/checks/index.js';
+import { jobOptions } from './job-options.js';
 import { ingressVerifies, offloadOutbox, relayDelivery } from './offload.js';
 import { offloadRoundtrip } from './roundtrip.js';
 
@@ -13,5 +15,5 @@ import { offloadRoundtrip } from './roundtrip.js';
  * @returns {import('../../../generators/blueprints/contract.js').Check[]}
  */
 export function hybridChecks(kit) {
-  return [...monolithChecks(kit), offloadOutbox(kit), relayDelivery(kit), ingressVerifies(kit), offloadRoundtrip(kit)];
+  return [rateLimit(kit), jobOptions(kit), offloadOutbox(kit), relayDelivery(kit), ingressVerifies(kit), offloadRoundtrip(kit)];
 }
