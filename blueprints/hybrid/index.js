@@ -45,6 +45,8 @@ const blueprint = {
         dashboard: OFFLOAD_PANELS.map((p, i) => ({ ...p, id: i + 1, gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 } })),
       },
       functions: functionsPart(domain, offloaded),
+      // Where the Worker lives: the serverless blueprint's checks read its wrangler.jsonc and src/ there.
+      workerRoot: 'functions/',
       // The shared job checks judge the offloaded jobs on their path: their routes answer 202, the relay
       // claims them from the outbox, and the runtime adapter's startHandedOff runs the relay and the functions.
       ...(offloaded.length > 0

@@ -126,3 +126,28 @@ describe(`${ACCEPTED} on the offloaded path fails when`, () => {
     expect(evidenceText(r)).toMatch(/export-project: with no worker the job is "completed" — something in the API process runs it/);
   });
 });
+
+/** The serverless blueprint's wrangler-config check, run on functions/ (plan.workerRoot): schema + dry-run bundle. */
+describe('serverless.wrangler-config on functions/', () => {
+  const CONFIG = 'serverless.wrangler-config';
+  const WRANGLER = 'functions/wrangler.jsonc';
+  const one = async (files: string[], breakIt: () => Promise<void>) => (await brokenAll(files, breakIt, [CONFIG]))[CONFIG]!;
+
+  it('passes on the fresh project', { timeout: 300_000 }, async () => {
+    const r = (await checks([CONFIG]))[CONFIG]!;
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    expect(r.summary).toMatch(/^functions\/wrangler\.jsonc matches wrangler's schema; wrangler deploy --dry-run passes/);
+  });
+
+  it('fails on a value the schema refuses', { timeout: 300_000 }, async () => {
+    const r = await one([WRANGLER], () => breakFile(project, WRANGLER, '"max_retries": 5,', '"max_retries": "five",'));
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc:\d+ .*max_retries.* (must|should) be number/);
+  });
+
+  it('fails when the Worker entry does not bundle', { timeout: 300_000 }, async () => {
+    const r = await one([WRANGLER], () => breakFile(project, WRANGLER, /"main": "[^"]+"/, '"main": "src/missing.ts"'));
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/wrangler deploy --dry-run exited [1-9]/);
+  });
+});

@@ -263,3 +263,62 @@ describe('job checks on the offloaded path', () => {
     });
   });
 });
+
+/**
+ * The serverless blueprint's static checks run on the functions half: the hybrid's plan says the
+ * Worker lives under functions/ (plan.workerRoot), and they read its wrangler.jsonc and src/ there.
+ */
+describe("the serverless blueprint's checks on functions/", () => {
+  const WRANGLER = 'functions/wrangler.jsonc';
+  const CONTEXT = 'functions/src/http/context.ts';
+  const SERVERLESS_STATIC = ['serverless.queues-dead-letter', 'serverless.db-through-proxy'];
+  for (const id of SERVERLESS_STATIC)
+    it(`${id} passes on both fresh projects, reading functions/`, async () => {
+      for (const dir of [acme, shop]) {
+        const r = await runCheck(dir, id);
+        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+        expect(evidenceText(r)).toMatch(/^functions\//m);
+      }
+    });
+
+  it('they skip, saying why, when no job is offloaded', async () => {
+    const dir = await generate('kept', ['--blueprint', 'hybrid', '--spec', await keptSpec()]);
+    try {
+      for (const id of SERVERLESS_STATIC) {
+        const r = await runCheck(dir, id);
+        expect(r.status).toBe('skip');
+        expect(r.summary).toMatch(/no job is offloaded/);
+      }
+    } finally {
+      await removeProject(dir);
+    }
+  });
+
+  describe('serverless.queues-dead-letter fails on', () => {
+    const id = 'serverless.queues-dead-letter';
+    it("a dead-letter queue nobody consumes (functions/wrangler.jsonc)", async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, /,\n\s*\{\n\s*"queue": "mixed-export-project-dlq",[^}]*\}/, ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc:\d+ dead-letter queue mixed-export-project-dlq of mixed-export-project has no consumer/);
+    });
+    it('unbounded retries', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, WRANGLER, '"max_retries": 2,', ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/consumer of shop-hybrid-send-receipt: max_retries not set/);
+    });
+  });
+
+  describe('serverless.db-through-proxy fails on', () => {
+    const id = 'serverless.db-through-proxy';
+    it('no hyperdrive binding in functions/wrangler.jsonc', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, /\n\s*"hyperdrive": \[[^\]]*\],/, ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc no hyperdrive binding/);
+    });
+    it('a function that connects with DATABASE_URL', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, CONTEXT, 'connectionString: env.HYPERDRIVE.connectionString,', "connectionString: (env as unknown as Record<string, string>)['DATABASE_URL'],"), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/src\/http\/context\.ts:\d+ reads DATABASE_URL/);
+    });
+  });
+});
