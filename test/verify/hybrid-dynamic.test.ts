@@ -59,7 +59,7 @@ async function broken(files: string[], breakIt: () => Promise<void>): Promise<Ch
   const r = await brokenAll(files, breakIt, [ID, ROUNDTRIP]);
   const shared = r[ROUNDTRIP]!;
   expect(shared.status, `${ROUNDTRIP}: ${shared.summary}\n${evidenceText(shared)}`).toBe('fail');
-  expect(evidenceText(shared)).toMatch(/export-project: not completed within 45 s; last GET \/jobs\/export-project\/\S+ .*"status":"queued"/);
+  expect(evidenceText(shared)).toMatch(/export-project: not completed within 45 s; last GET \/jobs\/export-project\/\S+ .*"status":"(queued|active)"/);
   return r[ID]!;
 }
 
