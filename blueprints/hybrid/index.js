@@ -37,9 +37,6 @@ const blueprint = {
       // The monolith's templates print the container jobs (BullMQ queues, processors, tests); an
       // entity lists only those, so its job routes import what they use.
       jobs: container,
-      ...(container.length === 0 && offloaded.length > 0
-        ? { noJobsReason: `No job runs on the container's worker: every job (${offloaded.map((j) => j.name).join(', ')}) is offloaded to the functions — see the hybrid.offload-* checks and the generated test/integration/offload/ tests` }
-        : {}),
       entities: domain.entities.map((e) => ({ ...e, jobs: e.jobs.filter((j) => containerNames.has(j)) })),
       offload: {
         jobs: offloaded.map((j) => ({ ...j, statusPath: `/jobs/${j.name}/` })),
@@ -48,6 +45,19 @@ const blueprint = {
         dashboard: OFFLOAD_PANELS.map((p, i) => ({ ...p, id: i + 1, gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 } })),
       },
       functions: functionsPart(domain, offloaded),
+      // Where the Worker lives: the serverless blueprint's checks read its wrangler.jsonc and src/ there.
+      workerRoot: 'functions/',
+      // The shared job checks judge the offloaded jobs on their path: their routes answer 202, the relay
+      // claims them from the outbox, and the runtime adapter's startHandedOff runs the relay and the functions.
+      ...(offloaded.length > 0
+        ? {
+            handedOffJobs: {
+              jobs: offloaded,
+              consumer: { script: 'start:relay', entry: 'src/relay.ts', construct: { kind: 'claim', name: 'outbox' }, library: 'outbox relay' },
+              via: 'the outbox → relay → functions',
+            },
+          }
+        : {}),
       architectureFacts: architectureFacts(domain, container, functionsPart(domain, offloaded).queues),
       // The functions half type-checks with its own tsconfig (Workers types, no Node globals).
       typecheckCommand: 'tsc --noEmit && tsc --noEmit -p functions',

@@ -25,5 +25,14 @@ export function hybridRuntime(rt) {
       // The functions under `wrangler dev` (workerd, local queues, Hyperdrive pointed at DATABASE_URL).
       functions: { args: ['functions/scripts/dev.mjs'], portEnv: 'PORT', ready: '/health' },
     },
+    // What runs an offloaded job: the functions (shared, started once) and a relay delivering to them.
+    async startHandedOff(rt) {
+      const functions = await rt.shared('functions');
+      const relay = await rt.start('relay', { env: { OFFLOAD_INGRESS_URL: `${functions.url}/ingress`, RELAY_INTERVAL_MS: '50', RELAY_BACKOFF_BASE_MS: '200' } });
+      return {
+        stop: () => relay.stop(),
+        output: () => `relay: ${rt.tail(relay.output(), 5)}\nfunctions: ${rt.tail(functions.output(), 10)}`,
+      };
+    },
   };
 }

@@ -14,7 +14,7 @@
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
 import type { Runtime } from '../verify/dynamic/runtime.js';
-import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, SqlStatement, EntityPlan } from '../plan/types.js';
+import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, HandedOffJobsPlan, JobPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
@@ -48,6 +48,8 @@ export interface BlueprintPlanParts {
   jobConsumer?: JobConsumerPlan;
   /** The HTTP processes when there is more than one (observability.health-endpoints judges each one's readiness). */
   httpProcesses?: HttpProcessPlan[];
+  /** Jobs the API hands to another deployable instead of `jobConsumer` (the shared job checks judge them there). */
+  handedOffJobs?: HandedOffJobsPlan;
   /**
    * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
    * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
@@ -138,6 +140,12 @@ export interface RuntimeAdapter {
    * it, `api` is the shared API's metrics URL and `worker` the shared worker's.
    */
   metricsEndpoints?(rt: Runtime, processes: string[]): Promise<Record<string, string[]>>;
+  /**
+   * Starts what runs the plan's `handedOffJobs` (e.g. the hybrid's relay and functions), so
+   * dynamic.job-roundtrip can follow one to completion; `stop` ends what it started, `output` is their
+   * logs for evidence. Required when the plan hands jobs off.
+   */
+  startHandedOff?(rt: Runtime, jobs: JobPlan[]): Promise<{ stop(): Promise<void>; output(): string }>;
 }
 
 export interface PostTask {

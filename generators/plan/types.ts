@@ -103,11 +103,6 @@ export interface Plan extends DomainPlan {
   /** The process that consumes the job queues, if the blueprint runs one (the shared async.enqueue-202 check finds it by this). */
   jobConsumer?: JobConsumerPlan;
   /**
-   * Why `jobs` is empty when the spec does declare jobs (the hybrid runs them elsewhere): the job checks
-   * that read `jobs` skip with this reason instead of "the spec declares no jobs".
-   */
-  noJobsReason?: string;
-  /**
    * Metrics pushed rather than scraped (a Worker has no process to scrape): the method that writes a
    * data point and where it goes. The shared health-endpoints check then looks for that call instead
    * of a GET /metrics route.
@@ -133,6 +128,13 @@ export interface Plan extends DomainPlan {
    * looks for its error boundary there, observability.structured-logs for its request-scoped logger.
    */
   httpHandler?: { entry: string; export: string };
+  /**
+   * Jobs the API accepts (202 + status URL) but does not leave to `jobConsumer`: it hands them to
+   * another deployable (the hybrid's transactional outbox → relay → functions). The shared job checks
+   * judge them with `jobs`: their routes answer 202, `consumer` takes them from where the API put
+   * them, and the runtime adapter's `startHandedOff` starts what runs them.
+   */
+  handedOffJobs?: HandedOffJobsPlan;
   // Whatever else the blueprint's planner added for its templates (processes, services, queues …) is
   // in the object too; the core never reads it, so it is not typed here.
 }
@@ -401,7 +403,6 @@ export interface SortPlan {
   castType: string;
 }
 
-/** Where a blueprint's jobs are consumed: the process, and what in its code starts a consumer. */
 /** An HTTP process: the sources it is built from (a path prefix) and what its readiness must check. */
 export interface HttpProcessPlan {
   name: string;
@@ -415,16 +416,28 @@ export interface HttpProcessPlan {
   forwards?: boolean;
 }
 
+/** Jobs the API hands to another deployable (the hybrid's outbox → relay → functions). */
+export interface HandedOffJobsPlan {
+  jobs: JobPlan[];
+  /** The process that takes them from where the API put them. */
+  consumer: JobConsumerPlan;
+  /** How they travel, as evidence names it (e.g. "the outbox → relay → functions"). */
+  via: string;
+}
+
+/** Where a blueprint's jobs are consumed: the process, and what in its code starts a consumer. */
 export interface JobConsumerPlan {
   /** The package.json script that starts the process, and its entry file when the script names none. */
   script: string;
   entry: string;
   /**
    * What starts a consumer: `new <name>(…)` (kind "new"), a function call `<name>(…)` ("call"), a method call
-   * `….<name>(…)` ("method"), or a handler the entry's default export names (`export default { <name>: … }`,
-   * kind "export": a Worker's `queue` handler, which the platform invokes per batch).
+   * `….<name>(…)` ("method"), a handler the entry's default export names (`export default { <name>: … }`,
+   * kind "export": a Worker's `queue` handler, which the platform invokes per batch), or a query claiming
+   * rows of the table `<name>` with `FOR UPDATE SKIP LOCKED` ("claim": a consumer of a table, e.g. an
+   * outbox relay).
    */
-  construct: { kind: 'new' | 'call' | 'method' | 'export'; name: string };
+  construct: { kind: 'new' | 'call' | 'method' | 'export' | 'claim'; name: string };
   /** The job library, as evidence and fixes name it. */
   library: string;
 }

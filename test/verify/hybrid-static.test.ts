@@ -175,3 +175,150 @@ describe('hybrid.ingress-verifies fails on', () => {
     expect(evidenceText(r)).toMatch(/handleIngress/);
   });
 });
+
+/**
+ * The shared async.enqueue-202 and the hybrid's async.job-options judge the offloaded jobs on their own
+ * path (plan.handedOffJobs: the outbox, the relay, the functions' queues) instead of skipping them.
+ */
+describe('job checks on the offloaded path', () => {
+  const WRANGLER = 'functions/wrangler.jsonc';
+  const CONSUMER = 'functions/src/jobs/consumer.ts';
+  for (const id of ['async.enqueue-202', 'async.job-options'])
+    it(`${id} passes on both fresh projects, judging the offloaded jobs`, async () => {
+      for (const dir of [acme, shop]) {
+        const r = await runCheck(dir, id);
+        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+        expect(evidenceText(r)).toMatch(id === 'async.enqueue-202' ? /SELECT … FROM outbox … FOR UPDATE SKIP LOCKED in the process that takes (export-project|send-receipt) \(src\/relay\.ts\)/ : /max_retries \d+, dead letters to .*-dlq \(consumed\)/);
+      }
+      // shop-hybrid keeps settle-order on the worker: that job is judged the monolith's way beside it.
+      expect(evidenceText(await runCheck(shop, id))).toMatch(id === 'async.enqueue-202' ? /new Worker\(…\) in the worker process/ : /settle-order: attempts 3, backoff exponential/);
+    });
+
+  it('async.job-options still passes with the backoff helpers renamed and moved (it follows the code)', async () => {
+    const r = await checkOnCopy(
+      acme,
+      async (d) => {
+        await breakFile(d, RELAY, 'export function backoffMs(', 'export function nextDelay(');
+        const text = await readFile(path.join(d, RELAY), 'utf8');
+        await writeFile(path.join(d, RELAY), text.replaceAll('backoffMs(settings.', 'nextDelay(settings.'));
+        await breakFile(d, CONSUMER, '    const delaySeconds = backoffSeconds(backoffBaseMs, message.attempts);', '    const wait = backoffSeconds(backoffBaseMs, message.attempts);');
+        await breakFile(d, CONSUMER, '    message.retry({ delaySeconds });', '    message.retry({ delaySeconds: wait });');
+        await breakFile(d, CONSUMER, '      delaySeconds,\n', '      delaySeconds: wait,\n');
+      },
+      'async.job-options',
+    );
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+  });
+
+  describe('async.enqueue-202 fails on', () => {
+    const id = 'async.enqueue-202';
+    it('an offloaded job answered 200 instead of 202', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, ROUTES, 'reply.code(202)', 'reply.code(200)'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/src\/offload\/routes\.ts:\d+ POST \/projects\/:id\/jobs\/export-project: the handler never answers 202/);
+    });
+    it('a relay that claims no outbox rows (no SKIP LOCKED claim)', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, RELAY, 'FOR UPDATE SKIP LOCKED\n', '\n'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/no `SELECT … FROM outbox … FOR UPDATE SKIP LOCKED` \(outbox relay\) reachable from src\/relay\.ts: nothing takes send-receipt/);
+    });
+    it('start:relay running the API instead of the relay', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, 'package.json', '"start:relay": "node dist/relay.js"', '"start:relay": "node dist/main.js"'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/reachable from src\/main\.ts: nothing takes export-project/);
+    });
+  });
+
+  describe('async.job-options fails on', () => {
+    const id = 'async.job-options';
+    it('a queue retried fewer times than the spec says', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, '"max_retries": 5,', '"max_retries": 1,'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc:\d+ export-project: max_retries is 1, the spec declares 5 retries/);
+    });
+    it('no dead-letter queue', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, /\n\s*"dead_letter_queue": "mixed-export-project-dlq",?/, ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/export-project: no dead_letter_queue/);
+    });
+    it('a consumer retry with a constant delay', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, CONSUMER, 'const delaySeconds = backoffSeconds(backoffBaseMs, message.attempts);', 'const delaySeconds = 30;'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/src\/jobs\/consumer\.ts:\d+ message\.retry\(\{ delaySeconds \}\): the delay does not grow exponentially/);
+    });
+    it('a relay that retries a failed delivery after a constant delay', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, RELAY, 'const delay = backoffMs(settings.backoffBaseMs, failures);', 'const delay = settings.backoffBaseMs;'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/src\/offload\/relay\.ts:\d+ the relay reschedules a failed delivery by a delay that does not grow exponentially/);
+    });
+    it('a relay that never gives up on an undeliverable row', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, RELAY, 'sql`UPDATE outbox SET failed_at = now(), attempts = ${failures}, last_error = ${message} WHERE id = ${row.id}`', 'sql`UPDATE outbox SET attempts = ${failures}, last_error = ${message} WHERE id = ${row.id}`'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/the relay never gives up on a row/);
+    });
+    it("the container job's failed jobs discarded (shop-hybrid: the monolith's judgement still applies)", async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, 'src/jobs/definitions.ts', 'removeOnFail: false,', 'removeOnFail: true,'), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/settle-order: removeOnFail: true discards failed jobs/);
+    });
+  });
+});
+
+/**
+ * The serverless blueprint's static checks run on the functions half: the hybrid's plan says the
+ * Worker lives under functions/ (plan.workerRoot), and they read its wrangler.jsonc and src/ there.
+ */
+describe("the serverless blueprint's checks on functions/", () => {
+  const WRANGLER = 'functions/wrangler.jsonc';
+  const CONTEXT = 'functions/src/http/context.ts';
+  const SERVERLESS_STATIC = ['serverless.queues-dead-letter', 'serverless.db-through-proxy'];
+  for (const id of SERVERLESS_STATIC)
+    it(`${id} passes on both fresh projects, reading functions/`, async () => {
+      for (const dir of [acme, shop]) {
+        const r = await runCheck(dir, id);
+        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+        expect(evidenceText(r)).toMatch(/^functions\//m);
+      }
+    });
+
+  it('they skip, saying why, when no job is offloaded', async () => {
+    const dir = await generate('kept', ['--blueprint', 'hybrid', '--spec', await keptSpec()]);
+    try {
+      for (const id of SERVERLESS_STATIC) {
+        const r = await runCheck(dir, id);
+        expect(r.status).toBe('skip');
+        expect(r.summary).toMatch(/no job is offloaded/);
+      }
+    } finally {
+      await removeProject(dir);
+    }
+  });
+
+  describe('serverless.queues-dead-letter fails on', () => {
+    const id = 'serverless.queues-dead-letter';
+    it("a dead-letter queue nobody consumes (functions/wrangler.jsonc)", async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, /,\n\s*\{\n\s*"queue": "mixed-export-project-dlq",[^}]*\}/, ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc:\d+ dead-letter queue mixed-export-project-dlq of mixed-export-project has no consumer/);
+    });
+    it('unbounded retries', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, WRANGLER, '"max_retries": 2,', ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/consumer of shop-hybrid-send-receipt: max_retries not set/);
+    });
+  });
+
+  describe('serverless.db-through-proxy fails on', () => {
+    const id = 'serverless.db-through-proxy';
+    it('no hyperdrive binding in functions/wrangler.jsonc', async () => {
+      const r = await checkOnCopy(acme, (d) => breakFile(d, WRANGLER, /\n\s*"hyperdrive": \[[^\]]*\],/, ''), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/wrangler\.jsonc no hyperdrive binding/);
+    });
+    it('a function that connects with DATABASE_URL', async () => {
+      const r = await checkOnCopy(shop, (d) => breakFile(d, CONTEXT, 'connectionString: env.HYPERDRIVE.connectionString,', "connectionString: (env as unknown as Record<string, string>)['DATABASE_URL'],"), id);
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/functions\/src\/http\/context\.ts:\d+ reads DATABASE_URL/);
+    });
+  });
+});

@@ -25,8 +25,9 @@ export const offloadRoundtrip = ({ pass, fail, skip, seed }) => ({
     const rows = await rt.ensureRows();
     const api = await rt.sharedApi();
     const tokens = await rt.tokens();
-    const functions = await rt.shared('functions');
-    const relay = await rt.start('relay', { env: { OFFLOAD_INGRESS_URL: `${functions.url}/ingress`, RELAY_INTERVAL_MS: '50', RELAY_BACKOFF_BASE_MS: '200' } });
+    const adapter = /** @type {import('../../../generators/blueprints/contract.js').RuntimeAdapter} */ (rt.adapter);
+    if (!adapter.startHandedOff) return fail('the runtime adapter cannot start the relay and the functions (no startHandedOff)', [], 'Restore the hybrid runtime adapter.');
+    const runners = await adapter.startHandedOff(rt, /** @type {any} */ (jobs));
     /** @type {{ text: string }[]} */
     const problems = [];
     /** @type {{ text: string }[]} */
@@ -63,9 +64,9 @@ export const offloadRoundtrip = ({ pass, fail, skip, seed }) => ({
         else ok.push({ text: `${job.name}: POST → 202 → relay → ingress → function → completed in ${Date.now() - started} ms (1 attempt, result kept)` });
       }
     } finally {
-      await relay.stop();
+      await runners.stop();
     }
-    if (problems.length) return fail(`${problems.length} offloaded job(s) did not complete through the outbox and the functions`, [...problems, { text: `relay: ${rt.tail(relay.output(), 5)}` }, { text: `functions: ${rt.tail(functions.output(), 10)}` }], 'Run the relay against the Worker (OFFLOAD_INGRESS_URL) and check both logs: a 401 means the signing secrets differ.');
+    if (problems.length) return fail(`${problems.length} offloaded job(s) did not complete through the outbox and the functions`, [...problems, { text: runners.output() }], 'Run the relay against the Worker (OFFLOAD_INGRESS_URL) and check both logs: a 401 means the signing secrets differ.');
     return pass(`${jobs.length} offloaded job(s) completed through the outbox, the relay and the functions`, ok);
   },
 });

@@ -21,7 +21,7 @@ export const jobOptions = ({ pass, fail, skip, seed, analysis: { evaluate, UNKNO
   kind: 'static',
   async run({ project }) {
     const jobs = project.plan.jobs;
-    if (jobs.length === 0) return skip(project.plan.noJobsReason ?? 'The spec declares no jobs');
+    if (jobs.length === 0) return skip('The spec declares no jobs');
     const sources = await project.sources();
     const adds = sources.app.flatMap(({ sf }) =>
       findAll(sf, ts.isCallExpression).filter(

@@ -9,6 +9,14 @@ import ts from 'typescript';
 export const CONFIG_FILES = ['wrangler.jsonc', 'wrangler.json'];
 
 /**
+ * The folder the Worker lives in, relative to the project: '' (its root) unless the plan says
+ * `workerRoot` (the hybrid's 'functions/'): its wrangler configuration and its src/ are there.
+ * @param {import('../../../generators/blueprints/contract.js').CheckContext['project']} project
+ * @returns {string}
+ */
+export const workerRoot = (project) => /** @type {{ workerRoot?: string }} */ (project.plan).workerRoot ?? '';
+
+/**
  * @typedef {{ binding?: string, queue?: string }} Producer
  * @typedef {{ queue?: string, max_retries?: unknown, dead_letter_queue?: string, max_batch_size?: unknown }} Consumer
  * @typedef {{ name?: string, main?: string, hyperdrive?: { binding?: string, id?: string }[], queues?: { producers?: Producer[], consumers?: Consumer[] }, [key: string]: unknown }} WranglerConfig
@@ -19,7 +27,7 @@ export const CONFIG_FILES = ['wrangler.jsonc', 'wrangler.json'];
  * @returns {Promise<{ file: string, text: string, config: WranglerConfig | null, error: string | null, lineOf: (needle: string) => number | undefined } | null>}
  */
 export async function readWranglerConfig(project) {
-  for (const file of CONFIG_FILES) {
+  for (const file of CONFIG_FILES.map((f) => `${workerRoot(project)}${f}`)) {
     const text = await project.read(file);
     if (text === undefined) continue;
     const { config, error } = ts.parseConfigFileTextToJson(file, text);

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
+import { workerRoot } from './config.js';
 
 /**
  * @typedef {{ file: string, sf: ts.SourceFile, imports: { from: string, resolved: string | null, names: Map<string, string>, typeOnly: boolean }[] }} SourceFile
@@ -34,7 +35,7 @@ export const lineOf = (sf, node) => sf.getLineAndCharacterOfPosition(node.getSta
 export async function workerSources(project) {
   /** @type {Map<string, SourceFile>} */
   const files = new Map();
-  for (const file of project.files.filter((f) => f.startsWith('src/') && /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))) {
+  for (const file of project.files.filter((f) => f.startsWith(`${workerRoot(project)}src/`) && /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))) {
     const text = (await project.read(file)) ?? '';
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     /** @type {SourceFile['imports']} */

@@ -15,6 +15,8 @@ const TIMED_REQUESTS = 3;
  * own Redis key prefix) must still answer every job endpoint with 202 at once — whatever the handler
  * does to wait (waitUntilFinished, polling the job's state, doing the work inline) it cannot finish
  * here, so it shows as a slow or missing answer. The job must then still be waiting in the queue.
+ * Jobs the API hands off (`plan.handedOffJobs`, e.g. the hybrid's outbox) are judged the same way:
+ * nothing that runs them (relay, functions) is started here, so each must stay queued.
  */
 export const jobAcceptedWithoutWorker: Check = {
   id: 'dynamic.job-accepted-without-worker',
@@ -23,8 +25,8 @@ export const jobAcceptedWithoutWorker: Check = {
   kind: 'dynamic',
   run: (ctx) =>
     withRuntime(ctx, async (rt) => {
-      const jobs = ctx.project.plan.jobs;
-      if (jobs.length === 0) return skip(ctx.project.plan.noJobsReason ?? 'The spec declares no jobs');
+      const jobs = [...ctx.project.plan.jobs, ...(ctx.project.plan.handedOffJobs?.jobs ?? [])];
+      if (jobs.length === 0) return skip('The spec declares no jobs');
       const tokens = await rt.tokens();
       const ids = await ensureRows(rt, ctx.project);
       const api = await rt.startApi({ env: { REDIS_KEY_PREFIX: `verify-${rt.runId}-noworker` } });
