@@ -6,25 +6,13 @@
  * Names, not paths: a renamed variable or a moved file does not change what the checks see.
  */
 import ts from 'typescript';
+import { findAll, lineOf } from '../../_shared/checks/syntax.js';
 
 /** @typedef {import('../../../generators/blueprints/contract.js').CheckContext['project']} Project */
 /** @typedef {{ file: string, sf: ts.SourceFile }} Parsed */
 /** @typedef {{ name: string, file: string, sf: ts.SourceFile, node: ts.Node }} Fn */
 
-/** @param {ts.Node} node @param {(n: ts.Node) => boolean} test @returns {ts.Node[]} */
-export function findAll(node, test) {
-  /** @type {ts.Node[]} */
-  const out = [];
-  const visit = (/** @type {ts.Node} */ n) => {
-    if (test(n)) out.push(n);
-    n.forEachChild(visit);
-  };
-  visit(node);
-  return out;
-}
-
-/** @param {ts.SourceFile} sf @param {ts.Node} node */
-export const lineOf = (sf, node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+export { findAll, lineOf };
 
 /** The name a call is made by: `f(…)` → f, `a.b.f(…)` → f. */
 export function calleeName(/** @type {ts.CallExpression} */ call) {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
+import { findAll, lineOf } from '../../_shared/checks/syntax.js';
 import { workerRoot } from './config.js';
 
 /**
@@ -13,20 +14,7 @@ import { workerRoot } from './config.js';
  * @typedef {import('../../../generators/blueprints/contract.js').CheckContext['project']} Project
  */
 
-/** @param {ts.Node} node @param {(n: ts.Node) => boolean} test @returns {ts.Node[]} */
-export function findAll(node, test) {
-  /** @type {ts.Node[]} */
-  const out = [];
-  const visit = (/** @type {ts.Node} */ n) => {
-    if (test(n)) out.push(n);
-    n.forEachChild(visit);
-  };
-  visit(node);
-  return out;
-}
-
-/** @param {ts.SourceFile} sf @param {ts.Node} node */
-export const lineOf = (sf, node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+export { findAll, lineOf };
 
 /**
  * @param {Project} project
