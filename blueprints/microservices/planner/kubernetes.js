@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The Kubernetes deployment as data: one Deployment per process (the gateway; per service its API,
- * outbox relay, event consumer when it keeps read models, and job worker), each with probes, requests
+ * outbox relay, event consumer when it keeps read models, and job worker when it has jobs), each with probes, requests
  * and limits, a non-root security context, a PodDisruptionBudget; a Service and an autoscaler for the
  * HTTP ones; one ConfigMap; Secrets referenced by name and key (values are the deployer's); network
  * policies that deny ingress by default, open the gateway to the outside and each service's API to the
@@ -13,7 +13,7 @@ const METRICS_PORT = 9465;
 const WORKER_PORT = 9464;
 
 /**
- * @param {{ project: string, version: string, services: { name: string, readModels: unknown[] }[], env: { name: string, default: string | null, secret: boolean }[] }} args
+ * @param {{ project: string, version: string, services: { name: string, readModels: unknown[], jobs: string[] }[], env: { name: string, default: string | null, secret: boolean }[] }} args
  */
 export function kubernetesPlan({ project, version, services, env }) {
   const shared = `${project}-shared`;
@@ -73,7 +73,8 @@ export function kubernetesPlan({ project, version, services, env }) {
       },
       eventProcess('relay', 'dist/events/relay-main.js'),
       ...(s.readModels.length > 0 ? [eventProcess('consumer', 'dist/events/consumer-main.js')] : []),
-      {
+      // A job worker only where the service has jobs to run.
+      ...(s.jobs.length > 0 ? [{
         ...base,
         name: `${s.name}-worker`,
         labels: labels(`${s.name}-worker`, 'worker', s.name),
@@ -84,7 +85,7 @@ export function kubernetesPlan({ project, version, services, env }) {
         autoscale: null,
         service: null,
         ingress: 'none',
-      },
+      }] : []),
     ];
   });
   const secretNames = new Set(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
