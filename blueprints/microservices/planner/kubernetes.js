@@ -11,6 +11,8 @@
 const PORT = 3000;
 const METRICS_PORT = 9465;
 const WORKER_PORT = 9464;
+/** The NATS server image, pinned (the version compose runs, with a patch level). */
+const NATS_IMAGE = 'nats:2.10.22-alpine';
 
 /**
  * @param {{ project: string, version: string, services: { name: string, readModels: unknown[], jobs: string[] }[], env: { name: string, default: string | null, secret: boolean }[] }} args
@@ -113,5 +115,22 @@ export function kubernetesPlan({ project, version, services, env }) {
     workloads: [gateway, ...perService],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     metricsPort: METRICS_PORT,
+    // The broker: one NATS server with JetStream, its stream files on a PersistentVolumeClaim (events
+    // survive a restart), reached through the headless Service `nats` (NATS_URL above) by the relays and
+    // consumers only. JetStream's own limits stay under the container's (memory store 64 MiB of 512 MiB).
+    nats: {
+      name: 'nats',
+      image: NATS_IMAGE,
+      labels: labels('nats', 'broker'),
+      clientPort: 4222,
+      monitorPort: 8222,
+      storage: '2Gi',
+      // nats-server keeps its streams under <store_dir>/jetstream.
+      storeDir: '/data',
+      maxMemoryStore: '64MB',
+      maxFileStore: '1536MB',
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      clients: ['relay', 'consumer'],
+    },
   };
 }
