@@ -112,7 +112,8 @@ export function kubernetesPlan({ project, version, services, env }) {
       { name: shared, keys: ['JWT_SECRET', 'REDIS_URL'] },
       ...services.map((s) => ({ name: `${s.name}-database`, keys: ['DATABASE_URL'] })),
     ],
-    workloads: [gateway, ...perService],
+    // The broker is printed by the same template (k8s/nats.yaml: its StatefulSet, from `nats` below).
+    workloads: [gateway, ...perService, { name: 'nats', broker: true, labels: labels('nats', 'broker'), ingress: 'none' }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     metricsPort: METRICS_PORT,
     // The broker: one NATS server with JetStream, its stream files on a PersistentVolumeClaim (events
