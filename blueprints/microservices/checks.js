@@ -9,7 +9,8 @@
  *                         synchronous calls longer than one hop is seed 003's anti-pattern);
  *   manifests             the Kubernetes manifests hold the strict rules (selectors match labels, every
  *                         Service and PDB selects pods, probes, requests and limits, pinned images,
- *                         non-root, declared ConfigMaps and Secrets, only the gateway open to the world).
+ *                         non-root, declared ConfigMaps and Secrets, mounted volumes declared, a
+ *                         StatefulSet governed by a headless Service, only the gateway open to the world).
  *                         The schema itself is validated by the project's own tests (kubernetes-models);
  *   consumer-idempotent   (dynamic) an event delivered, then delivered again under another message id,
  *                         changes the consumer's read model once: the replay leaves the row as it was;
@@ -179,14 +180,29 @@ function manifestProblems(docs) {
   const names = (/** @type {string} */ kind) => new Set(of(kind).map((d) => d.object.metadata?.name));
   const configMaps = names('ConfigMap');
   const secrets = names('Secret');
-  const pods = of('Deployment').map((d) => ({ name: d.object.metadata?.name, labels: d.object.spec?.template?.metadata?.labels }));
-  for (const d of of('Deployment')) {
+  // Every kind that runs pods (the processes' Deployments, the broker's StatefulSet) is held to the same rules.
+  const workloads = [...of('Deployment'), ...of('StatefulSet')];
+  const pods = workloads.map((d) => ({ name: d.object.metadata?.name, kind: d.object.kind, labels: d.object.spec?.template?.metadata?.labels }));
+  for (const d of workloads) {
     const spec = d.object.spec ?? {};
     if (!matches(spec.selector?.matchLabels, spec.template?.metadata?.labels)) at(d, "the selector does not match the pod template's labels");
     if (spec.template?.spec?.securityContext?.runAsNonRoot !== true) at(d, 'pods may run as root (runAsNonRoot is not true)');
+    if (d.object.kind === 'StatefulSet') {
+      // Its pods take their DNS names from the governing Service, which must be headless and select them.
+      const governing = of('Service').find((x) => x.object.metadata?.name === spec.serviceName);
+      if (!governing || governing.object.spec?.clusterIP !== 'None') at(d, `serviceName ${spec.serviceName ?? '(none)'} is not a declared headless Service (clusterIP: None)`);
+      else if (!matches(governing.object.spec?.selector, spec.template?.metadata?.labels)) at(d, `its governing Service ${spec.serviceName} does not select its pods`);
+    }
+    const volumes = /** @type {any[]} */ (spec.template?.spec?.volumes ?? []);
+    const volumeNames = new Set([...volumes.map((v) => v.name), ...(/** @type {any[]} */ (spec.volumeClaimTemplates ?? [])).map((v) => v.metadata?.name)]);
+    for (const v of volumes) {
+      if (v.configMap && !configMaps.has(v.configMap.name)) at(d, `volume ${v.name} references ConfigMap ${v.configMap.name}, which no manifest declares`);
+      if (v.secret && !secrets.has(v.secret.secretName)) at(d, `volume ${v.name} references Secret ${v.secret.secretName}, which no manifest declares`);
+    }
     const containers = /** @type {any[]} */ (spec.template?.spec?.containers ?? []);
     if (containers.length === 0) at(d, 'no containers');
     for (const c of containers) {
+      for (const m of c.volumeMounts ?? []) if (!volumeNames.has(m.name)) at(d, `container ${c.name} mounts ${m.name}, which is no volume of the pod`);
       if (!c.readinessProbe) at(d, `container ${c.name} has no readinessProbe`);
       if (!c.livenessProbe) at(d, `container ${c.name} has no livenessProbe`);
       for (const part of ['requests', 'limits']) for (const r of ['cpu', 'memory']) if (!c.resources?.[part]?.[r]) at(d, `container ${c.name} has no ${part}.${r}`);
@@ -204,11 +220,11 @@ function manifestProblems(docs) {
       }
     }
   }
-  for (const d of of('Service')) if (!pods.some((p) => matches(d.object.spec?.selector, p.labels))) at(d, "selects no Deployment's pods");
-  for (const d of of('PodDisruptionBudget')) if (!pods.some((p) => matches(d.object.spec?.selector?.matchLabels, p.labels))) at(d, "selects no Deployment's pods");
+  for (const d of of('Service')) if (!pods.some((p) => matches(d.object.spec?.selector, p.labels))) at(d, 'selects no pods of a Deployment or StatefulSet');
+  for (const d of of('PodDisruptionBudget')) if (!pods.some((p) => matches(d.object.spec?.selector?.matchLabels, p.labels))) at(d, 'selects no pods of a Deployment or StatefulSet');
   for (const d of of('HorizontalPodAutoscaler')) {
     const t = d.object.spec?.scaleTargetRef;
-    if (t?.kind !== 'Deployment' || !pods.some((p) => p.name === t.name)) at(d, 'scales no declared Deployment');
+    if (t?.kind !== 'Deployment' || !pods.some((p) => p.kind === 'Deployment' && p.name === t.name)) at(d, 'scales no declared Deployment');
   }
   // Ingress: denied by default, and only the gateway's pods open to any source.
   const policies = of('NetworkPolicy');

@@ -16,6 +16,22 @@ import { ownChecks } from './checks.js';
 import { microservicesRuntime } from './runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
+/** @typedef {import('../../generators/blueprints/contract.js').Statement} Statement */
+
+/**
+ * The shared built-in tables a service's database really holds: `auth_users` only in the identity
+ * service (the only one serving POST /auth/token), `job_runs` only in a service with jobs (its job
+ * routes and worker are the only readers). A statement is dropped when it names a table the service
+ * does not keep (its CREATE TABLE, its trigger, its DROP).
+ * @param {{ up: Statement[], down: Statement[] }} tables
+ * @param {{ auth: boolean, jobs: boolean }} keeps
+ * @returns {{ up: Statement[], down: Statement[] }}
+ */
+function ownBuiltInTables(tables, keeps) {
+  const dropped = [...(keeps.auth ? [] : ['auth_users']), ...(keeps.jobs ? [] : ['job_runs'])];
+  const kept = (/** @type {Statement} */ st) => !dropped.some((table) => new RegExp(`\\b${table}\\b`).test(st.sql));
+  return { up: tables.up.filter(kept), down: tables.down.filter(kept) };
+}
 
 /** @type {import('../../generators/blueprints/contract.js').BlueprintModule} */
 const blueprint = {
@@ -128,8 +144,12 @@ const blueprint = {
         // A job's status URL (/jobs/<job>/<id>, what its 202 names) is answered by the service that enqueued it.
         ...services.flatMap((s) => s.jobs.map((job) => ({ prefix: `/jobs/${job}`, service: s.name }))),
       ],
+      // Servers of the services that register job routes (status, per-entity enqueue) and run a worker.
+      jobServices: services.filter((s) => s.jobs.length > 0).map((s) => s.name),
+      // Which service runs each job (the monolith's worker runtime starts only its own service's).
+      jobServiceOf: Object.fromEntries(services.flatMap((s) => s.jobs.map((job) => [job, s.name]))),
       migrationStreams: services.map((s) => {
-        const core = builtInTables(kit);
+        const core = ownBuiltInTables(builtInTables(kit), { auth: s.name === identity.name, jobs: s.jobs.length > 0 });
         const events = eventTables(s);
         return {
           id: s.name,

@@ -109,7 +109,7 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
     'rentals',
     "a Service whose selector matches no Deployment's pods",
     (d) => breakFile(d, 'k8s/sales-api.yaml', /(kind: Service[\s\S]*?selector:\n {4}app\.kubernetes\.io\/name: )'sales-api'/, "$1'sales'"),
-    /k8s\/sales-api\.yaml:\d+ Service\/sales-api: selects no Deployment's pods/,
+    /k8s\/sales-api\.yaml:\d+ Service\/sales-api: selects no pods of a Deployment or StatefulSet/,
   ],
   ['microservices.manifests', 'rentals', 'a referenced Secret no longer declared', (d) => breakFile(d, 'k8s/config.yaml', 'name: sales-database', 'name: sales-db'), /Deployment\/sales-relay: references Secret sales-database, which no manifest declares/],
   [
@@ -155,6 +155,18 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
   ['api.error-format', 'acme', 'a second error handler in the gateway', (d) => breakFile(d, 'src/gateway/app.ts', '  // Bodies are passed through as they came.', '  app.setErrorHandler((error, _request, reply) => reply.send(error));\n  // Bodies are passed through as they came.'), /src\/gateway\/app\.ts:\d+ more than one error handler/],
   ['api.error-format', 'rentals', 'the gateway has no error handler of its own', (d) => breakFile(d, 'src/gateway/app.ts', 'app.setErrorHandler(', 'void ('), /no app\.setErrorHandler\(\.\.\.\) of the gateway process \(src\/gateway\/\)/],
   ['architecture.security-claims', 'acme', 'the record claims authentication while a service route has none', (d) => breakFile(d, 'src/modules/team/routes.ts', "preValidation: authorize(['editor', 'admin']),", ''), /claims Authentication, but api\.auth-on-mutations fails/],
+  // The NATS broker's StatefulSet (k8s/nats.yaml) is held to the same rules, plus its own.
+  ['microservices.manifests', 'acme', "the broker's governing Service is no longer headless", (d) => breakFile(d, 'k8s/nats.yaml', 'clusterIP: None', 'type: ClusterIP'), /k8s\/nats\.yaml:\d+ StatefulSet\/nats: serviceName nats is not a declared headless Service/],
+  ['microservices.manifests', 'rentals', 'the broker may run as root', (d) => breakFile(d, 'k8s/nats.yaml', 'runAsNonRoot: true', 'runAsNonRoot: false'), /k8s\/nats\.yaml:\d+ StatefulSet\/nats: pods may run as root/],
+  ['microservices.manifests', 'acme', "the broker's volume claim renamed: its data mount names no volume", (d) => breakFile(d, 'k8s/nats.yaml', /(volumeClaimTemplates:\n {4}- metadata:\n {8}name: )data/, '$1storage'), /StatefulSet\/nats: container nats mounts data, which is no volume of the pod/],
+  ['microservices.manifests', 'rentals', "the broker's liveness probe removed", (d) => breakFile(d, 'k8s/nats.yaml', 'livenessProbe:', 'startupProbe:'), /StatefulSet\/nats: container nats has no livenessProbe/],
+  [
+    'microservices.manifests',
+    'acme',
+    'the broker opened to any source',
+    (d) => breakFile(d, 'k8s/network-policy.yaml', /(name: nats-ingress[\s\S]*?ingress:\n)    - from:[\s\S]*?\n      ports:/, '$1    - ports:'),
+    /NetworkPolicy\/nats-ingress: opens nats to any source/,
+  ],
   ['microservices.manifests', 'acme', 'the default deny-ingress policy removed', (d) => breakFile(d, 'k8s/network-policy.yaml', 'policyTypes: [Ingress]\n---', 'policyTypes: [Egress]\n---'), /no NetworkPolicy denies ingress by default/],
 ];
 

@@ -4,14 +4,17 @@
  * and across services, reserved-word entity names), installs it; the project type-checks, lints, is
  * formatted, builds, passes its own tests against real PostgreSQL, Redis and NATS JetStream (its
  * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
- * isolation), and `verify` reports no failure.
+ * isolation), and `verify` reports no failure. The gateway's merged OpenAPI document, as served by the
+ * built processes, passes Spectral (spectral:oas + OWASP API Top 10) with 0 errors.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireServers } from '../support/servers.js';
+import { freePort } from '../../generators/servers/throwaway.js';
+import { freshDatabase, requireServers } from '../support/servers.js';
+import { lintOpenApi, summarize } from '../support/spectral.js';
 
 const BIN = path.resolve('bin/create-backend-arch.js');
 const SIX_MINUTES = 360_000;
@@ -62,6 +65,44 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(new RegExp(`services\\.test\\.ts \\(${tests} tests\\)`));
     expect(result.all).not.toMatch(/skipped|todo/);
+  }, SIX_MINUTES);
+
+  it("the gateway serves a merged OpenAPI document with 0 Spectral errors (spectral:oas + OWASP API Top 10)", async () => {
+    // The built processes as deployed (after the build above): each service on its own migrated
+    // database and port, the gateway in front of them.
+    const services = (await readdir(path.join(dir, 'migrations'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(services.length).toBeGreaterThan(1);
+    const processes: ResultPromise[] = [];
+    const upstreams: Record<string, string> = {};
+    try {
+      for (const service of services) {
+        const databaseUrl = await freshDatabase(`openapi_${service}`);
+        const serviceEnv = { ...env, SERVICE: service, DATABASE_URL: databaseUrl };
+        const migrated = await execa('node', ['dist/db/migrate.js'], { cwd: dir, env: serviceEnv, reject: false, all: true });
+        expect(migrated.exitCode, migrated.all).toBe(0);
+        const [port, metricsPort] = [await freePort(), await freePort()];
+        processes.push(execa('node', ['dist/server.js'], { cwd: dir, env: { ...serviceEnv, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' }, reject: false, all: true }));
+        upstreams[`${service.replace(/-/g, '_').toUpperCase()}_SERVICE_URL`] = `http://127.0.0.1:${port}`;
+      }
+      const gatewayPort = await freePort();
+      processes.push(execa('node', ['dist/gateway/server.js'], { cwd: dir, env: { ...env, ...upstreams, HOST: '127.0.0.1', PORT: String(gatewayPort), LOG_LEVEL: 'warn' }, reject: false, all: true }));
+      let document: { openapi?: string; paths?: Record<string, unknown> } | undefined;
+      for (const deadline = Date.now() + 60_000; !document && Date.now() < deadline; ) {
+        const r = await fetch(`http://127.0.0.1:${gatewayPort}/openapi.json`).catch(() => undefined);
+        if (r?.ok) document = (await r.json()) as typeof document;
+        else await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(document, 'GET /openapi.json through the gateway never answered 200').toBeDefined();
+      expect(document!.openapi).toBe('3.1.0');
+      expect(Object.keys(document!.paths ?? {})).toContain('/auth/token');
+      const findings = await lintOpenApi(document);
+      const errors = findings.filter((f) => f.severity === 'error');
+      expect(errors.length, summarize(errors)).toBe(0);
+      console.log(`${name}: Spectral ${errors.length} errors, ${findings.filter((f) => f.severity === 'warning').length} warnings on ${Object.keys(document!.paths ?? {}).length} paths`);
+    } finally {
+      for (const p of processes) p.kill('SIGTERM');
+      await Promise.all(processes);
+    }
   }, SIX_MINUTES);
 
   it('verify: no check fails', async () => {

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The Kubernetes deployment as data: one Deployment per process (the gateway; per service its API,
- * outbox relay, event consumer when it keeps read models, and job worker), each with probes, requests
+ * outbox relay, event consumer when it keeps read models, and job worker when it has jobs), each with probes, requests
  * and limits, a non-root security context, a PodDisruptionBudget; a Service and an autoscaler for the
  * HTTP ones; one ConfigMap; Secrets referenced by name and key (values are the deployer's); network
  * policies that deny ingress by default, open the gateway to the outside and each service's API to the
@@ -11,9 +11,11 @@
 const PORT = 3000;
 const METRICS_PORT = 9465;
 const WORKER_PORT = 9464;
+/** The NATS server image, pinned (the version compose runs, with a patch level). */
+const NATS_IMAGE = 'nats:2.10.22-alpine';
 
 /**
- * @param {{ project: string, version: string, services: { name: string, readModels: unknown[] }[], env: { name: string, default: string | null, secret: boolean }[] }} args
+ * @param {{ project: string, version: string, services: { name: string, readModels: unknown[], jobs: string[] }[], env: { name: string, default: string | null, secret: boolean }[] }} args
  */
 export function kubernetesPlan({ project, version, services, env }) {
   const shared = `${project}-shared`;
@@ -73,7 +75,8 @@ export function kubernetesPlan({ project, version, services, env }) {
       },
       eventProcess('relay', 'dist/events/relay-main.js'),
       ...(s.readModels.length > 0 ? [eventProcess('consumer', 'dist/events/consumer-main.js')] : []),
-      {
+      // A job worker only where the service has jobs to run.
+      ...(s.jobs.length > 0 ? [{
         ...base,
         name: `${s.name}-worker`,
         labels: labels(`${s.name}-worker`, 'worker', s.name),
@@ -84,7 +87,7 @@ export function kubernetesPlan({ project, version, services, env }) {
         autoscale: null,
         service: null,
         ingress: 'none',
-      },
+      }] : []),
     ];
   });
   const secretNames = new Set(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
@@ -109,8 +112,26 @@ export function kubernetesPlan({ project, version, services, env }) {
       { name: shared, keys: ['JWT_SECRET', 'REDIS_URL'] },
       ...services.map((s) => ({ name: `${s.name}-database`, keys: ['DATABASE_URL'] })),
     ],
-    workloads: [gateway, ...perService],
+    // The broker is printed by the same template (k8s/nats.yaml: its StatefulSet, from `nats` below).
+    workloads: [gateway, ...perService, { name: 'nats', broker: true, labels: labels('nats', 'broker'), ingress: 'none' }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     metricsPort: METRICS_PORT,
+    // The broker: one NATS server with JetStream, its stream files on a PersistentVolumeClaim (events
+    // survive a restart), reached through the headless Service `nats` (NATS_URL above) by the relays and
+    // consumers only. JetStream's own limits stay under the container's (memory store 64 MiB of 512 MiB).
+    nats: {
+      name: 'nats',
+      image: NATS_IMAGE,
+      labels: labels('nats', 'broker'),
+      clientPort: 4222,
+      monitorPort: 8222,
+      storage: '2Gi',
+      // nats-server keeps its streams under <store_dir>/jetstream.
+      storeDir: '/data',
+      maxMemoryStore: '64MB',
+      maxFileStore: '1536MB',
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      clients: ['relay', 'consumer'],
+    },
   };
 }
