@@ -155,7 +155,8 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     ["the project API's Deployment reads the team service's Secret", (d) => replaceIn(d, 'k8s/project-api.yaml', 'name: project-database', 'name: team-database'), /share the Secret team-database/],
     ['the init script leaves the task database open to PUBLIC', (d) => replaceIn(d, 'docker/postgres-init.sql', 'REVOKE ALL ON DATABASE task FROM PUBLIC;', ''), /the task database is not closed to PUBLIC/],
   ];
-  it.runIf(name === 'shop').each(ISOLATION_BREAKS)('verify: microservices.role-isolation fails when %s', async (_what, breakIt, evidence) => {
+  // The break cases run on one spec (shop): they edit its files, and a second spec would prove nothing more.
+  it.each(name === 'shop' ? ISOLATION_BREAKS : [])('verify: microservices.role-isolation fails when %s', async (_what, breakIt, evidence) => {
     const files = ['docker-compose.yml', 'k8s/project-api.yaml', 'docker/postgres-init.sql'];
     const saved = await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')] as const));
     try {
@@ -170,7 +171,7 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     }
   }, SIX_MINUTES);
 
-  it.runIf(name === 'shop').each(BREAKS)('verify: %s fails when %s', async (id, _what, file, from, to, summary) => {
+  it.each(name === 'shop' ? BREAKS : [])('verify: %s fails when %s', async (id, _what, file, from, to, summary) => {
     const full = path.join(dir, file);
     const original = await readFile(full, 'utf8');
     const broken = original.replace(from, to);
