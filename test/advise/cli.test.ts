@@ -79,9 +79,9 @@ describe('backend-arch advise', () => {
   it('--save writes answers that `new --answers` turns into the decision record; never overwrites', async () => {
     const run = await advise(['--replaces-system', '--teams', '2', '--rps', '300', '--save', 'advice.json']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('npx create-backend-arch my-api --blueprint monolith-cache --answers advice.json');
+    expect(run.stdout).toContain('npx create-backend-arch my-api --blueprint hybrid --answers advice.json');
     const saved = JSON.parse(await readFile(path.join(cwd, 'advice.json'), 'utf8'));
-    expect(saved).toEqual({ blueprint: 'monolith-cache', context: { rpsAverage: 300, teams: 2, replacesSystem: true } });
+    expect(saved).toEqual({ blueprint: 'hybrid', context: { rpsAverage: 300, teams: 2, replacesSystem: true } });
     const again = await advise(['--save', 'advice.json', '--yes']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('the file exists');
@@ -92,7 +92,8 @@ describe('backend-arch advise', () => {
     const manifest = JSON.parse(await readFile(path.join(cwd, 'api/.backend-arch/manifest.json'), 'utf8'));
     expect(manifest.answers.context).toEqual(saved.context);
     const adr = await readFile(path.join(cwd, 'api/docs/architecture.md'), 'utf8');
-    expect(adr).toMatch(/Recommended for this context: \*\*Hybrid \(`hybrid`\)\*\*, not available yet/);
+    expect(adr).toMatch(/Recommended for this context: \*\*Hybrid \(`hybrid`\)\*\*/);
+    expect(adr).not.toMatch(/not available yet/);
     expect(adr).toMatch(/\| Expected requests per second, on average\s+\| 300\s+\| stated \(`--rps`\)/);
     expect(adr).toContain('This project replaces the existing system');
   });
@@ -157,16 +158,16 @@ describe('create-backend-arch: "Help me choose a blueprint" (scripted prompts)',
       'file', spec,
       'help-me-choose',
       '300', '', '', '', '', '', 'steady', '', '2', '', 'no', '', '', 'yes', 'aws',
-      'monolith-cache',
+      'hybrid',
       ['monitoring'], false,
     ]);
     const run = await runCli(['chosen-api', '--package-manager', 'npm', '--no-install', '--no-verify'], { cwd, prompter });
     expect(run.code, run.stderr).toBe(0);
     const matrixPrompt = prompter.asked.find((m) => m.startsWith('Decision matrix'));
     expect(matrixPrompt).toMatch(/Recommended: hybrid \(replaces-system/);
-    expect(matrixPrompt).toMatch(/hybrid is not available yet/);
+    expect(matrixPrompt).not.toMatch(/not available yet/);
     const manifest = JSON.parse(await readFile(path.join(cwd, 'chosen-api/.backend-arch/manifest.json'), 'utf8'));
-    expect(manifest.answers.blueprint).toBe('monolith-cache');
+    expect(manifest.answers.blueprint).toBe('hybrid');
     expect(manifest.answers.context).toEqual({ rpsAverage: 300, teams: 2, replacesSystem: true });
     expect(existsSync(path.join(cwd, 'chosen-api/docs/architecture.md'))).toBe(true);
     // The context has no flags: the reproducible command replays the saved answers file, context included.

@@ -81,8 +81,16 @@ describe('advice details', () => {
     expect(advise({ teams: 4, teamSize: 25 }).recommended).toBe('microservices');
   });
 
-  it('an unavailable recommendation says so and generates monolith-cache meanwhile', () => {
+  it('an available recommendation is generated as it is (all four architectures ship)', () => {
     const advice = advise({ replacesSystem: true, teams: 2 });
+    expect(advice.recommended).toBe('hybrid');
+    expect(advice.available).toBe(true);
+    expect(advice.generate).toBe('hybrid');
+    expect(advice.meanwhile).toBeNull();
+  });
+
+  it('an unavailable recommendation says so and generates monolith-cache meanwhile', () => {
+    const advice = advise({ replacesSystem: true, teams: 2 }, { isAvailable: (id) => id !== 'hybrid' });
     expect(advice.recommended).toBe('hybrid');
     expect(advice.available).toBe(false);
     expect(advice.generate).toBe('monolith-cache');

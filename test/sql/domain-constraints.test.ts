@@ -77,7 +77,7 @@ describe('multi-tenancy in the database', () => {
     // Append-only for the role in its privileges too, not only by the trigger.
     await expect(as(a, `UPDATE activity SET note = 'x';`)).rejects.toThrow(/permission denied for table activity/);
     expect(await run(url, `SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = '${role}';`)).toBe('f|f|f');
-    expect(await run(url, `SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY relname;`)).toBe('activity\nproject\ntask');
+    expect(await run(url, `SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY relname;`)).toBe('activity\njob_runs\nproject\ntask');
 
     await run(second, down(plan));
     expect(await run(second, `SELECT count(*) FROM pg_class WHERE relname IN ('project', 'task', 'activity', 'auth_users');`)).toBe('0');
