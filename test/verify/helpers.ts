@@ -6,6 +6,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { main } from '../../generators/cli/main.js';
 import { runVerify } from '../../generators/verify/run.js';
 import type { CheckResult } from '../../generators/verify/types.js';
@@ -54,6 +55,25 @@ export async function runCheck(dir: string, id: string): Promise<CheckResult> {
   const r = report.results.find((x) => x.id === id);
   if (!r) throw new Error(`check ${id} did not run`);
   return r;
+}
+
+/**
+ * A blueprint's two fresh projects, generated side by side with the same flags: the built-in example
+ * (named `exampleName`) and a spec fixture (named `shop`).
+ */
+export function generateExampleAndSpec(exampleName: string, specFixture: string, flags: string[]): Promise<[string, string]> {
+  return Promise.all([generate(exampleName, flags), generate('shop', [...flags, '--spec', path.resolve('test/fixtures/specs', specFixture)])]);
+}
+
+/** Runs a check on each project and requires a pass (the message names the project and the evidence). */
+export async function expectPassOnEach(dirs: string[], id: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const dir of dirs) {
+    const r = await runCheck(dir, id);
+    expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    results.push(r);
+  }
+  return results;
 }
 
 /** All evidence of a result as one string (for `toContain`/`toMatch`). */

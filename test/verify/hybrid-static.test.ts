@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakFile, checkOnCopy, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+import { breakFile, checkOnCopy, evidenceText, expectPassOnEach, generate, generateExampleAndSpec, removeProject, runCheck } from './helpers.js';
 
 const OWN_STATIC = ['hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies'];
 const OUTBOX = 'src/offload/outbox.ts';
@@ -20,10 +20,7 @@ let acme: string;
 let shop: string;
 
 beforeAll(async () => {
-  [acme, shop] = await Promise.all([
-    generate('mixed', ['--blueprint', 'hybrid']),
-    generate('shop', ['--blueprint', 'hybrid', '--spec', path.resolve('test/fixtures/specs/shop-hybrid.yaml')]),
-  ]);
+  [acme, shop] = await generateExampleAndSpec('mixed', 'shop-hybrid.yaml', ['--blueprint', 'hybrid']);
 });
 
 afterAll(async () => {
@@ -33,10 +30,7 @@ afterAll(async () => {
 describe('fresh hybrid projects', () => {
   for (const id of OWN_STATIC)
     it(`${id} passes on the built-in example and on shop-hybrid.yaml`, async () => {
-      for (const dir of [acme, shop]) {
-        const r = await runCheck(dir, id);
-        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
-      }
+      await expectPassOnEach([acme, shop], id);
     });
 
   it('a renamed accept function in a moved file, and a renamed signing helper, still pass (the checks read code, not our names)', async () => {
@@ -185,9 +179,7 @@ describe('job checks on the offloaded path', () => {
   const CONSUMER = 'functions/src/jobs/consumer.ts';
   for (const id of ['async.enqueue-202', 'async.job-options'])
     it(`${id} passes on both fresh projects, judging the offloaded jobs`, async () => {
-      for (const dir of [acme, shop]) {
-        const r = await runCheck(dir, id);
-        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      for (const r of await expectPassOnEach([acme, shop], id)) {
         expect(evidenceText(r)).toMatch(id === 'async.enqueue-202' ? /SELECT … FROM outbox … FOR UPDATE SKIP LOCKED in the process that takes (export-project|send-receipt) \(src\/relay\.ts\)/ : /max_retries \d+, dead letters to .*-dlq \(consumed\)/);
       }
       // shop-hybrid keeps settle-order on the worker: that job is judged the monolith's way beside it.
@@ -274,9 +266,7 @@ describe("the serverless blueprint's checks on functions/", () => {
   const SERVERLESS_STATIC = ['serverless.queues-dead-letter', 'serverless.db-through-proxy'];
   for (const id of SERVERLESS_STATIC)
     it(`${id} passes on both fresh projects, reading functions/`, async () => {
-      for (const dir of [acme, shop]) {
-        const r = await runCheck(dir, id);
-        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      for (const r of await expectPassOnEach([acme, shop], id)) {
         expect(evidenceText(r)).toMatch(/^functions\//m);
       }
     });

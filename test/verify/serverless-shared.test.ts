@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFile, breakFile, checkOnCopy, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+import { addFile, breakFile, checkOnCopy, evidenceText, expectPassOnEach, generateExampleAndSpec, removeProject, runCheck } from './helpers.js';
 
 const SHARED = [
   'api.route-schemas',
@@ -30,7 +30,7 @@ let acme: string;
 let shop: string;
 
 beforeAll(async () => {
-  [acme, shop] = await Promise.all([generate('fn-api', ['--blueprint', 'serverless']), generate('shop', ['--blueprint', 'serverless', '--spec', path.resolve('test/fixtures/specs/shop.yaml')])]);
+  [acme, shop] = await generateExampleAndSpec('fn-api', 'shop.yaml', ['--blueprint', 'serverless']);
 });
 
 afterAll(async () => {
@@ -40,10 +40,7 @@ afterAll(async () => {
 describe('fresh serverless projects', () => {
   for (const id of SHARED)
     it(`${id} passes on the built-in example and on shop.yaml`, async () => {
-      for (const dir of [acme, shop]) {
-        const r = await runCheck(dir, id);
-        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
-      }
+      await expectPassOnEach([acme, shop], id);
     });
 });
 

@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakFile, checkOnCopy, evidenceText, generate, removeProject, runCheck } from './helpers.js';
+import { breakFile, checkOnCopy, evidenceText, expectPassOnEach, generateExampleAndSpec, removeProject } from './helpers.js';
 
 const OWN_STATIC = ['serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts'];
 
@@ -13,7 +13,7 @@ let acme: string;
 let shop: string;
 
 beforeAll(async () => {
-  [acme, shop] = await Promise.all([generate('fn-api', ['--blueprint', 'serverless']), generate('shop', ['--blueprint', 'serverless', '--spec', path.resolve('test/fixtures/specs/shop.yaml')])]);
+  [acme, shop] = await generateExampleAndSpec('fn-api', 'shop.yaml', ['--blueprint', 'serverless']);
 });
 
 afterAll(async () => {
@@ -23,10 +23,7 @@ afterAll(async () => {
 describe('fresh serverless projects', () => {
   for (const id of OWN_STATIC)
     it(`${id} passes on the built-in example and on shop.yaml`, async () => {
-      for (const dir of [acme, shop]) {
-        const r = await runCheck(dir, id);
-        expect(r.status, `${path.basename(dir)}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
-      }
+      await expectPassOnEach([acme, shop], id);
     });
 });
 
