@@ -4,22 +4,11 @@
  * relay, either in-process or as its own process (to be killed mid-batch).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { createRelayMetrics, type RelayMetrics } from '../../src/offload/metrics.js';
 import { startRelay, type RelaySettings, type RunningRelay } from '../../src/offload/relay.js';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 /** Sends SIGTERM (SIGKILL after 10 s) and waits for the exit. */
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -8,11 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/roles.js';
 import { bearer, createTestApp, createUser, testConfig } from '../support/app.js';
+import { freePort } from '../support/free-port.js';
 
 // A route every project has; the limiter runs before validation, so an empty body (400) still counts.
 const LIMITED = {
@@ -50,17 +51,6 @@ async function startApiProcess(env: Record<string, string>): Promise<{ url: stri
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, child };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A TCP proxy to Redis that can be cut (listener closed, connections dropped) and restored. */
