@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { loadConfigOrExit } from './config.js';
 import { createPool } from './db/pool.js';
+import { exitGracefully } from './lib/shutdown.js';
 import { createRelayMetrics } from './offload/metrics.js';
 import { refreshRelayGauges, startRelay } from './offload/relay.js';
 import { loggerOptions } from './observability/logger.js';
@@ -65,25 +66,13 @@ server.listen(config.RELAY_METRICS_PORT, config.HOST, () =>
   ),
 );
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down: committing the batch in flight');
-  const force = setTimeout(() => {
-    log.error('graceful shutdown timed out; exiting (undelivered rows stay in the outbox)');
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT_MS);
-  force.unref();
-  try {
+exitGracefully(log, {
+  draining: 'committing the batch in flight',
+  lost: 'undelivered rows stay in the outbox',
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  drain: async () => {
     await relay.close();
     await db.end();
     server.close();
-    process.exit(0);
-  } catch (err) {
-    log.error({ err }, 'error during shutdown');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});

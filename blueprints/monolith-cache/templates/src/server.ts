@@ -2,32 +2,20 @@
 import { buildApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { buildMetricsServer } from './http/health.js';
+import { exitGracefully } from './lib/shutdown.js';
 
 const config = loadConfigOrExit();
 const app = await buildApp({ config });
 const metricsServer = buildMetricsServer(app);
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
-  const force = setTimeout(() => {
-    app.log.error('graceful shutdown timed out; exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT_MS);
-  force.unref();
-  try {
+exitGracefully(app.log, {
+  draining: 'no new connections, draining in-flight requests',
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  drain: async () => {
     await metricsServer.close();
     await app.close(); // stops listening, waits for in-flight requests, then closes the pool, Redis and queues
-    process.exit(0);
-  } catch (err) {
-    app.log.error({ err }, 'error during shutdown');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});
 
 try {
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { loadConfigOrExit } from './config.js';
 import { createPool } from './db/pool.js';
 import { startWorkers } from './jobs/worker-runtime.js';
+import { exitGracefully } from './lib/shutdown.js';
 import { loggerOptions } from './observability/logger.js';
 import { createWorkerMetrics } from './observability/metrics.js';
 
@@ -32,25 +33,13 @@ server.listen(config.WORKER_METRICS_PORT, config.HOST, () =>
   log.info({ port: config.WORKER_METRICS_PORT }, 'worker started; metrics on /metrics'),
 );
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down: finishing active jobs');
-  const force = setTimeout(() => {
-    log.error('graceful shutdown timed out; exiting (unfinished jobs will be retried as stalled)');
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT_MS);
-  force.unref();
-  try {
+exitGracefully(log, {
+  draining: 'finishing active jobs',
+  lost: 'unfinished jobs will be retried as stalled',
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  drain: async () => {
     await running.close();
     await db.end();
     server.close();
-    process.exit(0);
-  } catch (err) {
-    log.error({ err }, 'error during shutdown');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});
