@@ -19,7 +19,7 @@ import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
 import type { DerivedTable, MigrationPlan, MigrationStreamPlan, Plan } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
-import { diffSchema, type SchemaChange } from './schema-diff.js';
+import { catchUpTenancy, diffSchema, type SchemaChange, type TenancyGaps } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
 import { validateChangedSpec, type SpecChange } from './spec-change.js';
 import type { Measured } from '../advise/capacity.js';
@@ -50,6 +50,8 @@ export interface RegenContext {
   allowDestructive: boolean;
   /** update --existing-tenant: the tenant (a uuid) every existing row gets when the change turns tenancy on. */
   existingTenant?: string | undefined;
+  /** Per stream id: the built-in tenant tables the project's migrations left without tenancy (run.ts reads them). */
+  tenancyGaps?: Record<string, TenancyGaps> | undefined;
   /** Numbers already used by files in each stream's folder on disk (the user may have written some). */
   usedMigrationNumbers: (dir: string) => number[];
   tree: Tree;
@@ -87,15 +89,17 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
       plan.tenancy && !before.tenancy && ctx.existingTenant
         ? { existingTenant: ctx.existingTenant, columnTables: stream.tenantColumnTables ?? [], rlsTables: stream.tenantTables ?? [] }
         : null;
-    const schema = withDerivedTables(
-      diffSchema(
-        before.entities.filter((e) => was?.entities.includes(e.name)),
-        plan.entities.filter((e) => stream.entities.includes(e.name)),
-        plan.tenancy,
-        enabling,
-      ),
-      stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)),
+    const diff = diffSchema(
+      before.entities.filter((e) => was?.entities.includes(e.name)),
+      plan.entities.filter((e) => stream.entities.includes(e.name)),
+      plan.tenancy,
+      enabling,
     );
+    // Already multi-tenant, but generated before a built-in table held tenant rows: brought up to date.
+    const gaps = plan.tenancy && before.tenancy ? ctx.tenancyGaps?.[stream.id] : undefined;
+    const streamJobs = [...plan.jobs, ...(plan.handedOffJobs?.jobs ?? [])].filter((j) => stream.entities.includes(j.entity));
+    const caughtUp = gaps ? mergeChanges([catchUpTenancy(plan.tenancy!, gaps, streamJobs, plan.entities), diff]) : diff;
+    const schema = withDerivedTables(caughtUp, stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)));
     changes.push(schema);
     stream.migrations = [...recorded];
     if (schema.up.length > 0) {

@@ -4,7 +4,7 @@
  *   migration for the schema difference) → render the whole project into a detached tree → per file:
  *   replace / 3-way merge / keep deleted → manifest + base snapshot → dry-run diff, or one atomic commit.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { measuredFromReport } from '../advise/capacity.js';
 import { REPORT_PATH } from '../verify/report.js';
 import path from 'node:path';
@@ -26,6 +26,8 @@ import { recordedMigration, renderBase, renderChange, type FormatCache, type Rec
 import { decodeSnapshot, SNAPSHOT_PATH } from './snapshot.js';
 import type { SpecChange } from './spec-change.js';
 import { compareVersions } from './versions.js';
+import { buildSchema, migrationOrder } from '../verify/analysis/schema.js';
+import type { TenancyGaps } from './schema-diff.js';
 
 export interface RegenOptions {
   /** The project directory. */
@@ -119,6 +121,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
   const streams = planProject(planInputFrom(manifest.answers, generatedSpec, GENERATOR_VERSION), blueprint).migrationStreams;
   const recorded = recordedMigrations(manifest, streams, snapshot?.migrations, disk);
   const used = new Map(await Promise.all(streams.map(async (s) => [s.dir, await usedMigrationNumbers(dir, s.dir)] as const)));
+  const tenancyGaps = await tenancyGapsOf(dir, streams, generatedSpec.tenancy?.column);
   // Formatted output can be reused for unchanged template output only with the same generator
   // (same templates' prettier version and config) and only where the snapshot matches the manifest.
   const formatCache: FormatCache | undefined =
@@ -141,6 +144,7 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
     change,
     allowDestructive: options.allowDestructive === true,
     existingTenant: options.existingTenant,
+    tenancyGaps,
     usedMigrationNumbers: (streamDir) => used.get(streamDir) ?? [],
     measured: measuredFromReport(disk.read(REPORT_PATH)),
   });
@@ -206,6 +210,34 @@ export async function runRegen(options: RegenOptions): Promise<RegenResult> {
   }
   await commitTree(out, options.faultAfter === undefined ? {} : { faultAfter: options.faultAfter });
   return result;
+}
+
+/**
+ * Per stream of a multi-tenant project: the built-in tenant tables (tenantTables) that the migrations on
+ * disk leave without the tenant column, or without any row-level security (the project was generated
+ * before the generator gave them one). A table with only part of it (a hand-written policy, say) is left
+ * to the user: verify's schema.tenant-isolation names what is missing.
+ */
+async function tenancyGapsOf(dir: string, streams: MigrationStreamPlan[], column: string | undefined): Promise<Record<string, TenancyGaps>> {
+  const out: Record<string, TenancyGaps> = {};
+  if (column === undefined) return out;
+  for (const stream of streams) {
+    const tables = stream.tenantTables ?? [];
+    if (tables.length === 0) continue;
+    const names = (await readdir(path.join(dir, stream.dir)).catch(() => [] as string[])).filter((n) => n.endsWith('.sql')).sort(migrationOrder);
+    const files = await Promise.all(names.map(async (n) => ({ file: `${stream.dir}/${n}`, text: await readFile(path.join(dir, stream.dir, n), 'utf8') })));
+    const schema = await buildSchema(files);
+    const gaps: TenancyGaps = { columns: [], rls: [] };
+    for (const name of tables) {
+      const table = schema.tables.get(name);
+      if (!table) continue;
+      if (!table.columns.has(column)) gaps.columns.push(name);
+      const policies = [...schema.policies.values()].filter((p) => p.table === name);
+      if (!table.rowSecurity.enabled && !table.rowSecurity.forced && policies.length === 0) gaps.rls.push(name);
+    }
+    if (gaps.columns.length + gaps.rls.length > 0) out[stream.id] = gaps;
+  }
+  return out;
 }
 
 /**

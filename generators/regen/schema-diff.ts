@@ -13,8 +13,8 @@
  *    backfilled on every tenant-owned and built-in tenant table, uniques and indexes leading with it,
  *    references between tenant-owned tables made composite, the role, grants and row-level security.
  */
-import { appendOnlyGuard, entityDown, entityUp, tenantIsolation, tenantTable } from '../plan/migrations.js';
-import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
+import { appendOnlyGuard, entityDown, entityUp, tenantBuiltInTable, tenantIsolation, tenantTable } from '../plan/migrations.js';
+import type { ColumnPlan, EntityPlan, IndexPlan, JobPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
 
 export interface SchemaChange {
   up: SqlStatement[];
@@ -172,6 +172,80 @@ function tenancyOff(tenancy: TenancyPlan, tables: { table: string; tableName: st
     ]),
     ...isolationDown,
   ];
+}
+
+/**
+ * What a multi-tenant project's migrations lack on the built-in tables that hold tenant rows (the
+ * stream's tenantTables, e.g. job_runs), compared with what this generator makes: a project generated
+ * before the generator gave such a table its tenant column and row-level security.
+ */
+export interface TenancyGaps {
+  /** Tenant tables without the tenant column. */
+  columns: string[];
+  /** Tenant tables without row-level security (enabled and forced) and the tenant policy. */
+  rls: string[];
+}
+
+/**
+ * Brings an already multi-tenant database up to date with the generator's tenant tables (TenancyGaps):
+ *  - the tenant column, added nullable and filled from what each row belongs to: a job run (queue,
+ *    entity_id) is its job's entity's tenant. That entity's table is FORCEd under row-level security, so
+ *    the migrating user (its owner) would see none of its rows: FORCE is lifted for the one UPDATE and
+ *    restored in the same transaction (the ALTERs hold the table's lock until commit).
+ *    A row whose tenant cannot be known (its entity is gone, or the job's entity is shared by every
+ *    tenant) keeps a NULL tenant: no tenant can read it through the policy, and it is not deleted.
+ *    With no such row the column becomes NOT NULL; otherwise a NOT VALID check makes every new or updated
+ *    row name its tenant (VALIDATE CONSTRAINT it once those rows are dealt with);
+ *  - the role's privileges, row-level security enabled and forced, and the tenant policy.
+ */
+export function catchUpTenancy(tenancy: TenancyPlan, gaps: TenancyGaps, jobs: JobPlan[], entities: EntityPlan[]): SchemaChange {
+  const up: SqlStatement[] = [];
+  const downBlocks: SqlStatement[][] = [];
+  const summary: string[] = [];
+  const col = tenancy.columnSql;
+  for (const table of gaps.columns) {
+    up.push({ comment: `${table} holds tenant rows: its ${tenancy.column} column, filled from what each row belongs to.`, sql: `ALTER TABLE ${table} ADD COLUMN ${col} uuid;` });
+    if (table === 'job_runs') {
+      for (const job of jobs) {
+        const entity = entities.find((e) => e.name === job.entity);
+        if (!entity?.tenantScoped) continue;
+        up.push(
+          { comment: `${job.name}: a job run is its entity's (${entity.tableName}) tenant's; ${entity.tableName} is FORCEd under row-level security, lifted for this UPDATE only.`, sql: `ALTER TABLE ${entity.table} NO FORCE ROW LEVEL SECURITY;` },
+          { comment: '', sql: `UPDATE job_runs AS r SET ${col} = e.${col} FROM ${entity.table} AS e WHERE r.queue = '${job.queue}' AND r.entity_id = e.id AND r.${col} IS NULL;` },
+          { comment: '', sql: `ALTER TABLE ${entity.table} FORCE ROW LEVEL SECURITY;` },
+        );
+      }
+    }
+    const check = `${table}_${tenancy.column}_not_null`.slice(0, 63);
+    up.push({
+      comment: `Rows whose tenant cannot be known (their entity is gone, or shared) are kept, readable by no tenant; every new row must name its tenant.`,
+      sql: `DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM ${table} WHERE ${col} IS NULL) THEN
+    RAISE NOTICE '${table}: % row(s) without a known tenant kept (no tenant can read them); new rows must name their tenant', (SELECT count(*) FROM ${table} WHERE ${col} IS NULL);
+    ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;
+  ELSE
+    ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL;
+  END IF;
+END
+$$;`,
+    });
+    downBlocks.push([{ comment: '', sql: `ALTER TABLE ${table} DROP COLUMN ${col};` }]);
+    summary.push(`add column ${table}.${tenancy.column} (filled from each row's entity)`);
+  }
+  for (const table of gaps.rls) {
+    const part = tenantBuiltInTable(tenancy, table);
+    up.push(...part.up);
+    downBlocks.push([
+      { comment: '', sql: `DROP POLICY ${table}_tenant_isolation ON ${table};` },
+      { comment: '', sql: `ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY;` },
+      { comment: '', sql: `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY;` },
+      ...part.down,
+    ]);
+    summary.push(`row-level security on ${table} (tenant policy, forced)`);
+  }
+  const down = downBlocks.reverse().flat();
+  return { up, down, summary, destructive: [], slug: `tenancy_${[...new Set([...gaps.columns, ...gaps.rls])].join('_')}`.slice(0, 60) };
 }
 
 /**

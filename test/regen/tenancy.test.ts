@@ -21,7 +21,8 @@ import { runVerify } from '../../generators/verify/run.js';
 import { readFileSync } from 'node:fs';
 import { commitTree } from '../../generators/core/commit.js';
 import { answersSchema } from '../../generators/core/manifest.js';
-import { parseSpecText } from '../../generators/domain/load.js';
+import { loadSpecFile, parseSpecText } from '../../generators/domain/load.js';
+import { EXAMPLE_SPEC_PATH } from '../../generators/core/version.js';
 import { generateProject } from '../../generators/pipeline/generate.js';
 import { copyProject, folderHashes, generateExample, read, tempDir } from './helpers.js';
 
@@ -41,6 +42,8 @@ async function withDatabase(use: (db: (input: string) => Promise<{ exitCode?: nu
     await psql(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
+/** A migrating user that owns the tables and is no superuser (the throwaway server's own user is one). */
+const MIGRATOR = 'regen_tenancy_migrator';
 const HAND_EDIT = '// Hand edit: kept across update.\n';
 
 let root: string;
@@ -198,4 +201,101 @@ describe('update turning multi-tenancy on', () => {
       await ok(down);
     });
   }, 120_000);
+});
+
+/**
+ * A project made multi-tenant before job_runs held tenant rows: its initial migration has no tenant
+ * column and no row-level security on job_runs. Made here by generating with this tool and taking exactly
+ * those statements out of migrations/0001_initial.sql (the applied migration of such a project).
+ */
+function withoutJobRunsTenancy(initial: string): string {
+  const out = initial
+    .replace(/(CREATE TABLE job_runs \(\n)  tenant_id uuid NOT NULL,\n/, '$1')
+    .replace(/-- job_runs \(built in\) holds tenant rows[^\n]*\nGRANT SELECT, INSERT, UPDATE ON job_runs TO \w+;\n\n/, '')
+    .replace(/-- job_runs rows belong to one tenant[^\n]*\nALTER TABLE job_runs ENABLE ROW LEVEL SECURITY;\n\nALTER TABLE job_runs FORCE ROW LEVEL SECURITY;\n\n-- [^\n]*\nCREATE POLICY job_runs_tenant_isolation [^\n]*\n\n/, '')
+    .replace(/REVOKE ALL ON job_runs FROM \w+;\n\n?/, '');
+  if (/tenant_id uuid NOT NULL,\n  queue|ON job_runs TO|job_runs_tenant_isolation|job_runs (ENABLE|FORCE)|ON job_runs FROM/.test(out)) throw new Error('the initial migration changed shape: strip job_runs tenancy by hand here');
+  return out;
+}
+
+describe('update on a project made multi-tenant before job_runs held tenant rows', () => {
+  it('verify fails it; update adds the tenant column (filled from each run\'s entity) and RLS in one additive migration, applied to rows; down undoes it', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const dir = path.join(root, 'old-tenant');
+    const spec = { ...(await loadSpecFile(EXAMPLE_SPEC_PATH)), tenancy: { column: 'tenant_id' } };
+    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'acme-tasks', blueprint: 'monolith-cache' }), spec });
+    await commitTree(tree);
+    const initialPath = path.join(dir, 'migrations/0001_initial.sql');
+    const oldInitial = withoutJobRunsTenancy(read(dir, 'migrations/0001_initial.sql'));
+    writeFileSync(initialPath, oldInitial);
+
+    // The premise: verify judges the project as its migrations leave it, and job_runs holds tenant rows.
+    const before = (await runVerify({ dir, staticOnly: true })).results.find((r) => r.id === 'schema.tenant-isolation')!;
+    expect(before.status).toBe('fail');
+    expect(before.evidence?.map((e) => e.text).join('\n')).toMatch(/job_runs is tenant-owned by the blueprint \(it holds tenant rows\), but no migration gives it a tenant_id column/);
+
+    const service = 'src/modules/team/service.ts';
+    writeFileSync(path.join(dir, service), HAND_EDIT + read(dir, service));
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange((await readManifest(dir)).spec, 'spec.yaml') });
+    expect(result.conflicts).toEqual([]);
+    expect(result.migrations.map((m) => m.file)).toEqual(['migrations/0002_tenancy_job_runs.sql']);
+    expect(result.migration!.summary).toEqual(['add column job_runs.tenant_id (filled from each row\'s entity)', 'row-level security on job_runs (tenant policy, forced)']);
+    expect(read(dir, service).startsWith(HAND_EDIT)).toBe(true);
+    expect(read(dir, 'migrations/0001_initial.sql')).toBe(oldInitial);
+    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain('ALTER TABLE job_runs ADD COLUMN tenant_id uuid;');
+    expect(up).toContain("UPDATE job_runs AS r SET tenant_id = e.tenant_id FROM project AS e WHERE r.queue = 'export-project' AND r.entity_id = e.id AND r.tenant_id IS NULL;");
+    // Applying the same update again finds nothing to do.
+    const again = await runRegen({ dir, generator: 'update', change: replaceSpecChange((await readManifest(dir)).spec, 'spec.yaml') });
+    expect(again.migrations).toEqual([]);
+
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+        return r.stdout.trim();
+      };
+      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', '${ROLE}', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      // Migrated as a user that owns the tables and is no superuser (as in production): FORCEd row-level
+      // security holds it too, so the backfill must lift it to read the entities' tenants.
+      await ok(`DO $$ BEGIN CREATE ROLE ${MIGRATOR} LOGIN NOSUPERUSER CREATEROLE; EXCEPTION WHEN duplicate_object THEN NULL; END $$; GRANT CREATE ON SCHEMA public TO ${MIGRATOR};`);
+      const asMigrator = (sql: string) => `SET ROLE ${MIGRATOR};\n${sql}`;
+      await ok(asMigrator(oldInitial.split(/^-- Down Migration/m)[0]!));
+      expect(await ok("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'job_runs'")).toBe(MIGRATOR);
+      const [a, b] = [randomUUID(), randomUUID()];
+      const teamA = await ok(asTenant(a, `INSERT INTO team (tenant_id, name) VALUES ('${a}', 'a') RETURNING id`));
+      const teamB = await ok(asTenant(b, `INSERT INTO team (tenant_id, name) VALUES ('${b}', 'b') RETURNING id`));
+      const projectA = await ok(asTenant(a, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${a}', '${teamA.split('\n')[0]}', 'pa') RETURNING id`));
+      const projectB = await ok(asTenant(b, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${b}', '${teamB.split('\n')[0]}', 'pb') RETURNING id`));
+      // Job runs as the old code wrote them (no tenant): one per project, and one whose project is gone.
+      await ok(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('export-project', 'ja', '${projectA.split('\n')[0]}', 'completed'), ('export-project', 'jb', '${projectB.split('\n')[0]}', 'completed'), ('export-project', 'gone', '${randomUUID()}', 'failed')`);
+
+      await ok(asMigrator(up));
+      expect(await ok(asTenant(a, 'SELECT job_id FROM job_runs'))).toBe('ja');
+      expect(await ok(asTenant(b, 'SELECT job_id FROM job_runs'))).toBe('jb');
+      expect(await ok(asTenant(randomUUID(), 'SELECT count(*) FROM job_runs'))).toBe('0');
+      // The run whose project is gone is kept, readable by no tenant; a new row must name its tenant.
+      expect(await ok('SELECT job_id FROM job_runs WHERE tenant_id IS NULL')).toBe('gone');
+      expect(await ok("SELECT convalidated FROM pg_constraint WHERE conname = 'job_runs_tenant_id_not_null'")).toBe('f');
+      expect((await db("INSERT INTO job_runs (queue, job_id, status) VALUES ('export-project', 'x', 'active')")).stderr).toMatch(/job_runs_tenant_id_not_null/);
+      expect((await db(asTenant(a, `INSERT INTO job_runs (tenant_id, queue, job_id, status) VALUES ('${b}', 'export-project', 'smuggled', 'active')`))).stderr).toMatch(/new row violates row-level security policy/);
+      expect(await ok("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname IN ('job_runs', 'project') ORDER BY relname")).toBe('t\nt');
+      await ok(asMigrator(down));
+      expect(await ok("SELECT count(*) FROM information_schema.columns WHERE table_name = 'job_runs' AND column_name = 'tenant_id'")).toBe('0');
+      expect(await ok("SELECT relrowsecurity OR relforcerowsecurity FROM pg_class WHERE relname = 'job_runs'")).toBe('f');
+      expect(await ok('SELECT count(*) FROM job_runs')).toBe('3');
+    });
+
+    // With no run left without a tenant, the column is NOT NULL like a fresh project's.
+    await withDatabase(async (db) => {
+      const r = await db(`${oldInitial.split(/^-- Down Migration/m)[0]!}\n${up}\nSELECT is_nullable FROM information_schema.columns WHERE table_name = 'job_runs' AND column_name = 'tenant_id';`);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('NO');
+    });
+
+    const report = await runVerify({ dir, staticOnly: true });
+    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
+    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
+  }, 180_000);
 });
