@@ -156,6 +156,28 @@ function backfilledTenantColumn(table: string, tableName: string, tenancy: Tenan
   ];
 }
 
+/**
+ * How the turn-on migration locks (its first statements). Its indexes are built with plain CREATE INDEX,
+ * not CONCURRENTLY, on purpose:
+ *  - node-pg-migrate runs a SQL migration's Up section as one query inside BEGIN/COMMIT (its
+ *    sqlMigration.js has no directive for pgm.noTransaction(), which only JS/TS migrations can call), and
+ *    PostgreSQL refuses CREATE INDEX CONCURRENTLY in a transaction or a multi-statement query;
+ *  - the change is one step anyway: ADD COLUMN and ENABLE ROW LEVEL SECURITY take ACCESS EXCLUSIVE locks
+ *    held to COMMIT, the composite foreign keys need the parents' (tenant, id) unique indexes built first,
+ *    and the code deployed with it writes the tenant column that the code before it does not (its
+ *    inserts would fail the NOT NULL): the tables take no writes between the two, concurrent index or not.
+ * So it is applied in a short maintenance window; lock_timeout makes it give up (rolling back, nothing
+ * applied) instead of queueing every query of the API behind its lock request while a long transaction
+ * holds the tables.
+ */
+const TURN_ON_LOCKING: SqlStatement[] = [
+  {
+    comment:
+      'Turning tenancy on rewrites the tenant tables in one transaction (ADD COLUMN and ROW LEVEL SECURITY lock them until COMMIT; node-pg-migrate runs a SQL migration in a transaction, so no CREATE INDEX CONCURRENTLY): apply it in a maintenance window, with the new code. If another transaction holds a table for more than 10 s the migration stops, nothing applied, instead of blocking the API behind it: run it again.',
+    sql: "SET LOCAL lock_timeout = '10s';",
+  },
+];
+
 /** The name PostgreSQL gives an unnamed composite foreign key (table_col1_col2_fkey), so up and down agree with the initial migration's. */
 function compositeKeyName(tableName: string, constraint: string): string {
   const columns = /^FOREIGN KEY \(([^)]*)\)/.exec(constraint)![1]!.split(',').map((c) => c.trim().replace(/"/g, ''));
@@ -203,6 +225,7 @@ export function catchUpTenancy(tenancy: TenancyPlan, gaps: TenancyGaps, jobs: Jo
   const downBlocks: SqlStatement[][] = [];
   const summary: string[] = [];
   const col = tenancy.columnSql;
+  up.push({ comment: 'The tables below are locked until COMMIT: if another transaction holds one for more than 10 s, stop (nothing applied) rather than block the API behind this migration; run it again.', sql: "SET LOCAL lock_timeout = '10s';" });
   for (const table of gaps.columns) {
     up.push({ comment: `${table} holds tenant rows: its ${tenancy.column} column, filled from what each row belongs to.`, sql: `ALTER TABLE ${table} ADD COLUMN ${col} uuid;` });
     if (table === 'job_runs') {
@@ -395,6 +418,7 @@ export function diffSchema(before: EntityPlan[], after: EntityPlan[], tenancy: T
     isolation.down = tenancyOff(tenancy, secured, isolation.down);
   }
   const createdTenancy = tenancy && !enabling ? createdTables.map((e) => tenantTable(tenancy, e)) : [];
+  if (enabling && tenancy) up.push(...TURN_ON_LOCKING);
   up.push(...createdTables.flatMap(entityUp), ...createdTenancy.flatMap((t) => t.up), ...addColumns, ...alterColumns, ...replacedIndexes, ...createIndexes, ...dropIndexes, ...compositeKeys, ...dropColumns, ...guards, ...isolation.up);
   up.push(...[...droppedTables].reverse().flatMap((e) => entityDown(e).map((s) => ({ comment: `Drops ${e.tableName} and all its rows.`, sql: s.sql }))));
   // Down: undo in reverse order.

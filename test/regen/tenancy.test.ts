@@ -157,6 +157,42 @@ describe('update turning multi-tenancy on', () => {
     expect(failed).toEqual([]);
   }, 120_000);
 
+  it('the turn-on migration runs in one transaction and gives up, nothing applied, when a table stays locked (lock_timeout), instead of blocking the API behind it', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const dir = copyProject(pristine, path.join(root, 'locked'));
+    const result = await runRegen({ dir, generator: 'update', change: await withTenancy(dir), existingTenant: randomUUID() });
+    const [up] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    expect(up).toMatch(/no CREATE INDEX CONCURRENTLY\): apply it in a maintenance window/);
+    expect(up).not.toMatch(/CONCURRENTLY ON|INDEX CONCURRENTLY \w/);
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+      };
+      await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
+      // As node-pg-migrate applies a SQL migration: BEGIN, the Up section, COMMIT. Another session holds task.
+      const holder = db("SET application_name = 'regen_lock_holder';\nBEGIN;\nLOCK TABLE task IN ACCESS SHARE MODE;\nSELECT pg_sleep(60);\nCOMMIT;");
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const started = Date.now();
+        const blocked = await db(`BEGIN;\n${up}\nCOMMIT;`);
+        const waited = Date.now() - started;
+        expect(blocked.exitCode).not.toBe(0);
+        expect(blocked.stderr).toMatch(/canceling statement due to lock timeout/);
+        expect(waited).toBeGreaterThanOrEqual(9_000);
+        expect(waited).toBeLessThan(30_000);
+        expect((await db("SELECT count(*) FROM information_schema.columns WHERE column_name = 'tenant_id'")).stdout.trim()).toBe('0');
+      } finally {
+        // Its server process sleeps on after the client goes: end it on the server.
+        await db("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'regen_lock_holder'");
+        await holder;
+      }
+      // Nothing holds the tables: the same transaction applies.
+      await ok(`BEGIN;\n${up}\nCOMMIT;`);
+      expect((await db("SELECT count(*) FROM information_schema.columns WHERE table_name = 'task' AND column_name = 'tenant_id'")).stdout.trim()).toBe('1');
+    });
+  }, 120_000);
+
   it('on the tasks-saas shapes (a shared catalogue, a self-reference with set-null, a composite unique, an append-only log): applies to a database with rows', async () => {
     expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
     const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
