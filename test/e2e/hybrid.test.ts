@@ -4,7 +4,8 @@
  * The project type-checks both halves, lints and is formatted; its own tests (run inside verify by
  * dynamic.test-suite) start the Worker under `wrangler dev` and the relay, against real PostgreSQL and
  * Redis. Two specs: the built-in example (every job offloaded) through `new`, which runs verify, and
- * shop-hybrid.yaml (one job kept on the worker, one offloaded) through `verify --json`.
+ * shop-hybrid.yaml (one job kept on the worker, one offloaded) through `verify --json`. The OpenAPI document
+ * the built container API serves passes Spectral (spectral:oas + OWASP API Top 10) with 0 errors.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireServers } from '../support/servers.js';
+import { lintOpenApi, servedApiDocument, summarize } from '../support/spectral.js';
 
 const TEN_MINUTES = 600_000;
 const BIN = path.resolve('bin/create-backend-arch.js');
@@ -77,6 +79,22 @@ describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew }) => {
     expect(lint.exitCode, lint.all).toBe(0);
     const format = await run('format:check');
     expect(format.exitCode, format.all).toBe(0);
+  }, TEN_MINUTES);
+
+  // The API the hybrid serves is the container's (the monolith's routes and the offloaded jobs' POST
+  // routes, which answer 202 from the outbox). The functions' Worker serves no API of its own: its
+  // /ingress takes only the relay's HMAC-signed deliveries, and /health.
+  it('the container API serves an OpenAPI 3.1 document with 0 Spectral errors (spectral:oas + OWASP API Top 10)', async () => {
+    const build = await run('build');
+    expect(build.exitCode, build.all).toBe(0);
+    const document = (await servedApiDocument(dir, { env: { OFFLOAD_SIGNING_SECRET: 'spectral-offload-secret-of-at-least-32-chars' } })) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe('3.1.0');
+    // The offloaded jobs' routes are in it (every job of the example is offloaded; shop-hybrid offloads send-receipt).
+    expect(Object.keys(document.paths).filter((p) => /\/jobs\/[a-z-]+$/.test(p) && document.paths[p]!.post)).not.toEqual([]);
+    const findings = await lintOpenApi(document);
+    const errors = findings.filter((f) => f.severity === 'error');
+    expect(errors, summarize(errors)).toEqual([]);
+    console.log(`${name}: Spectral ${errors.length} errors, ${findings.filter((f) => f.severity === 'warning').length} warnings on ${Object.keys(document.paths).length} paths`);
   }, TEN_MINUTES);
 
   it("the functions half bundles as wrangler would deploy it (dry run)", async () => {

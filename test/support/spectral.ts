@@ -11,6 +11,9 @@ import spectralCore from '@stoplight/spectral-core';
 import spectralParsers from '@stoplight/spectral-parsers';
 import spectralRulesets from '@stoplight/spectral-rulesets';
 import owasp from '@stoplight/spectral-owasp-ruleset';
+import { execa } from 'execa';
+import { freePort } from '../../generators/servers/throwaway.js';
+import { freshDatabase } from './servers.js';
 
 const { Document, Spectral } = spectralCore;
 
@@ -42,4 +45,42 @@ export function summarize(findings: SpectralFinding[]): string {
   const lines = [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} × ${k}`);
   const examples = findings.slice(0, 15).map((f) => `  ${f.severity} ${f.code} at ${f.path}: ${f.message}`);
   return [...lines, 'first findings:', ...examples].join('\n');
+}
+
+/**
+ * The OpenAPI document a built container API (the monolith's, and the hybrid's container half) serves:
+ * its migrations applied to a fresh database, `node dist/server.js` started on free ports, GET
+ * `documentPath` once /health/ready answers 200, then SIGTERM — the process must exit 0 (a graceful stop).
+ * Run `npm run build` in the project first.
+ */
+export async function servedApiDocument(dir: string, options: { env?: Record<string, string>; documentPath?: string } = {}): Promise<unknown> {
+  const env = {
+    ...process.env,
+    DATABASE_URL: await freshDatabase('served_openapi'),
+    JWT_SECRET: 'spectral-secret-that-is-at-least-32-characters',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  };
+  const migrated = await execa('node', ['dist/db/migrate.js'], { cwd: dir, env, reject: false, all: true });
+  if (migrated.exitCode !== 0) throw new Error(`npm run migrate failed:\n${migrated.all}`);
+  const port = String(await freePort());
+  const server = execa('node', ['dist/server.js'], { cwd: dir, env: { ...env, PORT: port, METRICS_PORT: String(await freePort()), HOST: '127.0.0.1' }, reject: false, all: true });
+  let document: unknown;
+  try {
+    const deadline = Date.now() + 30_000;
+    while ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) !== 200) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the API was not ready on port ${port} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const response = await fetch(`http://127.0.0.1:${port}${options.documentPath ?? '/docs/json'}`);
+    if (!response.ok) throw new Error(`GET ${options.documentPath ?? '/docs/json'} → ${response.status}`);
+    document = await response.json();
+  } finally {
+    server.kill('SIGTERM');
+    const exited = await server;
+    if (exited.exitCode !== 0 && document !== undefined) throw new Error(`the API did not stop cleanly on SIGTERM (exit ${exited.exitCode}):\n${exited.all}`);
+    if (document === undefined) process.stderr.write(`the API's output:\n${exited.all}\n`);
+  }
+  return document;
 }

@@ -17,10 +17,7 @@ import type { Runtime } from '../../generators/verify/dynamic/runtime.js';
 import { addFile, breakFile, evidenceText, generate, removeProject, runCheck } from './helpers.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { execa } from 'execa';
-import { freePort } from '../../generators/servers/throwaway.js';
-import { freshDatabase } from '../support/servers.js';
-import { lintOpenApi, summarize } from '../support/spectral.js';
+import { lintOpenApi, servedApiDocument, summarize } from '../support/spectral.js';
 
 let project: string;
 
@@ -87,32 +84,16 @@ describe('a second shape, installed: shop (reserved words, composite access patt
   // served OpenAPI document (decimals, bigints, json, composite access patterns, reserved words).
   it('serves an OpenAPI 3.1 document with 0 Spectral errors (spectral:oas + OWASP API Top 10)', { timeout: 180_000 }, async () => {
     if (!shop) throw new Error('the shop project was not generated (the test above failed)');
-    const env = { ...process.env, DATABASE_URL: await freshDatabase('shop_openapi'), JWT_SECRET: 'spectral-secret-that-is-at-least-32-characters', NODE_ENV: 'test', LOG_LEVEL: 'silent' };
-    const migrated = await execa('node', ['dist/db/migrate.js'], { cwd: shop, env, reject: false, all: true });
-    expect(migrated.exitCode, migrated.all).toBe(0);
-    const port = String(await freePort());
-    const server = execa('node', ['dist/server.js'], { cwd: shop, env: { ...env, PORT: port, METRICS_PORT: String(await freePort()), HOST: '127.0.0.1' }, reject: false, all: true });
-    try {
-      const deadline = Date.now() + 30_000;
-      while ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) !== 200) {
-        if (Date.now() > deadline) throw new Error(`the shop API was not ready on port ${port}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      type Parameter = { name: string; in: string; required?: boolean };
-      const document = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { openapi: string; paths: Record<string, { get?: { parameters?: Parameter[] } }> };
-      expect(document.openapi).toBe('3.1.0');
-      expect(Object.keys(document.paths).length).toBeGreaterThan(5);
-      // `limit` has a default (20): documented, never required, on every list route.
-      const limits = Object.values(document.paths).flatMap((item) => (item.get?.parameters ?? []).filter((p) => p.in === 'query' && p.name === 'limit'));
-      expect(limits.length).toBeGreaterThanOrEqual(3);
-      expect(limits.filter((p) => p.required)).toEqual([]);
-      const errors = (await lintOpenApi(document)).filter((f) => f.severity === 'error');
-      expect(errors, summarize(errors)).toEqual([]);
-    } finally {
-      server.kill('SIGTERM');
-      const exited = await server;
-      expect(exited.exitCode, exited.all).toBe(0);
-    }
+    type Parameter = { name: string; in: string; required?: boolean };
+    const document = (await servedApiDocument(shop)) as { openapi: string; paths: Record<string, { get?: { parameters?: Parameter[] } }> };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).length).toBeGreaterThan(5);
+    // `limit` has a default (20): documented, never required, on every list route.
+    const limits = Object.values(document.paths).flatMap((item) => (item.get?.parameters ?? []).filter((p) => p.in === 'query' && p.name === 'limit'));
+    expect(limits.length).toBeGreaterThanOrEqual(3);
+    expect(limits.filter((p) => p.required)).toEqual([]);
+    const errors = (await lintOpenApi(document)).filter((f) => f.severity === 'error');
+    expect(errors, summarize(errors)).toEqual([]);
   });
 });
 
