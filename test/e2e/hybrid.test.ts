@@ -64,7 +64,7 @@ describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew }) => {
     expect(results.filter((x) => x.status === 'fail').map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
     expect(results.filter((x) => x.status === 'skip' && (x.notRun || !ALLOWED_SKIP.test(x.summary))).map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
     const passed = new Set(results.filter((x) => x.status === 'pass').map((x) => x.id));
-    for (const id of ['dynamic.test-suite', 'dynamic.typecheck', 'dynamic.api-walk', 'dynamic.metrics-series', 'hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies', 'async.enqueue-202', 'async.job-options', 'dynamic.job-accepted-without-worker', 'dynamic.job-roundtrip'])
+    for (const id of ['dynamic.test-suite', 'dynamic.typecheck', 'dynamic.api-walk', 'dynamic.explain-access-patterns', 'dynamic.metrics-series', 'hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies', 'async.enqueue-202', 'async.job-options', 'dynamic.job-accepted-without-worker', 'dynamic.job-roundtrip'])
       expect(passed, id).toContain(id);
     // The suite verify ran includes the offload tests (202 → relay → function → completed; relay killed; dead letter).
     const suite = results.find((x) => x.id === 'dynamic.test-suite');

@@ -70,7 +70,7 @@ describe.each(cases)('serverless backend: $name', ({ name, args, verifyInNew }) 
     expect(results.filter((x) => x.status === 'skip' && (x.notRun || !ALLOWED_SKIP.test(x.summary))).map((x) => `${x.id}: ${x.summary}`)).toEqual([]);
     const passed = new Set(results.filter((x) => x.status === 'pass').map((x) => x.id));
     // The shared checks parameterised for a Worker pass too (they were reported as not applying before).
-    for (const id of ['dynamic.test-suite', 'dynamic.api-walk', 'dynamic.rate-limit-429', 'serverless.wrangler-config', 'serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts', 'serverless.consumer-idempotent', 'api.error-format', 'observability.structured-logs', 'observability.alert-metrics', 'observability.alert-thresholds', 'architecture.scaling-monitoring'])
+    for (const id of ['dynamic.test-suite', 'dynamic.api-walk', 'dynamic.explain-access-patterns', 'dynamic.rate-limit-429', 'serverless.wrangler-config', 'serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts', 'serverless.consumer-idempotent', 'api.error-format', 'observability.structured-logs', 'observability.alert-metrics', 'observability.alert-thresholds', 'architecture.scaling-monitoring'])
       expect(passed, id).toContain(id);
   }, TEN_MINUTES);
 
