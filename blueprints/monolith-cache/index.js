@@ -4,7 +4,7 @@
  * checklist (every shared check applies, and its own in checks/), its runtime adapter (how verify builds, migrates, starts and
  * probes the API and the worker) and its post-tasks. Templates in templates/ print the plan.
  */
-import { AUDIT_LOG, TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables } from '../_shared/planner/built-in-tables.js';
+import { AUDIT_LOG, TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables, tenantBackfill } from '../_shared/planner/built-in-tables.js';
 import { architectureFacts } from './planner/architecture.js';
 import { ALERTS, ENV, METRICS } from './planner/observability.js';
 import { DEPENDENCIES, DEV_DEPENDENCIES } from './planner/versions.js';
@@ -41,6 +41,8 @@ const blueprint = {
           // With tenancy, job_runs rows are the requester's tenant's: held to row-level security too.
           tenantTables: domain.tenancy ? TENANT_TABLES : [],
           tenantColumnTables: domain.tenancy ? TENANT_COLUMN_TABLES : [],
+          // A project made multi-tenant before job_runs had a tenant: update fills it from each run's entity.
+          tenantBackfill: tenantBackfill(domain),
         },
       ],
     };

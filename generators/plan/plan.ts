@@ -38,7 +38,8 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     ids.add(stream.id);
     const tenantTables = domain.tenancy && stream.tenantTables?.length ? { tenantTables: stream.tenantTables } : {};
     const tenantColumnTables = domain.tenancy && stream.tenantColumnTables?.length ? { tenantColumnTables: stream.tenantColumnTables } : {};
-    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], ...tenantTables, ...tenantColumnTables, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
+    const tenantBackfill = domain.tenancy && stream.tenantBackfill ? { tenantBackfill: stream.tenantBackfill } : {};
+    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], ...tenantTables, ...tenantColumnTables, ...tenantBackfill, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
   });
   const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a

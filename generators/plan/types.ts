@@ -176,6 +176,13 @@ export interface MigrationStreamInput {
    * tenancy on for an existing database adds the column to these, backfilled with the tenant the user names.
    */
   tenantColumnTables?: string[];
+  /**
+   * Per tenant table: how `update` fills its tenant column when a project's migrations created the table
+   * without one (made multi-tenant before the generator gave it one): statements run after the column is
+   * added (nullable) and before it is made NOT NULL, setting it from what each row belongs to (e.g. a job
+   * run: its job's entity). Rows they leave without a tenant are kept, readable by no tenant.
+   */
+  tenantBackfill?: Record<string, SqlStatement[]>;
 }
 
 export interface DerivedTable {

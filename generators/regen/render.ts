@@ -97,8 +97,7 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
     );
     // Already multi-tenant, but generated before a built-in table held tenant rows: brought up to date.
     const gaps = plan.tenancy && before.tenancy ? ctx.tenancyGaps?.[stream.id] : undefined;
-    const streamJobs = [...plan.jobs, ...(plan.handedOffJobs?.jobs ?? [])].filter((j) => stream.entities.includes(j.entity));
-    const caughtUp = gaps ? mergeChanges([catchUpTenancy(plan.tenancy!, gaps, streamJobs, plan.entities), diff]) : diff;
+    const caughtUp = gaps ? mergeChanges([catchUpTenancy(plan.tenancy!, gaps, stream.tenantBackfill ?? {}), diff]) : diff;
     const schema = withDerivedTables(caughtUp, stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)));
     changes.push(schema);
     stream.migrations = [...recorded];

@@ -14,7 +14,7 @@
  *    references between tenant-owned tables made composite, the role, grants and row-level security.
  */
 import { appendOnlyGuard, entityDown, entityUp, tenantBuiltInTable, tenantIsolation, tenantTable } from '../plan/migrations.js';
-import type { ColumnPlan, EntityPlan, IndexPlan, JobPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
+import type { ColumnPlan, EntityPlan, IndexPlan, SqlStatement, TenancyPlan } from '../plan/types.js';
 
 export interface SchemaChange {
   up: SqlStatement[];
@@ -198,8 +198,8 @@ function tenancyOff(tenancy: TenancyPlan, tables: { table: string; tableName: st
 
 /**
  * What a multi-tenant project's migrations lack on the built-in tables that hold tenant rows (the
- * stream's tenantTables, e.g. job_runs), compared with what this generator makes: a project generated
- * before the generator gave such a table its tenant column and row-level security.
+ * stream's tenantTables, e.g. a table of job runs), compared with what this generator makes: a project
+ * generated before the generator gave such a table its tenant column and row-level security.
  */
 export interface TenancyGaps {
   /** Tenant tables without the tenant column. */
@@ -210,17 +210,15 @@ export interface TenancyGaps {
 
 /**
  * Brings an already multi-tenant database up to date with the generator's tenant tables (TenancyGaps):
- *  - the tenant column, added nullable and filled from what each row belongs to: a job run (queue,
- *    entity_id) is its job's entity's tenant. That entity's table is FORCEd under row-level security, so
- *    the migrating user (its owner) would see none of its rows: FORCE is lifted for the one UPDATE and
- *    restored in the same transaction (the ALTERs hold the table's lock until commit).
- *    A row whose tenant cannot be known (its entity is gone, or the job's entity is shared by every
- *    tenant) keeps a NULL tenant: no tenant can read it through the policy, and it is not deleted.
- *    With no such row the column becomes NOT NULL; otherwise a NOT VALID check makes every new or updated
- *    row name its tenant (VALIDATE CONSTRAINT it once those rows are dealt with);
+ *  - the tenant column, added nullable and filled by the blueprint's statements for that table (the
+ *    stream's tenantBackfill: from what each row belongs to). A row left without a tenant (what it
+ *    belonged to is gone, or is shared by every tenant) is kept with a NULL tenant: no tenant can read it
+ *    through the policy, and nothing is deleted. With no such row the column becomes NOT NULL; otherwise
+ *    a NOT VALID check makes every new or updated row name its tenant (VALIDATE CONSTRAINT it once those
+ *    rows are dealt with);
  *  - the role's privileges, row-level security enabled and forced, and the tenant policy.
  */
-export function catchUpTenancy(tenancy: TenancyPlan, gaps: TenancyGaps, jobs: JobPlan[], entities: EntityPlan[]): SchemaChange {
+export function catchUpTenancy(tenancy: TenancyPlan, gaps: TenancyGaps, backfill: Record<string, SqlStatement[]>): SchemaChange {
   const up: SqlStatement[] = [];
   const downBlocks: SqlStatement[][] = [];
   const summary: string[] = [];
@@ -228,20 +226,10 @@ export function catchUpTenancy(tenancy: TenancyPlan, gaps: TenancyGaps, jobs: Jo
   up.push({ comment: 'The tables below are locked until COMMIT: if another transaction holds one for more than 10 s, stop (nothing applied) rather than block the API behind this migration; run it again.', sql: "SET LOCAL lock_timeout = '10s';" });
   for (const table of gaps.columns) {
     up.push({ comment: `${table} holds tenant rows: its ${tenancy.column} column, filled from what each row belongs to.`, sql: `ALTER TABLE ${table} ADD COLUMN ${col} uuid;` });
-    if (table === 'job_runs') {
-      for (const job of jobs) {
-        const entity = entities.find((e) => e.name === job.entity);
-        if (!entity?.tenantScoped) continue;
-        up.push(
-          { comment: `${job.name}: a job run is its entity's (${entity.tableName}) tenant's; ${entity.tableName} is FORCEd under row-level security, lifted for this UPDATE only.`, sql: `ALTER TABLE ${entity.table} NO FORCE ROW LEVEL SECURITY;` },
-          { comment: '', sql: `UPDATE job_runs AS r SET ${col} = e.${col} FROM ${entity.table} AS e WHERE r.queue = '${job.queue}' AND r.entity_id = e.id AND r.${col} IS NULL;` },
-          { comment: '', sql: `ALTER TABLE ${entity.table} FORCE ROW LEVEL SECURITY;` },
-        );
-      }
-    }
+    up.push(...(backfill[table] ?? []));
     const check = `${table}_${tenancy.column}_not_null`.slice(0, 63);
     up.push({
-      comment: `Rows whose tenant cannot be known (their entity is gone, or shared) are kept, readable by no tenant; every new row must name its tenant.`,
+      comment: `Rows whose tenant cannot be known (what they belong to is gone, or shared) are kept, readable by no tenant; every new row must name its tenant.`,
       sql: `DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM ${table} WHERE ${col} IS NULL) THEN
@@ -254,7 +242,7 @@ END
 $$;`,
     });
     downBlocks.push([{ comment: '', sql: `ALTER TABLE ${table} DROP COLUMN ${col};` }]);
-    summary.push(`add column ${table}.${tenancy.column} (filled from each row's entity)`);
+    summary.push(`add column ${table}.${tenancy.column} (${backfill[table]?.length ? "filled from each row's owner" : 'existing rows: no tenant'})`);
   }
   for (const table of gaps.rls) {
     const part = tenantBuiltInTable(tenancy, table);

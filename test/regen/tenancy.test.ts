@@ -275,7 +275,7 @@ describe('update on a project made multi-tenant before job_runs held tenant rows
     const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange((await readManifest(dir)).spec, 'spec.yaml') });
     expect(result.conflicts).toEqual([]);
     expect(result.migrations.map((m) => m.file)).toEqual(['migrations/0002_tenancy_job_runs.sql']);
-    expect(result.migration!.summary).toEqual(['add column job_runs.tenant_id (filled from each row\'s entity)', 'row-level security on job_runs (tenant policy, forced)']);
+    expect(result.migration!.summary).toEqual(['add column job_runs.tenant_id (filled from each row\'s owner)', 'row-level security on job_runs (tenant policy, forced)']);
     expect(read(dir, service).startsWith(HAND_EDIT)).toBe(true);
     expect(read(dir, 'migrations/0001_initial.sql')).toBe(oldInitial);
     const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];

@@ -19,6 +19,34 @@ export const TENANT_TABLES = ['job_runs'];
 export const TENANT_COLUMN_TABLES = ['auth_users', ...TENANT_TABLES];
 
 /**
+ * The stream's `tenantBackfill`: how `update` fills job_runs' tenant column in a project made
+ * multi-tenant before job_runs had one. A run is its job's entity's tenant (queue → the job → its
+ * entity's row, by entity_id). The entity's table is FORCEd under row-level security, which holds the
+ * migrating user (its owner) too, so FORCE is lifted for the one UPDATE and restored in the same
+ * transaction (the ALTERs keep the table locked until COMMIT). A job on a shared entity (tenant: false)
+ * has no tenant to take: its runs keep none.
+ * @param {import('../../../generators/plan/types.js').DomainPlan} domain
+ * @returns {Record<string, Statement[]>}
+ */
+export function tenantBackfill(domain) {
+  const tenancy = domain.tenancy;
+  if (!tenancy) return {};
+  const col = tenancy.columnSql;
+  /** @type {Statement[]} */
+  const statements = [];
+  for (const job of domain.jobs) {
+    const entity = domain.entities.find((e) => e.name === job.entity);
+    if (!entity?.tenantScoped) continue;
+    statements.push(
+      { comment: `${job.name}: a job run is its entity's (${entity.tableName}) tenant's; ${entity.tableName} is FORCEd under row-level security, lifted for this UPDATE only.`, sql: `ALTER TABLE ${entity.table} NO FORCE ROW LEVEL SECURITY;` },
+      { comment: '', sql: `UPDATE job_runs AS r SET ${col} = e.${col} FROM ${entity.table} AS e WHERE r.queue = '${job.queue}' AND r.entity_id = e.id AND r.${col} IS NULL;` },
+      { comment: '', sql: `ALTER TABLE ${entity.table} FORCE ROW LEVEL SECURITY;` },
+    );
+  }
+  return { job_runs: statements };
+}
+
+/**
  * The built-in tables, first in the initial migration of a blueprint's one database (the monolith's and
  * the serverless blueprint's): auth users, the partitioned audit log, job runs (idempotent job
  * processing), and the updated_at trigger function. `jobStatuses` are the states a job_runs row can be
