@@ -49,6 +49,8 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     // What only the blueprint knows about its shape (its diagram, how it meets each security item, its
     // scaling steps from the load the estimate gives, how its metrics show the targets) replaces the
     // core's blueprint-neutral defaults.
+    if (architectureFacts !== undefined && typeof architectureFacts !== 'function')
+      throw new Error(`blueprint ${blueprint.id}: architectureFacts must be a function ({ plan, estimate }) => { diagram?, security?, scalingPath?, targets? }`);
     if (architectureFacts) Object.assign(plan.architecture, architectureFacts({ plan: merged, estimate: plan.architecture.estimate }));
   }
   return plan;

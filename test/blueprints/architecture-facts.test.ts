@@ -114,6 +114,12 @@ describe('the performance targets and the scaling path', () => {
     expect(seen!.plan.metrics).toBe(plan.metrics);
   });
 
+  it('an architectureFacts that is not a function (the shape before the estimate was passed) is refused, naming the blueprint', async () => {
+    const monolith = await resolve('monolith-cache');
+    const old: ResolvedBlueprint = { ...monolith, module: { ...monolith.module, plan: (args) => ({ ...monolith.module.plan(args), architectureFacts: { diagram: ['flowchart LR'] } as never }) } };
+    expect(() => planWith(old)).toThrow('blueprint monolith-cache: architectureFacts must be a function ({ plan, estimate }) =>');
+  });
+
   it('the monolith names its own: its pool variable and alert, Redis, its metrics and alerts per target, steps from the estimate', async () => {
     const plan = planWith(await resolve('monolith-cache'), { rpsAverage: 500, rpsPeak: 2000 });
     const { targets, estimate } = plan.architecture!;
