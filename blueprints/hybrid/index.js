@@ -58,7 +58,7 @@ const blueprint = {
             },
           }
         : {}),
-      architectureFacts: architectureFacts(domain, container, functionsPart(domain, offloaded).queues),
+      architectureFacts: architectureFacts(domain, container, functionsPart(domain, offloaded).queues, base.architectureFacts),
       // The functions half type-checks with its own tsconfig (Workers types, no Node globals).
       typecheckCommand: 'tsc --noEmit && tsc --noEmit -p functions',
       extraScripts: {

@@ -13,6 +13,7 @@ import { kubernetesPlan } from './planner/kubernetes.js';
 import { serviceDashboard } from './planner/dashboards.js';
 import { jobOptions, rateLimit } from '../monolith-cache/checks/index.js';
 import { ownChecks } from './checks.js';
+import { architectureFacts } from './planner/architecture.js';
 import { microservicesRuntime } from './runtime.js';
 
 /** @typedef {import('../../generators/blueprints/contract.js').Entity} Entity */
@@ -119,6 +120,8 @@ const blueprint = {
       services,
       kubernetes: kubernetesPlan({ project: domain.project.name, version: '0.1.0', services, env }),
       identityService: identity.name,
+      // docs/architecture.md: its gateway, services, databases and event path; its scaling path.
+      architectureFacts: architectureFacts(domain, services, identity.name, base.architectureFacts),
       // The monolith's migration runner, per service: migrations/<SERVICE>/ (src/db/migrations.ts).
       migrationsPerService: true,
       // For the README's diagram: owner → consumer, one edge per read model.

@@ -18,6 +18,8 @@ import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInpu
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
 import type { ResolvedPack } from '../packs/registry.js';
+import type { ArchitecturePlan } from '../plan/architecture.js';
+import type { Estimate, EstimateRow } from '../advise/capacity.js';
 
 export type { Check, CheckContext, CheckOutcome, Evidence, SeedRef } from '../verify/types.js';
 export type { Plan, DomainPlan, EntityPlan, JobPlan, MigrationPlan, SqlStatement, PlanInput } from '../plan/types.js';
@@ -26,6 +28,7 @@ export type { BlueprintManifest } from './manifest.js';
 export type { PlannerKit } from './kit.js';
 export type { PackTestCase, PackTestProject } from '../packs/test-runner.js';
 export type { PackCheck, PackCheckKit } from '../packs/registry.js';
+export type { ArchitecturePlan, Estimate, EstimateRow };
 
 /** What a blueprint's planner adds to the domain plan. Anything else it returns is kept for its templates. */
 export interface BlueprintPlanParts {
@@ -53,12 +56,25 @@ export interface BlueprintPlanParts {
   /**
    * For the four architectures advise compares: what replaces the core's blueprint-neutral defaults in
    * docs/architecture.md (the mermaid diagram lines — by default only client, API and database —, the
-   * security checklist — by default no item claimed —, the scaling path, how the performance targets
-   * are monitored).
+   * security checklist — by default no item claimed —, the scaling path — by default steps naming no
+   * engine, variable, alert or metric —, how the performance targets are monitored — by default only
+   * the shared verify checks). Called once the plan is merged, with the core's capacity estimate, so a
+   * scaling step can say from which load it applies.
    */
-  architectureFacts?: Partial<Pick<import('../plan/architecture.js').ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
+  architectureFacts?: (args: ArchitectureFactsArgs) => ArchitectureFacts;
   [part: string]: unknown;
 }
+
+/** What a blueprint's `architectureFacts` gets. */
+export interface ArchitectureFactsArgs {
+  /** The plan as merged (the blueprint's parts over the domain plan: its alerts, features, jobs …). */
+  plan: Omit<Plan, 'architecture'>;
+  /** The core's capacity estimate for this architecture at 1×–10× of the stated load (advise/capacity.ts). */
+  estimate: Estimate;
+}
+
+/** The parts of docs/architecture.md only the blueprint knows; each one given replaces the core's default. */
+export type ArchitectureFacts = Partial<Pick<ArchitecturePlan, 'diagram' | 'security' | 'scalingPath' | 'targets'>>;
 
 export interface PlannerArgs {
   domain: DomainPlan;

@@ -10,6 +10,7 @@ import { advise, type Advice } from '../advise/advice.js';
 import { QUESTIONS, describeValue, type AdviceContextInput } from '../advise/context.js';
 import { estimateCapacity, MULTIPLIERS, type Estimate, type Measured } from '../advise/capacity.js';
 import { CRITERIA, CRITERION_TITLES, RULES, type Source } from '../advise/rules.js';
+import { TRADE_OFFS } from '../advise/trade-offs.js';
 import type { Plan } from './types.js';
 
 export interface ArchitecturePlan {
@@ -44,31 +45,16 @@ export interface ArchitecturePlan {
   migration: { required: boolean; from: string; to: string; phases: { name: string; steps: string[] }[]; rollback: string[] };
 }
 
-const TRADE_OFFS: Record<BlueprintId, { pros: string[]; cons: string[] }> = {
-  'monolith-cache': {
-    pros: ['one deployable and one database: simple to run, debug and change', 'lowest latency: in-process calls, a pooled connection, Redis cache-aside', 'cheapest at small and steady load'],
-    cons: ['scales as a whole; one hot module scales everything', 'many teams contend for one release train'],
-  },
-  microservices: {
-    pros: ['teams deploy independently', 'each service scales and fails on its own', 'data split by bounded context'],
-    cons: ['the highest operational cost: gateway, broker, a database per service, distributed tracing', 'eventual consistency (outbox, idempotent consumers) in every cross-service flow'],
-  },
-  serverless: {
-    pros: ['pay per request, scale to zero: cheapest for spiky or idle traffic', 'no servers to patch or size'],
-    cons: ['cold starts in the p95 tail; connections through a proxy', 'per-request price exceeds provisioned capacity at high sustained load', 'long-lived connections (real time) need an external store'],
-  },
-  hybrid: {
-    pros: ['the monolith core stays warm for the latency-critical path', 'bursty and async work moves to functions that scale on their own', 'a strangler-fig step from an existing system or towards services'],
-    cons: ['two runtimes to deploy, observe and secure', 'an outbox between them to keep them consistent'],
-  },
-};
-
-/** Seed 000's performance targets, with the metrics that show them. */
+/**
+ * Seed 000's performance targets, each with the shared verify check that measures it before release.
+ * How production monitoring shows a target depends on what the blueprint's processes export, so the
+ * blueprint says it (`architectureFacts.targets`); by default the row says it is not described.
+ */
 const TARGETS = [
-  { target: 'API response time p95 < 100 ms', metrics: ['http_request_duration_seconds'], verify: 'dynamic.load-p95 (verify)' },
-  { target: 'Database query time p95 < 50 ms', metrics: ['db_pool_connections_in_use', 'db_pool_waiting_requests'], verify: 'dynamic.explain (verify: every access pattern uses its index)' },
-  { target: 'Cache hit rate > 80%', metrics: ['cache_hits_total', 'cache_misses_total'], verify: 'cache_hits_total / cache_misses_total', onDashboard: true },
-  { target: 'Uptime 99.9%', metrics: ['http_requests_total'], verify: '/health/live and /health/ready probes' },
+  { target: 'API response time p95 < 100 ms', verify: 'dynamic.load-p95 (verify)' },
+  { target: 'Database query time p95 < 50 ms', verify: 'dynamic.explain-access-patterns (verify: every access pattern uses its index)' },
+  { target: 'Cache hit rate > 80%', verify: undefined },
+  { target: 'Uptime 99.9%', verify: 'observability.health-endpoints (verify: liveness and readiness)' },
 ] as const;
 
 export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput: AdviceContextInput | undefined, measured?: Measured): ArchitecturePlan {
@@ -106,18 +92,13 @@ export function planArchitecture(plan: Omit<Plan, 'architecture'>, contextInput:
         ? [{ table: largestTable(plan), scheme: `RANGE (created_at) by month once the database passes ~100 GB (the estimate reaches ${estimate.rows.find((r) => r.dbGb >= 100)!.dbGb} GB at ${estimate.rows.find((r) => r.dbGb >= 100)!.multiplier}×)`, why: 'keeps indexes and vacuum per partition small; lists by recent created_at touch one partition' }]
         : []),
     ],
-    targets: TARGETS.map((t) => {
-      const alerts = plan.alerts.filter((a) => a.metrics.some((m) => (t.metrics as readonly string[]).includes(m))).map((a) => a.name);
-      const byAlert = monitoringOn && alerts.length ? `alert ${alerts.join(', ')}` : monitoringOn ? 'no alert rule' : 'monitoring feature off: no alert rule generated';
-      const shown = 'onDashboard' in t ? `${monitoringOn ? 'the Grafana dashboard over' : 'exported at /metrics:'} ${t.verify}` : t.verify;
-      return { target: t.target, monitoredBy: `${byAlert}; ${shown}` };
-    }),
+    targets: TARGETS.map((t) => ({ target: t.target, monitoredBy: `${t.verify ? `${t.verify}; ` : ''}in production: not described by the ${generated} blueprint` })),
     monitoringOn,
     alerts: plan.alerts.map((a) => ({ name: a.name, fires: `${a.summary} for ${a.for} (${a.severity})`, source: a.source })),
     security: securityChecklist(plan),
     estimate,
     multipliers: MULTIPLIERS.map((m) => `${m}×`),
-    scalingPath: scalingPath(estimate),
+    scalingPath: scalingPath(estimate, nextArchitecture(generated)),
     migration: migrationPath(generated, replaces, advice.context.stack),
   };
 }
@@ -199,7 +180,12 @@ function securityChecklist(plan: Omit<Plan, 'architecture'>): ArchitecturePlan['
   return SECURITY_ITEMS.map((item) => ({ item, done: false, how: `not described by the ${plan.blueprint.id} blueprint` }));
 }
 
-function scalingPath(estimate: Estimate): ArchitecturePlan['scalingPath'] {
+/**
+ * The blueprint-neutral scaling path: the steps every architecture here takes, in the order they pay off,
+ * each from the load at which the estimate says it applies. It names no engine, variable, alert or metric:
+ * those are the blueprint's (`architectureFacts.scalingPath`, which gets the same estimate).
+ */
+function scalingPath(estimate: Estimate, next: string): ArchitecturePlan['scalingPath'] {
   const at = (pred: (r: Estimate['rows'][number]) => boolean) => estimate.rows.find(pred);
   const moreInstances = at((r) => r.apiInstances > estimate.rows[0]!.apiInstances);
   const biggerDb = at((r) => r.dbTier !== estimate.rows[0]!.dbTier);
@@ -207,13 +193,18 @@ function scalingPath(estimate: Estimate): ArchitecturePlan['scalingPath'] {
   const bigData = at((r) => r.dbGb >= 100);
   const where = (r: Estimate['rows'][number] | undefined, what: string) => (r ? `from ${r.multiplier}× (${r.rpsPeak} req/s at the peak): ${what}` : `beyond 10× of the stated load`);
   return [
-    { step: 'Cache', when: 'p95 above 100 ms or the cache hit rate under 80%', what: 'Raise TTLs of hot entities, cache list pages that repeat, precise invalidation stays on writes' },
-    { step: 'Pool sizing', when: 'DatabasePoolExhaustion fires (pool > 80%)', what: 'Raise DATABASE_POOL_MAX while instances × pool stays under the database max_connections; add a connection pooler (PgBouncer, RDS Proxy) beyond that' },
-    { step: 'More API instances', when: where(moreInstances, moreInstances ? `${moreInstances.apiInstances} API instances` : ''), what: 'The API is stateless (rate limits, cache and queues in Redis): add instances behind the load balancer; workers follow queue depth' },
+    { step: 'Cache', when: 'p95 above 100 ms or the cache hit rate under 80%', what: 'Raise the cache TTL of hot entities and cache list pages that repeat; keep invalidating on writes' },
+    { step: 'Database connections', when: 'requests wait for a database connection, or the database nears its connection limit', what: "Keep instances × connections per instance under the database's limit; put a connection pooler in front of it beyond that" },
+    { step: 'More API capacity', when: where(moreInstances, moreInstances ? `${moreInstances.apiInstances} API instances` : ''), what: 'The API keeps no state between requests: scale it out; job consumers follow the queue depth' },
     { step: 'Bigger database, then read replicas', when: where(biggerDb ?? replicas, biggerDb ? `database tier ${biggerDb.dbTier}` : ''), what: `Scale the primary up first; route list reads to read replicas${replicas ? ` (${replicas.dbReplicas} at ${replicas.multiplier}×)` : ''} when the primary passes its tier` },
-    { step: 'Partitions', when: where(bigData, bigData ? `${bigData.dbGb} GB` : ''), what: 'Partition the largest tables by created_at like audit_log; keep every access-pattern index per partition' },
-    { step: 'Split services', when: 'four or more teams deploy independently, or one module dominates the load', what: 'Follow the migration path: hybrid first (async work to functions), then services per bounded context' },
+    { step: 'Partitions', when: where(bigData, bigData ? `${bigData.dbGb} GB` : ''), what: 'Partition the largest tables by created_at; keep every access-pattern index per partition' },
+    { step: 'Next architecture', when: 'four or more teams deploy independently, or one part dominates the load', what: `Follow the migration path (towards ${next})` },
   ];
+}
+
+/** Where the migration path leads from an architecture when it outgrows it. */
+function nextArchitecture(from: BlueprintId): string {
+  return from === 'monolith-cache' ? 'hybrid, then microservices' : from === 'hybrid' ? 'microservices' : 'hybrid';
 }
 
 function migrationPath(from: BlueprintId, replaces: boolean, stack: string): ArchitecturePlan['migration'] {
@@ -234,7 +225,7 @@ function migrationPath(from: BlueprintId, replaces: boolean, stack: string): Arc
       ],
       rollback,
     };
-  const next = from === 'monolith-cache' ? 'hybrid, then microservices' : from === 'hybrid' ? 'microservices' : 'hybrid';
+  const next = nextArchitecture(from);
   return {
     required: false,
     from,

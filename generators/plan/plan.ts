@@ -45,10 +45,14 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a
   // blueprint that is not one of them gets none.
   if (isArchitecture(plan.blueprint.id)) {
-    plan.architecture = planArchitecture(plan as Omit<Plan, 'architecture'>, input.context, input.measured);
-    // What only the blueprint knows about its shape (its diagram, how it meets each security item)
-    // replaces the core's blueprint-neutral defaults.
-    if (architectureFacts) Object.assign(plan.architecture, architectureFacts);
+    const merged = plan as Omit<Plan, 'architecture'>;
+    plan.architecture = planArchitecture(merged, input.context, input.measured);
+    // What only the blueprint knows about its shape (its diagram, how it meets each security item, its
+    // scaling steps from the load the estimate gives, how its metrics show the targets) replaces the
+    // core's blueprint-neutral defaults.
+    if (architectureFacts !== undefined && typeof architectureFacts !== 'function')
+      throw new Error(`blueprint ${blueprint.id}: architectureFacts must be a function ({ plan, estimate }) => { diagram?, security?, scalingPath?, targets? }`);
+    if (architectureFacts) Object.assign(plan.architecture, architectureFacts({ plan: merged, estimate: plan.architecture.estimate }));
   }
   return plan;
 }

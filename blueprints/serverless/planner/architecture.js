@@ -1,15 +1,32 @@
 // @ts-check
 /**
- * What docs/architecture.md says about this blueprint's shape (the core's defaults describe the
- * monolith): the diagram, how each security item is met, and the scaling path of a Worker.
+ * What docs/architecture.md says about this blueprint's shape (the core's defaults name no engine): the
+ * diagram, how each security item is met, how its Analytics Engine points and Grafana alerts show the
+ * targets, and the scaling path of a Worker, its database steps from the load the core's estimate gives.
  */
+import { estimateSteps } from '../../_shared/planner/estimate.js';
+
 /** @typedef {import('../../../generators/blueprints/contract.js').DomainPlan} DomainPlan */
+/** @typedef {import('../../../generators/blueprints/contract.js').ArchitectureFactsArgs} ArchitectureFactsArgs */
+/** @typedef {import('../../../generators/blueprints/contract.js').ArchitectureFacts} ArchitectureFacts */
 
 /**
  * @param {DomainPlan} domain
  * @param {ReturnType<typeof import('./platform.js').planQueues>} queues
+ * @returns {(args: ArchitectureFactsArgs) => ArchitectureFacts}
  */
 export function architectureFacts(domain, queues) {
+  return ({ estimate }) => facts(domain, queues, estimate);
+}
+
+/**
+ * @param {DomainPlan} domain
+ * @param {ReturnType<typeof import('./platform.js').planQueues>} queues
+ * @param {ArchitectureFactsArgs['estimate']} estimate
+ * @returns {ArchitectureFacts}
+ */
+function facts(domain, queues, estimate) {
+  const { where, biggerDb, replicas, bigData } = estimateSteps(estimate);
   const diagram = [
     'flowchart LR',
     '  client(["Client"]) -->|"HTTP + JWT"| worker["Worker: fetch handler (workerd)"]',
@@ -52,8 +69,12 @@ export function architectureFacts(domain, queues) {
       { step: 'Cache', when: 'p95 above 100 ms or the cache hit rate under 80%', what: 'Raise the cache TTL of hot entities; Hyperdrive can also cache read queries' },
       { step: 'Connections', when: 'Hyperdrive reports waiting connections or PostgreSQL nears max_connections', what: "Raise the Hyperdrive origin connection limit within the database's max_connections; the Worker itself holds none between requests" },
       { step: 'Queues', when: 'QueueBacklog fires', what: 'Raise max_batch_size / max_concurrency of the consumer; split a slow job into its own Worker' },
-      { step: 'Bigger database, then read replicas', when: 'the primary passes its tier', what: 'Scale the primary up first; point a second Hyperdrive binding at a read replica for list reads' },
-      { step: 'Partitions', when: 'a table passes ~100 GB', what: 'Partition the largest tables by created_at like audit_log; keep every access-pattern index per partition' },
+      {
+        step: 'Bigger database, then read replicas',
+        when: where(biggerDb ?? replicas, biggerDb ? `database tier ${biggerDb.dbTier}` : ''),
+        what: `Scale the primary up first; point a second Hyperdrive binding at a read replica for list reads${replicas ? ` (${replicas.dbReplicas} at ${replicas.multiplier}×)` : ''}`,
+      },
+      { step: 'Partitions', when: where(bigData, bigData ? `${bigData.dbGb} GB` : ''), what: 'Partition the largest tables by created_at like audit_log; keep every access-pattern index per partition' },
       { step: 'Hybrid', when: 'sustained load makes per-request pricing exceed provisioned capacity, or p99 latency needs warm processes', what: 'Move the hot read path to a container API (the monolith core) and keep jobs on queues (hybrid)' },
     ],
   };

@@ -62,13 +62,16 @@ export const metricsSeries: Check = {
         const sample = body.split('\n').find((l) => new RegExp(`^${m.name}(_bucket|_count|_sum)?(\\{| )`).test(l));
         if (sample) ok.push({ text: `${m.process}: ${sample.slice(0, 140)}` });
         else if (/fail|error/.test(m.name) && body.includes(`# TYPE ${m.name} `)) ok.push({ text: `${m.process}: ${m.name} declared (no failure happened, so no sample yet)` });
-        // No queued jobs: the worker's series, and a per-queue series of the API (queue_jobs), have nothing to observe.
+        // No queued jobs: the worker's series, and a series of the API labelled by queue, have nothing to observe.
         else if ((m.process === 'worker' || m.labels.includes('queue')) && ctx.project.plan.jobs.length === 0 && (m.process === 'worker' || body.includes(`# TYPE ${m.name} `)))
           ok.push({ text: `${m.process}: ${m.name} (no queued jobs declared, no samples expected)` });
         else problems.push({ text: `${m.process} /metrics has no sample of ${m.name}${body.includes(`# TYPE ${m.name} `) ? ' (declared, never observed)' : ''}` });
       }
-      const routeSample = (bodies.api ?? '').split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes(`route="${e.routePrefix}/:id"`));
-      if (!routeSample) problems.push({ text: `http_requests_total has no sample for route ${e.routePrefix}/:id after requests to it` });
+      // The API's request counter by route, as the plan declares it (a counter of the api process with a route label).
+      const routeCounter = ctx.project.plan.metrics.find((m) => m.process === 'api' && m.type === 'counter' && m.labels.includes('route'));
+      if (!routeCounter) problems.push({ text: 'the plan declares no request counter of the API by route (a counter metric of process api with a route label): requests per route cannot be watched' });
+      else if (!(bodies.api ?? '').split('\n').some((l) => l.startsWith(`${routeCounter.name}{`) && l.includes(`route="${e.routePrefix}/:id"`)))
+        problems.push({ text: `${routeCounter.name} has no sample for route ${e.routePrefix}/:id after requests to it` });
       if (problems.length)
         return fail(`${problems.length} /metrics problem(s)`, problems, 'Serve /metrics on METRICS_PORT (not the public port); register every metric on the process registry and observe it (src/observability/metrics.ts): the alert rules and the dashboard read these names.');
       return pass(`${ctx.project.plan.metrics.length} series present after traffic`, ok);

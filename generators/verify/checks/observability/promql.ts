@@ -77,7 +77,7 @@ export function parsePromql(expr: string): PromExpr {
   };
 }
 
-/** http_request_duration_seconds_bucket → http_request_duration_seconds (histogram/summary series). */
+/** request_seconds_bucket → request_seconds, jobs_total → jobs (histogram/summary/counter series). */
 export function baseMetric(series: string, exported: Set<string>): string {
   if (exported.has(series)) return series;
   const m = /^(.*)_(bucket|count|sum|created|total)$/.exec(series);

@@ -12,6 +12,7 @@ import { createHmac } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { sql } from '../db/sql.js';
+import { pollUntilStopped } from '../lib/poll.js';
 import { OFFLOADED_JOBS } from './outbox.js';
 import type { RelayMetrics } from './metrics.js';
 
@@ -148,41 +149,18 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-/** Runs batches until closed: at once while there is work, after intervalMs when the outbox has nothing due. */
+/**
+ * Runs batches until closed: at once while there is work, after intervalMs when the outbox has nothing
+ * due; a failed batch (PostgreSQL unreachable: nothing was marked) is retried with backoff.
+ */
 export function startRelay(db: pg.Pool, settings: RelaySettings, log: Logger, metrics: RelayMetrics): RunningRelay {
   // Every job's delivery counters start at 0, so rate() in the RelayDeliveryFailures alert has a series before the first delivery.
   for (const job of OFFLOADED_JOBS)
     for (const outcome of ['sent', 'retried', 'dead']) metrics.relay_deliveries_total.inc({ job, outcome }, 0);
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const loop = (async () => {
-    let failures = 0;
-    while (!stopped) {
-      try {
-        const claimed = await relayBatch(db, settings, log, metrics);
-        failures = 0;
-        if (claimed === 0) await sleep(settings.intervalMs);
-      } catch (err) {
-        // PostgreSQL unreachable: nothing was marked; back off and try again.
-        failures += 1;
-        log.error({ err }, 'relay batch failed');
-        await sleep(backoffMs(settings.intervalMs, failures));
-      }
-    }
-  })();
-  return {
-    async close() {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
+  const polling = pollUntilStopped(async () => (await relayBatch(db, settings, log, metrics)) > 0, {
+    idleMs: settings.intervalMs,
+    retryMs: (failures) => backoffMs(settings.intervalMs, failures),
+    onError: (err) => log.error({ err }, 'relay batch failed'),
+  });
+  return { close: () => polling.stop() };
 }

@@ -1,6 +1,8 @@
 /** The event consumer process of one service (its read models): `SERVICE=<name> npm run consumer`. */
+import { pino } from 'pino';
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { loggerOptions } from '../observability/logger.js';
 import { startConsumers } from './consumer.js';
 import { startHealthServer, stopOnSignal } from './health-server.js';
 import { consumerMetricHooks, createConsumerMetrics, zeroConsumerCounters } from './metrics.js';
@@ -10,7 +12,8 @@ import { READ_MODELS } from './topology.js';
 const config = loadConfigOrExit();
 const db = createPool(config, `${config.SERVICE}-consumer`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-consumer`);
-const write = (level: string) => (obj: object, msg: string) => console.error(JSON.stringify({ level, msg, ...obj }));
+// pino, like the API and the worker: a failed event's error is logged with its message and stack (JSON.stringify drops both).
+const log = pino(loggerOptions(config.LOG_LEVEL)).child({ service: config.SERVICE, process: 'consumer' });
 const m = createConsumerMetrics();
 zeroConsumerCounters(
   m,
@@ -23,7 +26,7 @@ const consumers = await startConsumers({
   maxDeliver: config.EVENTS_MAX_DELIVER,
   ackWaitMs: config.EVENTS_ACK_WAIT_MS,
   backoffMs: config.EVENTS_RETRY_BACKOFF_MS,
-  log: { error: write('error'), warn: write('warn') },
+  log,
   metrics: consumerMetricHooks(m),
 });
 const health = startHealthServer(config.HOST, config.PORT, () => !events.nc.isClosed(), m.registry);

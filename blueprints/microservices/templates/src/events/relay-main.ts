@@ -1,6 +1,8 @@
 /** The outbox relay process of one service: `SERVICE=<name> npm run relay`. */
+import { pino } from 'pino';
 import { loadConfigOrExit } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { loggerOptions } from '../observability/logger.js';
 import { startHealthServer, stopOnSignal } from './health-server.js';
 import { createRelayMetrics } from './metrics.js';
 import { connectEvents } from './nats.js';
@@ -9,7 +11,8 @@ import { startRelay } from './relay.js';
 const config = loadConfigOrExit();
 const db = createPool(config, `${config.SERVICE}-relay`);
 const events = await connectEvents(config.NATS_URL, `${config.SERVICE}-relay`);
-const log = { error: (obj: object, msg: string) => console.error(JSON.stringify({ level: 'error', msg, ...obj })) };
+// pino, like the API and the worker: a failed batch's error is logged with its message and stack (JSON.stringify drops both).
+const log = pino(loggerOptions(config.LOG_LEVEL)).child({ service: config.SERVICE, process: 'relay' });
 const m = createRelayMetrics();
 const relay = startRelay({
   db,

@@ -9,6 +9,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
+import { pollUntilStopped, type Polling } from '../lib/poll.js';
 
 export interface RelayOptions {
   db: pg.Pool;
@@ -81,38 +82,23 @@ export async function outboxLagSeconds(db: pg.Pool): Promise<number> {
   return Number(rows[0]?.lag ?? 0);
 }
 
-/** Runs batches until stopped; returns stop(), which resolves once the current batch is done. */
-export function startRelay(options: RelayOptions): { stop(): Promise<void> } {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const loop = (async () => {
-    let failures = 0;
-    while (!stopped) {
-      try {
-        const n = await relayBatch(options);
-        failures = 0;
-        options.metrics?.lagSeconds(await outboxLagSeconds(options.db));
-        if (n < options.batchSize) await sleep(options.intervalMs);
-      } catch (err) {
-        failures += 1;
-        options.log.error({ err, failures }, 'outbox relay batch failed; retrying with backoff');
-        await sleep(Math.min(options.intervalMs * 2 ** failures, options.intervalMs * 60));
-      }
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+/**
+ * Runs batches until stopped: at once after a full batch, after intervalMs otherwise; a failed batch (a
+ * publish refused, the database unreachable) is retried after a delay doubling per failure, at most 60
+ * intervals. Returns stop(), which resolves once the current batch is done.
+ */
+export function startRelay(options: RelayOptions): Polling {
+  return pollUntilStopped(
+    async () => {
+      const n = await relayBatch(options);
+      options.metrics?.lagSeconds(await outboxLagSeconds(options.db));
+      return n >= options.batchSize;
     },
-  };
+    {
+      idleMs: options.intervalMs,
+      retryMs: (failures) => Math.min(options.intervalMs * 2 ** failures, options.intervalMs * 60),
+      onError: (err, failures) =>
+        options.log.error({ err, failures }, 'outbox relay batch failed; retrying with backoff'),
+    },
+  );
 }
