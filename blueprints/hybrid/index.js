@@ -8,9 +8,9 @@
  * Between the two: a transactional outbox in the API's database and a relay process that delivers it,
  * signed, to the functions' ingress.
  */
-import { builtInTables } from '../_shared/planner/built-in-tables.js';
+import { TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables } from '../_shared/planner/built-in-tables.js';
 import { DEPENDENCIES as SERVERLESS_DEPENDENCIES, DEV_DEPENDENCIES as SERVERLESS_DEV_DEPENDENCIES } from '../serverless/planner/versions.js';
-import { OFFLOAD_ENV, functionsPart, outboxTables, splitJobs } from './planner/offload.js';
+import { OFFLOAD_ENV, functionsPart, monitorRole, outboxTables, outboxTenantGrants, splitJobs } from './planner/offload.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { architectureFacts } from './planner/architecture.js';
 import { MICRO_DEV_DEPENDENCIES } from '../microservices/planner/settings.js';
@@ -42,6 +42,8 @@ const blueprint = {
         jobs: offloaded.map((j) => ({ ...j, statusPath: `/jobs/${j.name}/` })),
         entities: [...new Set(offloaded.map((j) => j.entity))].map((name) => /** @type {import('../../generators/blueprints/contract.js').Entity} */ (domain.entities.find((e) => e.name === name))),
         signature: functionsPart(domain, offloaded).signature,
+        // With tenancy: the role owning offloaded_job_states() (the relay's cross-tenant counts of job_runs).
+        monitorRole: domain.tenancy ? monitorRole(domain.tenancy) : null,
         dashboard: OFFLOAD_PANELS.map((p, i) => ({ ...p, id: i + 1, gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 } })),
       },
       functions: functionsPart(domain, offloaded),
@@ -87,7 +89,12 @@ const blueprint = {
           entities: domain.entities.map((e) => e.name),
           initialTitle: 'Initial schema: built-in tables, the outbox of offloaded jobs, entity tables, derived indexes',
           // 'queued' (accepted, in the outbox or a queue) and 'dead' (retries exhausted) are the functions' states.
-          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: outboxTables() }),
+          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: outboxTables(), tenancy: domain.tenancy }),
+          // With tenancy, job_runs rows are the requester's tenant's (the API writes them as the tenant, the
+          // functions and the relay update them as the tenant the outbox message carries): row-level security.
+          tenantTables: domain.tenancy ? TENANT_TABLES : [],
+          tenantColumnTables: domain.tenancy ? TENANT_COLUMN_TABLES : [],
+          tenantGrants: outboxTenantGrants(domain.tenancy),
         },
       ],
     };

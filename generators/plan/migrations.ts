@@ -59,12 +59,13 @@ export function initialMigration(stream: MigrationStreamInput, entities: EntityP
   const builtInTenantTables = tenancy ? (stream.tenantTables ?? []) : [];
   const isolation =
     tenancy && (own.some((e) => e.tenantScoped) || builtInTenantTables.length > 0) ? tenantIsolation(tenancy, own, builtInTenantTables) : { up: [], down: [] };
+  const grants = tenancy ? (stream.tenantGrants ?? { up: [], down: [] }) : { up: [], down: [] };
   const derived = stream.derivedTables ?? [];
   return {
     fileName: migrationFileName(1, 'initial'),
     title: stream.initialTitle,
-    up: [...stream.builtIn.up, ...derived.flatMap((t) => t.up), ...own.flatMap(entityUp), ...isolation.up],
-    down: [...isolation.down, ...[...own].reverse().flatMap(entityDown), ...[...derived].reverse().flatMap((t) => t.down), ...stream.builtIn.down],
+    up: [...stream.builtIn.up, ...derived.flatMap((t) => t.up), ...own.flatMap(entityUp), ...isolation.up, ...grants.up],
+    down: [...grants.down, ...isolation.down, ...[...own].reverse().flatMap(entityDown), ...[...derived].reverse().flatMap((t) => t.down), ...stream.builtIn.down],
   };
 }
 

@@ -183,6 +183,12 @@ export interface MigrationStreamInput {
    * run: its job's entity). Rows they leave without a tenant are kept, readable by no tenant.
    */
   tenantBackfill?: Record<string, SqlStatement[]>;
+  /**
+   * With tenancy: statements placed after the tenant role and the row-level security exist (and their
+   * reverse, first in the down migration), e.g. the privileges the tenant role needs on the blueprint's
+   * own tables (the hybrid's outbox, written in the tenant's transaction).
+   */
+  tenantGrants?: { up: SqlStatement[]; down: SqlStatement[] };
 }
 
 export interface DerivedTable {
@@ -191,7 +197,7 @@ export interface DerivedTable {
   down: SqlStatement[];
 }
 
-export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle' | 'derivedTables'> {
+export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle' | 'derivedTables' | 'tenantGrants'> {
   /** The stream's derived tables (a later change compares names with the recorded plan's). */
   derivedTables: DerivedTable[];
   migrations: MigrationPlan[];

@@ -32,7 +32,6 @@ describe('the hybrid renders the serverless blueprint under functions/', () => {
   it("a verbatim template comes out byte for byte the serverless blueprint's", async () => {
     for (const [from, to] of [
       ['src/jobs/consumer.ts', 'functions/src/jobs/consumer.ts'],
-      ['src/jobs/job-runs.ts', 'functions/src/jobs/job-runs.ts'],
       ['scripts/dev.mjs', 'functions/scripts/dev.mjs'],
     ])
       expect(await read(to), to).toBe(await readFile(path.join(SERVERLESS, from), 'utf8'));
@@ -75,7 +74,7 @@ describe('mount errors name the blueprint and what is wrong', () => {
     expect(run.stderr).toContain('mounts: blueprint "serverless" has no template at "src/nowhere/"');
   });
   it('a mount with a plan part the planner does not return', async () => {
-    const bp = await childBlueprint('bad-part', [{ blueprint: 'serverless', plan: 'functions', from: 'src/jobs/job-runs.ts', to: 'x/job-runs.ts' }]);
+    const bp = await childBlueprint('bad-part', [{ blueprint: 'serverless', plan: 'functions', from: 'src/jobs/consumer.ts', to: 'x/consumer.ts' }]);
     const run = await runCli(['a3', '--blueprint', bp, '--yes', ...noPost], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -3,9 +3,11 @@
  * the container API (the monolith) with its offloaded jobs' functions, installs it and verifies it.
  * The project type-checks both halves, lints and is formatted; its own tests (run inside verify by
  * dynamic.test-suite) start the Worker under `wrangler dev` and the relay, against real PostgreSQL and
- * Redis. Two specs: the built-in example (every job offloaded) through `new`, which runs verify, and
- * shop-hybrid.yaml (one job kept on the worker, one offloaded) through `verify --json`. The OpenAPI document
- * the built container API serves passes Spectral (spectral:oas + OWASP API Top 10) with 0 errors.
+ * Redis. Three specs: the built-in example (every job offloaded) through `new`, which runs verify,
+ * shop-hybrid.yaml (one job kept on the worker, one offloaded) and the multi-tenant tasks-saas.yaml (its
+ * offloaded job runs as the requester's tenant through the outbox, the relay and the functions) through
+ * `verify --json`. The OpenAPI document the built container API serves passes Spectral (spectral:oas +
+ * OWASP API Top 10) with 0 errors.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,9 +29,10 @@ const ALLOWED_SKIP = /declares no (multi-tenancy|soft-deleted entity)/i;
 const cases = [
   { name: 'mixed', args: ['--blueprint', 'hybrid', '--yes'], verifyInNew: true },
   { name: 'shop-hybrid', args: ['--blueprint', 'hybrid', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/shop-hybrid.yaml')], verifyInNew: false },
+  { name: 'saas-hybrid', args: ['--blueprint', 'hybrid', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/tasks-saas.yaml')], verifyInNew: false, tenant: true },
 ];
 
-describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew }) => {
+describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew, tenant }) => {
   let dir: string;
   let created: { exitCode: number | undefined; all: string };
 
@@ -66,6 +69,7 @@ describe.each(cases)('hybrid backend: $name', ({ name, args, verifyInNew }) => {
     const passed = new Set(results.filter((x) => x.status === 'pass').map((x) => x.id));
     for (const id of ['dynamic.test-suite', 'dynamic.typecheck', 'dynamic.api-walk', 'dynamic.explain-access-patterns', 'dynamic.metrics-series', 'hybrid.offload-outbox', 'hybrid.relay-delivery', 'hybrid.ingress-verifies', 'async.enqueue-202', 'async.job-options', 'dynamic.job-accepted-without-worker', 'dynamic.job-roundtrip'])
       expect(passed, id).toContain(id);
+    if (tenant) expect(passed, 'schema.tenant-isolation').toContain('schema.tenant-isolation');
     // The suite verify ran includes the offload tests (202 → relay → function → completed; relay killed; dead letter).
     const suite = results.find((x) => x.id === 'dynamic.test-suite');
     expect(suite?.summary).toMatch(/Tests\s+\d+ passed/);

@@ -88,7 +88,7 @@ describe(ID, () => {
 
   it('fails when the function never records the result', { timeout: 300_000 }, async () => {
     const file = 'functions/src/jobs/job-runs.ts';
-    const r = await broken([file], () => breakFile(project, file, "sql`UPDATE job_runs SET status = 'completed', result = ${json(result)}::jsonb, error = NULL WHERE queue = ${queue} AND job_id = ${jobId}`", "sql`SELECT ${json(result)}::jsonb, ${queue}::text, ${jobId}::text`"));
+    const r = await broken([file], () => breakFile(project, file, "sql`UPDATE job_runs SET status = 'completed', result = ${json(result)}::jsonb, error = NULL WHERE queue = ${queue} AND job_id = ${message.jobId}`", "sql`SELECT ${json(result)}::jsonb, ${queue}::text, ${message.jobId}::text`"));
     expect(r.status).toBe('fail');
     expect(evidenceText(r)).toMatch(/export-project: .* after 60 s \(expected completed\)/);
   });

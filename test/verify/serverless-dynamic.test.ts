@@ -106,7 +106,7 @@ describe('serverless.consumer-idempotent', () => {
 
   it('fails when the consumer does not look at the job state at all', { timeout: 300_000 }, async () => {
     const file = 'src/jobs/consumer.ts';
-    await broken([file], () => breakFile(project, file, 'const claimed = await claim(db, job.name, jobId, job.timeoutMs);', 'const claimed: Awaited<ReturnType<typeof claim>> = { claimed: true, attempts: message.attempts };'), async () => {
+    await broken([file], () => breakFile(project, file, 'const claimed = await claim(db, job.name, message.body, job.timeoutMs);', 'const claimed: Awaited<ReturnType<typeof claim>> = { claimed: true, attempts: message.attempts };'), async () => {
       const r = await check(IDEMPOTENT[0], [...IDEMPOTENT[1]]);
       expect(r.status).toBe('fail');
       expect(evidenceText(r)).toMatch(/never reported receiving the second delivery|ran the work again/);

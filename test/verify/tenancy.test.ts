@@ -5,7 +5,14 @@
  * later migration, a policy without WITH CHECK, the policy dropped, the API's role given BYPASSRLS or
  * SUPERUSER or a table's ownership, no role switch at all, and repository queries without the tenant
  * predicate (a read, a delete, an insert without the tenant column); the job-status fallback reading
- * job_runs (a tenant-owned built-in table) without the tenant, or job_runs' RLS disabled or its policy dropped.
+ * job_runs (a tenant-owned built-in table) without the tenant, or job_runs' RLS disabled or its policy dropped;
+ * a permissive policy that shows every tenant's rows to the API's role.
+ *
+ * The hybrid (multi-tenant since its functions and relay set the job's tenant): passes on tasks-saas and
+ * orgs generated with --blueprint hybrid, and fails on a functions-side query without the tenant (the
+ * job-run update, the job's count of child rows), the relay's gauges reading job_runs directly instead of
+ * through offloaded_job_states(), the monitoring policy opened to every role, and (hybrid.offload-outbox)
+ * the outbox row written outside the tenant's transaction or a withTenant that runs no transaction.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,20 +39,24 @@ entities:
 let saas: string;
 let orgs: string;
 let plain: string;
+let saasHybrid: string;
+let orgsHybrid: string;
 
 beforeAll(async () => {
   const specDir = await import('node:os').then((os) => os.tmpdir());
   const orgsSpec = path.join(specDir, `orgs-${process.pid}.yaml`);
   await writeFile(orgsSpec, ORGS);
-  [saas, orgs, plain] = await Promise.all([
+  [saas, orgs, plain, saasHybrid, orgsHybrid] = await Promise.all([
     generate('saas', ['--spec', 'test/fixtures/specs/tasks-saas.yaml']),
     generate('orgs', ['--spec', orgsSpec]),
     generate('plain', ['--spec', 'test/fixtures/specs/shop.yaml']),
+    generate('saas-hybrid', ['--blueprint', 'hybrid', '--spec', 'test/fixtures/specs/tasks-saas.yaml']),
+    generate('orgs-hybrid', ['--blueprint', 'hybrid', '--spec', orgsSpec]),
   ]);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
-  await Promise.all([saas, orgs, plain].filter(Boolean).map(removeProject));
+  await Promise.all([saas, orgs, plain, saasHybrid, orgsHybrid].filter(Boolean).map(removeProject));
 });
 
 describe('fresh projects', () => {
@@ -132,6 +143,16 @@ const CASES: [string, Break, RegExp][] = [
   ],
   ['row-level security on job_runs disabled by a later migration', (d) => addFile(d, 'migrations/0002_jobs.sql', UP2('ALTER TABLE job_runs DISABLE ROW LEVEL SECURITY;')), /0002_jobs\.sql:2 job_runs is tenant-owned \(tenant_id\) but row-level security is not enabled/],
   ['the job_runs policy dropped', (d) => addFile(d, 'migrations/0002_jobs.sql', UP2('DROP POLICY job_runs_tenant_isolation ON job_runs;')), /job_runs: no policy's USING compares tenant_id .*the table has no policy/],
+  [
+    'a second, permissive policy that shows every row (policies are OR-ed)',
+    (d) => addFile(d, 'migrations/0002_open.sql', UP2('CREATE POLICY project_open_read ON project FOR SELECT USING (true);')),
+    /0002_open\.sql:2 project: policy project_open_read \(permissive, for every role\) shows rows without comparing tenant_id/,
+  ],
+  [
+    "a permissive policy for the API's own role that accepts any tenant's writes",
+    (d) => addFile(d, 'migrations/0002_write.sql', UP2(`CREATE POLICY task_any_insert ON task FOR INSERT TO ${ROLE} WITH CHECK (true);`)),
+    new RegExp(`0002_write\\.sql:2 task: policy task_any_insert \\(permissive, for ${ROLE}\\) accepts writes without comparing tenant_id`),
+  ],
 ];
 
 describe('fails, naming the evidence, on a project broken on purpose', () => {
@@ -143,4 +164,83 @@ describe('fails, naming the evidence, on a project broken on purpose', () => {
       expect(r.fix).toBeTruthy();
     });
   }
+});
+
+describe('the hybrid: the API, the relay and the functions all scope to the tenant', () => {
+  const HYBRID_CASES: [string, Break, RegExp][] = [
+    [
+      "the functions' job-run update without the tenant predicate",
+      (d) =>
+        breakFile(
+          d,
+          'functions/src/jobs/job-runs.ts',
+          "sql`UPDATE job_runs SET status = 'completed', result = ${json(result)}::jsonb, error = NULL WHERE tenant_id = ${tenantId} AND queue",
+          "sql`UPDATE job_runs SET status = 'completed', result = ${json(result)}::jsonb, error = NULL WHERE queue",
+        ),
+      /functions\/src\/jobs\/job-runs\.ts:\d+ UPDATE job_runs … is not scoped to the tenant/,
+    ],
+    [
+      "the function's count of child rows without the tenant",
+      (d) => breakFile(d, 'functions/src/jobs/summarize-project.ts', 'FROM task WHERE tenant_id = ${tenantId} AND project_id', 'FROM task WHERE project_id'),
+      /functions\/src\/jobs\/summarize-project\.ts:\d+ FROM task … is not scoped to the tenant/,
+    ],
+    [
+      "the relay's gauges reading job_runs directly (every tenant's rows, not only counts)",
+      (d) =>
+        breakFile(
+          d,
+          'src/offload/relay.ts',
+          'SELECT queue, status, n FROM offloaded_job_states() WHERE queue = ANY(${[...OFFLOADED_JOBS]}::text[])',
+          'SELECT queue, status, count(*)::int AS n FROM job_runs WHERE queue = ANY(${[...OFFLOADED_JOBS]}::text[]) GROUP BY queue, status',
+        ),
+      /src\/offload\/relay\.ts:\d+ FROM job_runs … is not scoped to the tenant/,
+    ],
+    [
+      'the monitoring policy opened to every role',
+      (d) => breakFile(d, MIG, 'ON job_runs FOR SELECT TO tasks_saas_job_monitor USING (true);', 'ON job_runs FOR SELECT USING (true);'),
+      /job_runs: policy job_runs_job_monitor \(permissive, for every role\) shows rows without comparing tenant_id/,
+    ],
+  ];
+
+  it('schema.tenant-isolation and hybrid.offload-outbox pass on tasks-saas and orgs generated as hybrids', async () => {
+    for (const dir of [saasHybrid, orgsHybrid]) {
+      const r = await runCheck(dir, ID);
+      expect(r.status, `${dir}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      expect(evidenceText(r)).toContain('job_runs: RLS enabled and forced; policy job_runs_tenant_isolation, job_runs_job_monitor');
+    }
+    const outbox = await runCheck(saasHybrid, 'hybrid.offload-outbox');
+    expect(outbox.status, `${outbox.summary}\n${evidenceText(outbox)}`).toBe('pass');
+    expect(evidenceText(outbox)).toMatch(/src\/offload\/outbox\.ts:\d+ summarize-project: job_runs and outbox rows written in one transaction/);
+  });
+
+  for (const [what, breakIt, evidence] of HYBRID_CASES)
+    it(`schema.tenant-isolation fails on: ${what}`, async () => {
+      const r = await checkOnCopy(saasHybrid, breakIt, ID);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(evidenceText(r)).toMatch(evidence);
+    });
+
+  it("hybrid.offload-outbox fails when the outbox row is written outside the tenant's transaction", async () => {
+    const r = await checkOnCopy(
+      saasHybrid,
+      async (d) => {
+        const insert = 'await tx.query(sql`INSERT INTO outbox (job, job_id, payload) VALUES (${job}, ${jobId}, ${json(message)}::jsonb)`);';
+        await breakFile(d, 'src/offload/outbox.ts', insert, '');
+        await breakFile(d, 'src/offload/outbox.ts', '  return { jobId, status, statusUrl:', `  ${insert.replace('tx.query', 'db.query')}\n  return { jobId, status, statusUrl:`);
+      },
+      'hybrid.offload-outbox',
+    );
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/src\/offload\/outbox\.ts:\d+ summarize-project: the outbox row is not written in the same transaction/);
+  });
+
+  it('hybrid.offload-outbox fails when withTenant no longer runs its work in a transaction', async () => {
+    const r = await checkOnCopy(
+      saasHybrid,
+      (d) => breakFile(d, 'src/db/pool.ts', /return withTransaction\(pool, async \(tx\) => \{([\s\S]*?)return fn\(tx\);\n {2}\}\);/, 'const tx = pool;$1return fn(tx);'),
+      'hybrid.offload-outbox',
+    );
+    expect(r.status).toBe('fail');
+    expect(evidenceText(r)).toMatch(/summarize-project: the outbox row is not written in the same transaction/);
+  });
 });

@@ -20,13 +20,17 @@ const inFunctions = (/** @type {string} */ f) => f.startsWith('functions/src/');
 /** @param {any} plan @returns {{ name: string, routePath: string }[]} */
 const offloadedJobs = (plan) => plan.offload?.jobs ?? [];
 
-/** A transaction scope: a callback given to a function named like a transaction, or a body that sends BEGIN. */
-function transactionScopes(/** @type {ts.Node} */ node, /** @type {ts.SourceFile} */ sf) {
+/**
+ * A transaction scope: a callback given to a function named like a transaction or to one of the
+ * project's own `wrappers` (a function that runs its work in such a scope, e.g. a multi-tenant
+ * project's withTenant), or a body that sends BEGIN.
+ */
+function transactionScopes(/** @type {ts.Node} */ node, /** @type {ts.SourceFile} */ sf, /** @type {Set<string>} */ wrappers = new Set()) {
   /** @type {ts.Node[]} */
   const scopes = [];
   for (const call of /** @type {ts.CallExpression[]} */ (findAll(node, ts.isCallExpression))) {
     const name = calleeName(call) ?? '';
-    if (/transaction/i.test(name)) for (const a of call.arguments) if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) scopes.push(a.body);
+    if (/transaction/i.test(name) || wrappers.has(name)) for (const a of call.arguments) if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) scopes.push(a.body);
   }
   if (sqlUnderText(node, sf).some((t) => /^\s*begin\b/i.test(t))) scopes.push(node);
   return scopes;
@@ -34,6 +38,27 @@ function transactionScopes(/** @type {ts.Node} */ node, /** @type {ts.SourceFile
 
 function sqlUnderText(/** @type {ts.Node} */ node, /** @type {ts.SourceFile} */ _sf) {
   return findAll(node, (n) => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)).map((n) => /** @type {ts.StringLiteral} */ (n).text);
+}
+
+/**
+ * The project's functions that hand their callback parameter to a transaction scope (e.g. withTenant:
+ * withTransaction(pool, async (tx) => { …; return fn(tx); })): a call to one is a transaction scope too.
+ * @param {{ files: { file: string, sf: ts.SourceFile }[] }} model
+ */
+function transactionWrappers(model) {
+  /** @type {Set<string>} */
+  const names = new Set();
+  for (const f of model.files)
+    for (const fn of /** @type {ts.FunctionDeclaration[]} */ (findAll(f.sf, ts.isFunctionDeclaration))) {
+      if (!fn.name || !fn.body) continue;
+      const params = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')));
+      // Its callback parameter is called inside one of its transaction scopes.
+      const callsBack = transactionScopes(fn.body, f.sf).some((scope) =>
+        /** @type {ts.CallExpression[]} */ (findAll(scope, ts.isCallExpression)).some((c) => ts.isIdentifier(c.expression) && params.has(c.expression.text)),
+      );
+      if (callsBack) names.add(fn.name.text);
+    }
+  return names;
 }
 
 const INSERT_OUTBOX = /\binsert\s+into\s+"?outbox"?\b/i;
@@ -49,6 +74,7 @@ export const offloadOutbox = ({ pass, fail, skip, seed }) => ({
     const jobs = offloadedJobs(project.plan);
     if (jobs.length === 0) return skip('no job is offloaded (every job has runtime: container): nothing goes through the outbox');
     const model = await parseProject(project, inContainer);
+    const wrappers = transactionWrappers(model);
     /** @type {Evidence[]} */
     const problems = [];
     /** @type {Evidence[]} */
@@ -77,7 +103,7 @@ export const offloadOutbox = ({ pass, fail, skip, seed }) => ({
           .map((c) => ({ file: r.file, line: lineOf(r.sf, c), text: `${job.name}: ${c.getText(r.sf).slice(0, 80)} — the request path calls the functions or a queue itself instead of leaving the job to the relay` })),
       );
       problems.push(...direct);
-      const scopes = reached.flatMap((r) => transactionScopes(r.node, r.sf).map((s) => ({ ...r, node: s })));
+      const scopes = reached.flatMap((r) => transactionScopes(r.node, r.sf, wrappers).map((s) => ({ ...r, node: s })));
       const atomic = scopes.find((s) => {
         const inScope = model.reach(s.node, s.file, s.sf).flatMap((r) => sqlUnder(r.node).map((q) => q.text));
         return inScope.some((t) => INSERT_OUTBOX.test(t)) && inScope.some((t) => INSERT_JOB_RUNS.test(t));

@@ -92,7 +92,8 @@ export function functionsPart(domain, offloaded) {
 
 /**
  * The outbox table (in the API's database, written in the same transaction as the job_runs row) and
- * the serverless consumer's duplicate counter on job_runs.
+ * the serverless consumer's duplicate counter on job_runs. The outbox holds no tenant data (ids, and the
+ * tenant id the message carries): it is the relay's, read across tenants, with no row-level security.
  */
 export function outboxTables() {
   return {
@@ -123,5 +124,71 @@ export function outboxTables() {
       },
     ],
     down: [{ comment: '', sql: 'DROP TABLE outbox;' }],
+  };
+}
+
+/**
+ * The monitoring role of a multi-tenant hybrid: the relay's gauges count the offloaded jobs of every
+ * tenant by queue and state, which row-level security on job_runs forbids to any tenant. The count runs
+ * in offloaded_job_states(), a SECURITY DEFINER function owned by this role: it may see every tenant's
+ * rows (its own SELECT policy) but only their queue and status columns (a column privilege), and it
+ * cannot log in, write, or bypass RLS elsewhere.
+ * @param {import('../../../generators/plan/types.js').TenancyPlan} tenancy
+ */
+export function monitorRole(tenancy) {
+  return tenancy.role.replace(/_tenant_app$/, '_job_monitor');
+}
+
+/**
+ * With tenancy: what the tenant role needs on the outbox (the API writes the job's outbox row in the
+ * tenant's transaction, with its job_runs row), and the cross-tenant job counts the relay's gauges read
+ * (see monitorRole). Placed after the tenant role and job_runs' row-level security exist.
+ * @param {import('../../../generators/plan/types.js').TenancyPlan | null} tenancy
+ */
+export function outboxTenantGrants(tenancy) {
+  if (!tenancy) return { up: [], down: [] };
+  const { role } = tenancy;
+  const monitor = monitorRole(tenancy);
+  return {
+    up: [
+      { comment: "An offloaded job's outbox row is written in the tenant's transaction, with its job_runs row.", sql: `GRANT INSERT ON outbox TO ${role};` },
+      { comment: '', sql: `GRANT USAGE ON SEQUENCE outbox_id_seq TO ${role};` },
+      {
+        comment: `The relay's gauges count every tenant's offloaded jobs: ${monitor} (cannot log in, no superuser, no BYPASSRLS) owns the counting function; the migrating user becomes a member so it may hand it the function.`,
+        sql: `DO $$
+BEGIN
+  BEGIN
+    CREATE ROLE ${monitor} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+  END;
+  IF NOT pg_has_role(current_user, '${monitor}', 'MEMBER') THEN
+    GRANT ${monitor} TO CURRENT_USER;
+  END IF;
+END
+$$;`,
+      },
+      { comment: '', sql: `GRANT USAGE ON SCHEMA public TO ${monitor};` },
+      { comment: 'Only the queue and the state of each job: never its entity, tenant, result or error.', sql: `GRANT SELECT (queue, status) ON job_runs TO ${monitor};` },
+      { comment: "Every tenant's rows, for this role only (the tenant role stays held to job_runs_tenant_isolation).", sql: `CREATE POLICY job_runs_job_monitor ON job_runs FOR SELECT TO ${monitor} USING (true);` },
+      {
+        comment: 'Offloaded jobs by queue and state across tenants: counts only (the relay reads nothing else of job_runs).',
+        sql: `CREATE FUNCTION offloaded_job_states() RETURNS TABLE (queue text, status text, n integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT queue, status, count(*)::int FROM job_runs GROUP BY queue, status
+$$;`,
+      },
+      { comment: '', sql: `ALTER FUNCTION offloaded_job_states() OWNER TO ${monitor};` },
+      { comment: '', sql: 'REVOKE EXECUTE ON FUNCTION offloaded_job_states() FROM PUBLIC;' },
+      { comment: '', sql: 'GRANT EXECUTE ON FUNCTION offloaded_job_states() TO CURRENT_USER;' },
+    ],
+    down: [
+      { comment: '', sql: 'DROP FUNCTION offloaded_job_states();' },
+      { comment: '', sql: 'DROP POLICY job_runs_job_monitor ON job_runs;' },
+      { comment: 'The role itself stays: roles are cluster-wide and other databases may use it.', sql: `REVOKE ALL ON job_runs FROM ${monitor};` },
+      { comment: '', sql: `REVOKE USAGE ON SCHEMA public FROM ${monitor};` },
+      { comment: '', sql: `REVOKE ALL ON outbox FROM ${role};` },
+      { comment: '', sql: `REVOKE ALL ON SEQUENCE outbox_id_seq FROM ${role};` },
+    ],
   };
 }

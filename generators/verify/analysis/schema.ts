@@ -49,6 +49,10 @@ export interface PolicyModel extends Located {
   /** USING and WITH CHECK expressions as parse trees (null when absent). */
   using: unknown | null;
   withCheck: unknown | null;
+  /** The roles it applies to ('public' for every role; CREATE POLICY without TO means public). */
+  roles: string[];
+  /** PERMISSIVE (the default: OR-ed with the others) or RESTRICTIVE (AND-ed). */
+  permissive: boolean;
 }
 
 /** A role as CREATE ROLE / ALTER ROLE statements in the migrations leave it (also inside DO blocks). */
@@ -255,7 +259,17 @@ function apply(model: SchemaModel, stmt: Node, at: Located): void {
     case 'CreatePolicyStmt': {
       const table = node.table?.relname as string;
       const name = node.policy_name as string;
-      model.policies.set(`${table}.${name}`, { ...at, name, table, command: (node.cmd_name as string | undefined) ?? 'all', using: node.qual ?? null, withCheck: node.with_check ?? null });
+      const roles = ((node.roles as Node[] | undefined) ?? []).map((r) => (r.RoleSpec?.roletype === 'ROLESPEC_CSTRING' ? (r.RoleSpec.rolename as string) : r.RoleSpec?.roletype === 'ROLESPEC_PUBLIC' ? 'public' : String(r.RoleSpec?.roletype ?? '').toLowerCase()));
+      model.policies.set(`${table}.${name}`, {
+        ...at,
+        name,
+        table,
+        command: (node.cmd_name as string | undefined) ?? 'all',
+        using: node.qual ?? null,
+        withCheck: node.with_check ?? null,
+        roles: roles.length ? roles : ['public'],
+        permissive: node.permissive !== false,
+      });
       return;
     }
     case 'CreateRoleStmt': {

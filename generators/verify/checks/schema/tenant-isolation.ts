@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { PolicyModel, SchemaModel } from '../../analysis/schema.js';
+import { Sources, type SourceFile } from '../../analysis/source.js';
 import type { ProjectContext } from '../../context.js';
 import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
 
@@ -13,9 +14,10 @@ import { seed, skip, verdict, type Check, type Evidence } from '../../types.js';
  *    set_config('role', …)) that the migrations create without SUPERUSER or BYPASSRLS and that owns no
  *    tenant-owned table — otherwise the policies do not apply to it (the migrating user owns the
  *    tables, and a superuser always bypasses RLS);
- *  - the code: every function in src/ whose SQL names a tenant-owned table also names the tenant
- *    column (a `tenant = $n` predicate or the tenant in the INSERT's columns), so the query is scoped
- *    in the repository and the policies are the second line, not the only one.
+ *  - the code: every function in src/ (and in the src/ of a separately deployed part, the plan's
+ *    `workerRoot`, e.g. the hybrid's functions/) whose SQL names a tenant-owned table also names the
+ *    tenant column (a `tenant = $n` predicate or the tenant in the INSERT's columns), so the query is
+ *    scoped in the repository and the policies are the second line, not the only one.
  */
 export const tenantIsolation: Check = {
   id: 'schema.tenant-isolation',
@@ -50,9 +52,9 @@ export const tenantIsolation: Check = {
       if (t.rowSecurity.enabled && t.rowSecurity.forced && reads && writes) ok.push({ ...at, text: `${t.name}: RLS enabled and forced; policy ${policies.map((p) => p.name).join(', ')}` });
     }
 
-    const sources = await project.sources();
+    const code = await applicationCode(project);
     // In SQL text only (string and template literals), never in comments.
-    const switched = sources.app.flatMap(({ file, sf }) =>
+    const switched = code.flatMap(({ file, sf }) =>
       sqlLiterals(sf).flatMap((l) =>
         [...l.text.matchAll(/\bSET\s+(?:LOCAL\s+)?ROLE\s+"?([a-z_][a-z0-9_]*)"?|set_config\(\s*'role'\s*,\s*'([a-z_][a-z0-9_]*)'/gi)].map((m) => ({
           file,
@@ -66,7 +68,22 @@ export const tenantIsolation: Check = {
     for (const s of new Map(switched.map((x) => [x.role, x])).values()) problems.push(...roleProblems(schema, s, tables.map((t) => t.name)));
     if (switched.length) ok.push(...switched.slice(0, 1).map((s) => ({ file: s.file, line: s.line, text: `queries run as ${s.role}` })));
 
-    const unscoped = await unscopedQueries(project, tables.map((t) => t.name), column);
+    // Permissive policies are OR-ed: one that applies to the API's role (or to every role) without
+    // comparing the tenant opens every tenant's rows, whatever the tenant policy says.
+    const apiRoles = new Set(['public', ...switched.map((x) => x.role)]);
+    for (const t of tables)
+      for (const p of schema.policies.values()) {
+        if (p.table !== t.name || !p.permissive) continue;
+        const role = p.roles.find((r) => apiRoles.has(r));
+        if (!role) continue;
+        const to = role === 'public' ? 'every role' : role;
+        if (['all', 'select'].includes(p.command) && !comparesTenant(p.using, column))
+          problems.push({ file: p.file, line: p.line, text: `${t.name}: policy ${p.name} (permissive, for ${to}) shows rows without comparing ${column}: permissive policies are OR-ed, so every tenant's rows are visible to the API` });
+        if (['all', 'insert', 'update'].includes(p.command) && !comparesTenant(p.withCheck ?? p.using, column))
+          problems.push({ file: p.file, line: p.line, text: `${t.name}: policy ${p.name} (permissive, for ${to}) accepts writes without comparing ${column}: a row can be written for another tenant` });
+      }
+
+    const unscoped = unscopedQueries(code, tables.map((t) => t.name), column);
     problems.push(...unscoped);
 
     return verdict(
@@ -136,13 +153,13 @@ function sqlLiterals(root: ts.Node): { text: string; node: ts.Node }[] {
  * function builds (a WHERE list, an INSERT's columns) are in its own literals, so the whole function is
  * the unit.
  */
-async function unscopedQueries(project: ProjectContext, tables: string[], column: string): Promise<Evidence[]> {
+function unscopedQueries(code: SourceFile[], tables: string[], column: string): Evidence[] {
   if (tables.length === 0) return [];
   const names = tables.map((t) => t.replace(/[^a-z0-9_]/g, '')).join('|');
   const touches = new RegExp(`\\b(FROM|JOIN|UPDATE|INTO)\\s+"?(${names})"?(?![a-z0-9_])`, 'i');
   const tenant = new RegExp(`(?<![a-z0-9_])"?${column}"?(?![a-z0-9_])`);
   const out: Evidence[] = [];
-  for (const { file, sf } of (await project.sources()).app) {
+  for (const { file, sf } of code) {
     if (!touches.test(sf.text)) continue;
     const units: ts.Node[] = [];
     for (const stmt of sf.statements) {
@@ -158,4 +175,17 @@ async function unscopedQueries(project: ProjectContext, tables: string[], column
     }
   }
   return out;
+}
+
+/**
+ * The code that queries the database: src/ (not tests), and the src/ of a separately deployed part
+ * the plan names (`workerRoot`, e.g. the hybrid's functions/, whose jobs read and write tenant rows too).
+ */
+async function applicationCode(project: ProjectContext): Promise<SourceFile[]> {
+  const app = (await project.sources()).app;
+  const workerRoot = (project.plan as { workerRoot?: string }).workerRoot;
+  if (!workerRoot) return app;
+  const files = project.files.filter((f) => f.startsWith(`${workerRoot}src/`) && /\.m?ts$/.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(f));
+  const worker = new Sources(await Promise.all(files.map(async (file) => ({ file, text: (await project.read(file)) ?? '' }))));
+  return [...app, ...worker.all];
 }

@@ -33,7 +33,7 @@ async function processMessage(
 ): Promise<void> {
   const started = Date.now();
   const { jobId } = message.body;
-  const claimed = await claim(db, job.name, jobId, job.timeoutMs);
+  const claimed = await claim(db, job.name, message.body, job.timeoutMs);
   if (!claimed.claimed) {
     if (claimed.status === 'active') {
       // Another delivery of the same job is running: look again later instead of running it twice.
@@ -47,12 +47,12 @@ async function processMessage(
   }
   try {
     const result = await withTimeout(job.run(db, message.body), job.timeoutMs);
-    await complete(db, job.name, jobId, result);
+    await complete(db, job.name, message.body, result);
     recordJob(env, job.name, 'completed', Date.now() - started);
     log.info('job completed', { jobId, attempt: claimed.attempts, durationMs: Date.now() - started });
     message.ack();
   } catch (err) {
-    await failed(db, job.name, jobId, (err as Error).message).catch(() => undefined);
+    await failed(db, job.name, message.body, (err as Error).message).catch(() => undefined);
     const delaySeconds = backoffSeconds(backoffBaseMs, message.attempts);
     recordJob(env, job.name, 'retried', Date.now() - started);
     log.warn('job failed; retrying', {
@@ -90,7 +90,7 @@ export async function handleQueueBatch(batch: MessageBatch<JobMessage>, env: Wor
     for (const message of batch.messages) {
       const messageLog = log.child({ messageId: message.id, requestId: message.body.requestId });
       if (dead) {
-        const recorded = await deadLettered(db, dead.name, message.body.jobId);
+        const recorded = await deadLettered(db, dead.name, message.body);
         recordJob(env, dead.name, 'dead', 0);
         messageLog.error('job dead-lettered: retries exhausted', { jobId: message.body.jobId, recorded });
         message.ack();
