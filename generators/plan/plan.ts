@@ -39,7 +39,9 @@ export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Pla
     const tenantTables = domain.tenancy && stream.tenantTables?.length ? { tenantTables: stream.tenantTables } : {};
     const tenantColumnTables = domain.tenancy && stream.tenantColumnTables?.length ? { tenantColumnTables: stream.tenantColumnTables } : {};
     const tenantBackfill = domain.tenancy && stream.tenantBackfill ? { tenantBackfill: stream.tenantBackfill } : {};
-    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], ...tenantTables, ...tenantColumnTables, ...tenantBackfill, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
+    // Kept for `update` turning tenancy on for an existing project: its migration adds them after the isolation.
+    const tenantGrants = domain.tenancy && stream.tenantGrants?.up.length ? { tenantGrants: stream.tenantGrants } : {};
+    return { id: stream.id, dir: stream.dir, entities: stream.entities, derivedTables: stream.derivedTables ?? [], ...tenantTables, ...tenantColumnTables, ...tenantBackfill, ...tenantGrants, migrations: [initialMigration(stream, domain.entities, domain.tenancy)] };
   });
   const plan: Plan = { ...domain, ...rest, migrations: migrationStreams[0]?.migrations ?? [], migrationStreams };
   // The decision record (docs/architecture.md) compares the four architectures advise knows; a

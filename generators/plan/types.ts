@@ -197,7 +197,7 @@ export interface DerivedTable {
   down: SqlStatement[];
 }
 
-export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle' | 'derivedTables' | 'tenantGrants'> {
+export interface MigrationStreamPlan extends Omit<MigrationStreamInput, 'builtIn' | 'initialTitle' | 'derivedTables'> {
   /** The stream's derived tables (a later change compares names with the recorded plan's). */
   derivedTables: DerivedTable[];
   migrations: MigrationPlan[];

@@ -17,7 +17,7 @@ import { runSteps, type Step } from '../pipeline/steps.js';
 import { planInputFrom } from '../plan/input.js';
 import { migrationFileName } from '../plan/migrations.js';
 import { planProject } from '../plan/plan.js';
-import type { DerivedTable, MigrationPlan, MigrationStreamPlan, Plan } from '../plan/types.js';
+import type { DerivedTable, MigrationPlan, MigrationStreamPlan, Plan, SqlStatement } from '../plan/types.js';
 import type { Spec } from '../domain/schema.js';
 import { catchUpTenancy, diffSchema, type SchemaChange, type TenancyGaps } from './schema-diff.js';
 import { rawHashes } from './snapshot.js';
@@ -98,7 +98,8 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
     // Already multi-tenant, but generated before a built-in table held tenant rows: brought up to date.
     const gaps = plan.tenancy && before.tenancy ? ctx.tenancyGaps?.[stream.id] : undefined;
     const caughtUp = gaps ? mergeChanges([catchUpTenancy(plan.tenancy!, gaps, stream.tenantBackfill ?? {}), diff]) : diff;
-    const schema = withDerivedTables(caughtUp, stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)));
+    const granted = enabling ? withTenantGrants(caughtUp, stream.tenantGrants) : caughtUp;
+    const schema = withDerivedTables(granted, stream.derivedTables.filter((t) => !was?.derivedTables.some((w) => w.name === t.name)));
     changes.push(schema);
     stream.migrations = [...recorded];
     if (schema.up.length > 0) {
@@ -115,6 +116,16 @@ function planStreams(plan: Plan, before: Plan, ctx: RegenContext): { changes: Sc
   }
   plan.migrations = plan.migrationStreams[0]?.migrations ?? [];
   return { changes, added };
+}
+
+/**
+ * Tenancy turned on: the stream's own tenant grants (e.g. the hybrid's outbox privileges and the role
+ * owning its cross-tenant job counts) come after the role and the row-level security they rely on, as in
+ * an initial migration; their reverse goes first in the down migration.
+ */
+function withTenantGrants(schema: SchemaChange, grants: { up: SqlStatement[]; down: SqlStatement[] } | undefined): SchemaChange {
+  if (!grants?.up.length) return schema;
+  return { ...schema, up: [...schema.up, ...grants.up], down: [...grants.down, ...schema.down], summary: [...schema.summary, 'tenant grants on the blueprint\'s own tables'] };
 }
 
 /**

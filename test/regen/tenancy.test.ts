@@ -8,7 +8,7 @@
  * Hand edits are kept; verify's tenant isolation check passes on the result.
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -334,4 +334,71 @@ describe('update on a project made multi-tenant before job_runs held tenant rows
     expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
     expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
   }, 180_000);
+});
+
+describe('update turning multi-tenancy on for a hybrid project', () => {
+  it("adds the stream's tenant grants (outbox privileges, the job monitor role, offloaded_job_states()) after row-level security; applied to rows as a non-superuser; down undoes them", async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
+    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
+    const dir = path.join(root, 'hybrid');
+    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'hybrid' }), spec: parseSpecText(single, 'single.yaml') });
+    await commitTree(tree);
+    const initial = read(dir, 'migrations/0001_initial.sql');
+    expect(initial).not.toContain('offloaded_job_states');
+    const tenant = randomUUID();
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
+    expect(result.conflicts).toEqual([]);
+    expect(result.migrations.map((m) => m.file)).toEqual([expect.stringMatching(/^migrations\/0002_enable_tenancy/)]);
+    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    // The grants come after the row-level security they rely on (the monitor's policy is on job_runs).
+    expect(up.indexOf('GRANT INSERT ON outbox TO tasks_saas_tenant_app;')).toBeGreaterThan(up.indexOf('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;'));
+    expect(up.indexOf('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;')).toBeGreaterThan(0);
+    // The relay now counts through offloaded_job_states() (the code the migration must serve).
+    expect(readdirSync(path.join(dir, 'src'), { recursive: true }).some((f) => String(f).endsWith('.ts') && read(dir, path.join('src', String(f))).includes('offloaded_job_states()'))).toBe(true);
+
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+        return r.stdout.trim();
+      };
+      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      // Migrated as the database's owner, no superuser (as on a managed PostgreSQL): it must become a
+      // member of the monitor role and let that role own a function in the schema to hand it the function.
+      const migrator = `${MIGRATOR}_hybrid`;
+      await ok(`DO $$ BEGIN CREATE ROLE ${migrator} LOGIN NOSUPERUSER CREATEROLE; EXCEPTION WHEN duplicate_object THEN NULL; END $$; DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO ${migrator}', current_database()); END $$;`);
+      const asMigrator = (sql: string) => `SET ROLE ${migrator};\n${sql}`;
+      await ok(asMigrator(initial.split(/^-- Down Migration/m)[0]!));
+      const projectId = await ok(asMigrator("INSERT INTO project (name) VALUES ('launch') RETURNING id"));
+      await ok(asMigrator(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('summarize-project', 'j1', '${projectId}', 'completed')`));
+      await ok(asMigrator(`INSERT INTO outbox (job, job_id, payload) VALUES ('summarize-project', 'j1', '{}')`));
+
+      await ok(asMigrator(up));
+      // What the job POST does in the tenant's transaction: its job_runs row and its outbox row.
+      const other = randomUUID();
+      const otherProject = await ok(asTenant(other, `INSERT INTO project (tenant_id, name) VALUES ('${other}', 'theirs') RETURNING id`));
+      await ok(asTenant(other, `INSERT INTO job_runs (tenant_id, queue, job_id, entity_id, status) VALUES ('${other}', 'summarize-project', 'j2', '${otherProject.split('\n')[0]}', 'queued')`));
+      await ok(asTenant(other, `INSERT INTO outbox (job, job_id, payload) VALUES ('summarize-project', 'j2', '{}')`));
+      expect(await ok(asTenant(other, 'SELECT count(*) FROM job_runs'))).toBe('1');
+      // The relay's gauges: every tenant's jobs, counts only, called by the migrating (the relay's) user.
+      expect(await ok(asMigrator('SELECT queue, status, n FROM offloaded_job_states() ORDER BY status'))).toBe('summarize-project|completed|1\nsummarize-project|queued|1');
+      expect(await ok("SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'tasks_saas_job_monitor'")).toBe('f|f|f');
+      expect(await ok("SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'offloaded_job_states'")).toBe('tasks_saas_job_monitor');
+      // The tenant role may not call it (no cross-tenant counts for a tenant).
+      expect((await db(asTenant(tenant, 'SELECT * FROM offloaded_job_states()'))).stderr).toMatch(/permission denied for function offloaded_job_states/);
+
+      // The other tenant's rows go before down (this server's own user is a superuser: no RLS binds it).
+      await ok(`DELETE FROM outbox WHERE job_id = 'j2'; DELETE FROM job_runs WHERE job_id = 'j2'; DELETE FROM project WHERE tenant_id = '${other}'`);
+      await ok(asMigrator(down));
+      expect(await ok("SELECT count(*) FROM pg_proc WHERE proname = 'offloaded_job_states'")).toBe('0');
+      expect(await ok("SELECT has_table_privilege('tasks_saas_tenant_app', 'outbox', 'INSERT')")).toBe('f');
+      expect(await ok('SELECT count(*) FROM job_runs; SELECT count(*) FROM outbox')).toBe('1\n1');
+    });
+
+    const report = await runVerify({ dir, staticOnly: true });
+    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
+    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
+  }, 240_000);
 });

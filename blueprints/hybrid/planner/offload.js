@@ -178,7 +178,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT queue, status, count(*)::int FROM job_runs GROUP BY queue, status
 $$;`,
       },
+      {
+        // PostgreSQL lets a non-superuser hand a function only to a role that may create in its schema
+        // (the migrating user is none on a managed database): CREATE is granted for the hand-over only.
+        comment: `${monitor} may create in the schema only while it is handed the function (a non-superuser's ALTER … OWNER needs it).`,
+        sql: `GRANT CREATE ON SCHEMA public TO ${monitor};`,
+      },
       { comment: '', sql: `ALTER FUNCTION offloaded_job_states() OWNER TO ${monitor};` },
+      { comment: '', sql: `REVOKE CREATE ON SCHEMA public FROM ${monitor};` },
       { comment: '', sql: 'REVOKE EXECUTE ON FUNCTION offloaded_job_states() FROM PUBLIC;' },
       { comment: '', sql: 'GRANT EXECUTE ON FUNCTION offloaded_job_states() TO CURRENT_USER;' },
     ],
