@@ -7,7 +7,7 @@
  * blueprint-neutral ones (SQL, repositories, schemas, migrations, the decision record) are shared
  * with the monolith from blueprints/_shared/templates.
  */
-import { AUDIT_LOG, builtInTables } from '../_shared/planner/built-in-tables.js';
+import { AUDIT_LOG, TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables, tenantBackfill } from '../_shared/planner/built-in-tables.js';
 import { architectureFacts } from './planner/architecture.js';
 import { ENV, METRICS, alerts, analyticsPlan, dashboard } from './planner/observability.js';
 import { RATE_LIMITS, WORKER_VARS, planQueues, wranglerConfig } from './planner/platform.js';
@@ -138,7 +138,13 @@ const blueprint = {
           dir: 'migrations',
           entities: domain.entities.map((e) => e.name),
           initialTitle: 'Initial schema: built-in tables, entity tables, derived indexes',
-          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit), passwordHash: 'scrypt (N=2^15, r=8, p=3)' }),
+          builtIn: builtInTables(kit, { jobStatuses: ['queued', 'active', 'completed', 'failed', 'dead'], extra: idempotencyTable(kit), passwordHash: 'scrypt (N=2^15, r=8, p=3)', tenancy: domain.tenancy }),
+          // With tenancy, job_runs rows are the requester's tenant's (row-level security); auth_users has the
+          // tenant column (read across tenants at sign-in). idempotency_keys is read by its scope, which
+          // names the tenant and the user, outside the tenant transaction (no tenant rows of its own).
+          tenantTables: domain.tenancy ? TENANT_TABLES : [],
+          tenantColumnTables: domain.tenancy ? TENANT_COLUMN_TABLES : [],
+          tenantBackfill: tenantBackfill(domain),
         },
       ],
     };

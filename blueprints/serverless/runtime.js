@@ -6,7 +6,7 @@
  * DATABASE_URL onto wrangler's flags and the local Hyperdrive binding), users in auth_users with
  * scrypt hashes in the Worker's format, tokens from POST /auth/token, and the `{ items, next_cursor }` page.
  */
-import { randomBytes, scrypt } from 'node:crypto';
+import { randomBytes, randomUUID, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { mintTokens, readItemsPage } from '../_shared/runtime-kit.js';
 
@@ -69,8 +69,11 @@ export function serverlessRuntime(_rt) {
     jobProcess: 'api',
     async tokens(rt, apiUrl, databaseUrl) {
       await postsReachWorker(apiUrl);
+      const tenancy = rt.project.plan.tenancy;
       return mintTokens(rt, apiUrl, databaseUrl, {
         hash: hashPassword,
+        // With multi-tenancy every account belongs to a tenant: verify's users share one of their own.
+        tenant: tenancy ? { column: tenancy.column, id: randomUUID() } : null,
         // wrangler's local proxy occasionally drops a slow POST (a login hashes with scrypt) with 503
         // "Your worker restarted mid-request"; a login is idempotent, so it is sent once more.
         post: async (send) => {

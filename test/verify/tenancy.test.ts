@@ -41,22 +41,26 @@ let orgs: string;
 let plain: string;
 let saasHybrid: string;
 let orgsHybrid: string;
+let saasServerless: string;
+let orgsServerless: string;
 
 beforeAll(async () => {
   const specDir = await import('node:os').then((os) => os.tmpdir());
   const orgsSpec = path.join(specDir, `orgs-${process.pid}.yaml`);
   await writeFile(orgsSpec, ORGS);
-  [saas, orgs, plain, saasHybrid, orgsHybrid] = await Promise.all([
+  [saas, orgs, plain, saasHybrid, orgsHybrid, saasServerless, orgsServerless] = await Promise.all([
     generate('saas', ['--spec', 'test/fixtures/specs/tasks-saas.yaml']),
     generate('orgs', ['--spec', orgsSpec]),
     generate('plain', ['--spec', 'test/fixtures/specs/shop.yaml']),
     generate('saas-hybrid', ['--blueprint', 'hybrid', '--spec', 'test/fixtures/specs/tasks-saas.yaml']),
     generate('orgs-hybrid', ['--blueprint', 'hybrid', '--spec', orgsSpec]),
+    generate('saas-serverless', ['--blueprint', 'serverless', '--spec', 'test/fixtures/specs/tasks-saas.yaml']),
+    generate('orgs-serverless', ['--blueprint', 'serverless', '--spec', orgsSpec]),
   ]);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([saas, orgs, plain, saasHybrid, orgsHybrid].filter(Boolean).map(removeProject));
+  await Promise.all([saas, orgs, plain, saasHybrid, orgsHybrid, saasServerless, orgsServerless].filter(Boolean).map(removeProject));
 });
 
 describe('fresh projects', () => {
@@ -243,4 +247,73 @@ describe('the hybrid: the API, the relay and the functions all scope to the tena
     expect(r.status).toBe('fail');
     expect(evidenceText(r)).toMatch(/summarize-project: the outbox row is not written in the same transaction/);
   });
+});
+
+describe('serverless: the Worker scopes every handler, job route and consumer to the tenant', () => {
+  it('passes every static check on tasks-saas and orgs generated as Workers, tenant isolation included', async () => {
+    for (const dir of [saasServerless, orgsServerless]) {
+      const report = await runVerify({ dir, staticOnly: true });
+      const failed = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${evidenceText(r)}`);
+      expect(failed, dir).toEqual([]);
+      const r = report.results.find((x) => x.id === ID)!;
+      expect(r.status, `${dir}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+      expect(evidenceText(r)).toContain('job_runs: RLS enabled and forced; policy job_runs_tenant_isolation');
+    }
+    const r = await runCheck(saasServerless, ID);
+    expect(r.summary).toMatch(/^4 tenant-owned table\(s\)/);
+    expect(evidenceText(r)).toContain(`queries run as ${ROLE}`);
+  });
+
+  const SERVERLESS_CASES: [string, Break, RegExp][] = [
+    [
+      "the job status route reading another tenant's runs (no tenant predicate)",
+      (d) =>
+        breakFile(
+          d,
+          'src/jobs/routes.ts',
+          'FROM job_runs WHERE tenant_id = ${tenantId} AND queue = ${queue} AND job_id = ${jobId}',
+          'FROM job_runs WHERE queue = ${queue} AND job_id = ${jobId}',
+        ),
+      /src\/jobs\/routes\.ts:\d+ FROM job_runs … is not scoped to the tenant/,
+    ],
+    [
+      "the redrive updating any tenant's run",
+      (d) => breakFile(d, 'src/jobs/routes.ts', 'WHERE tenant_id = ${tenantId} AND queue = ${queue} AND job_id = ${jobId} RETURNING entity_id', 'WHERE queue = ${queue} AND job_id = ${jobId} RETURNING entity_id'),
+      /src\/jobs\/routes\.ts:\d+ UPDATE job_runs … is not scoped to the tenant/,
+    ],
+    [
+      "the dead-letter consumer marking any tenant's run dead",
+      (d) =>
+        breakFile(
+          d,
+          'src/jobs/job-runs.ts',
+          "WHERE tenant_id = ${tenantId} AND queue = ${queue} AND job_id = ${message.jobId} AND status <> 'completed'",
+          "WHERE queue = ${queue} AND job_id = ${message.jobId} AND status <> 'completed'",
+        ),
+      /src\/jobs\/job-runs\.ts:\d+ UPDATE job_runs … is not scoped to the tenant/,
+    ],
+    [
+      "the Worker's transactions no longer switch role (the client runs as the tables' owner)",
+      (d) => breakFile(d, 'src/db/pool.ts', `set_config('role', '${ROLE}', true), `, ''),
+      /nothing in src\/ switches to a dedicated role/,
+    ],
+    ['RLS not forced on job_runs', (d) => breakFile(d, MIG, 'ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;', ''), /job_runs: row-level security is not FORCEd/],
+    [
+      'a new handler module that counts tasks without the tenant',
+      (d) =>
+        addFile(
+          d,
+          'src/modules/task/stats.ts',
+          "import type pg from 'pg';\nimport { sql } from '../../db/sql.js';\n\nexport async function countTasks(db: pg.Client): Promise<number> {\n  const { rows } = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM task`);\n  return rows[0]?.n ?? 0;\n}\n",
+        ),
+      /src\/modules\/task\/stats\.ts:5 FROM task … is not scoped to the tenant/,
+    ],
+  ];
+
+  for (const [what, breakIt, evidence] of SERVERLESS_CASES)
+    it(`schema.tenant-isolation fails on: ${what}`, async () => {
+      const r = await checkOnCopy(saasServerless, breakIt, ID);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(evidenceText(r)).toMatch(evidence);
+    });
 });

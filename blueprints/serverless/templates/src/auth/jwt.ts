@@ -35,10 +35,12 @@ export interface Claims {
   role: string;
   iat: number;
   exp: number;
+  /** Further claims this API signs (e.g. a tenant): read, like all claims, only from a verified token. */
+  [claim: string]: unknown;
 }
 
 export async function signJwt(
-  claims: Pick<Claims, 'sub' | 'role'>,
+  claims: Pick<Claims, 'sub' | 'role'> & Record<string, string>,
   secret: string,
   expiresInSeconds: number,
 ): Promise<string> {
