@@ -1,7 +1,8 @@
 /**
  * One escaper per target context: every value that comes from a spec (descriptions, defaults, names)
  * and reaches generated output is printed through one of these. Templates get them as the EJS local
- * `esc` (`<%- esc.tsComment(job.description) %>`), planners import them; a new blueprint uses the same
+ * `esc` (`<%- esc.tsComment(job.description) %>`), planners import { PRINT_WIDTH } from './layout.js';
+import them; a new blueprint uses the same
  * set, so "free text cannot escape into code" is a property of the set, not of each template.
  *
  * Every escaper is total (any string in, safe text out) and keeps what a reader needs: the words.
@@ -127,7 +128,7 @@ export function markdownCell(text: string): string {
 export function tsImport(names: readonly (string | false | null | undefined | 0)[], from: string): string {
   const list = names.filter((n): n is string => typeof n === 'string' && n.length > 0);
   const line = `import { ${list.join(', ')} } from ${tsString(from)};`;
-  return line.length <= 120 ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
+  return line.length <= PRINT_WIDTH ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
 }
 
 /** The set templates receive as the `esc` local. */
