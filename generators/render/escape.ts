@@ -1,8 +1,7 @@
 /**
  * One escaper per target context: every value that comes from a spec (descriptions, defaults, names)
  * and reaches generated output is printed through one of these. Templates get them as the EJS local
- * `esc` (`<%- esc.tsComment(job.description) %>`), planners import { PRINT_WIDTH } from './layout.js';
-import them; a new blueprint uses the same
+ * `esc` (`<%- esc.tsComment(job.description) %>`), planners import them; a new blueprint uses the same
  * set, so "free text cannot escape into code" is a property of the set, not of each template.
  *
  * Every escaper is total (any string in, safe text out) and keeps what a reader needs: the words.
@@ -10,6 +9,7 @@ import them; a new blueprint uses the same
  * and drop control characters; literal contexts quote by the target language's own rules.
  */
 import { quoteIdent } from '../domain/sql-names.js';
+import { PRINT_WIDTH } from './layout.js';
 
 /**
  * Control characters (C0 except tab, DEL, C1) and the Unicode line/paragraph separators (line
