@@ -63,10 +63,16 @@ export function args(indent: number, head: string, list: readonly Arg[], tail: s
   return `${head}\n${list.map((a) => `${pad(indent + 2)}${print(indent + 2, '', a, ',')}\n`).join('')}${pad(indent)}${tail}`;
 }
 
-/** `prefix` + a node + `suffix` at `indent`: a call laid out by args(), anything else on one line. */
+/**
+ * `prefix` + a node + `suffix` at `indent`: a call laid out by args(); a literal on one line when it fits,
+ * else one item per line; a string as it is.
+ */
 export function print(indent: number, prefix: string, node: Arg, suffix: string): string {
-  if (typeof node !== 'string' && !isLiteral(node)) return args(indent, `${prefix}${node.callee}(`, node.args, `)${suffix}`);
-  return `${prefix}${flat(node)}${suffix}`;
+  if (typeof node === 'string') return `${prefix}${node}${suffix}`;
+  if (!isLiteral(node)) return args(indent, `${prefix}${node.callee}(`, node.args, `)${suffix}`);
+  const one = `${prefix}${flat(node)}${suffix}`;
+  if (node.items.length === 0 || indent + one.length <= PRINT_WIDTH) return one;
+  return `${prefix}${node.open}\n${node.items.map((item) => `${pad(indent + 2)}${print(indent + 2, '', item, ',')}\n`).join('')}${pad(indent)}${close(node)}${suffix}`;
 }
 
 /** `if (…) statement;` at `indent`: on one line when it fits, else the statement on the next line, indented. */

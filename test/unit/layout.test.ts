@@ -29,6 +29,11 @@ const SHAPES: Record<string, (n: string) => string> = {
     const node = layout.call('Type.Union', [{ open: '[', items: [layout.call('Type.Integer', [{ open: '{', items: ["format: 'int32'", 'minimum: 0', `maximum: ${'9'.repeat(Math.min(n.length, 15))}`] }]), 'Type.Null()'] }]);
     return `export const Q = Type.Object(\n  {\n    ${layout.print(4, `${n}: `, node, ',')}\n  },\n  { additionalProperties: false },\n);\n`;
   },
+  'a TypeBox property with many sorts': (n) => {
+    const sorts = { open: '[' as const, items: Array.from({ length: 1 + (n.length % 7) }, (_, i) => `Type.Literal('${n.slice(0, 1 + ((n.length * (i + 3)) % 40))}:desc')`) };
+    const union = layout.call('Type.Union', [sorts, { open: '{', items: [`description: 'Default: ${n}:desc'`] }]);
+    return `export const Q = Type.Object(\n  {\n    ${layout.print(4, 'sort: ', layout.call('Type.Optional', [union]), ',')}\n  },\n  { additionalProperties: false },\n);\n`;
+  },
   'an if statement': (n) =>
     `function f() {\n  if (x) {\n    ${layout.ifStatement(4, 'if (rowCount === 0)', `problems.push({ path: 'body/${n}', message: 'references a ${n} that does not exist' });`)}\n  }\n}\n`,
 };
