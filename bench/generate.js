@@ -30,6 +30,7 @@ const stats = (xs) => {
 };
 const fmt = (o) => `min ${o.min.toFixed(0)} ms, median ${o.median.toFixed(0)} ms, max ${o.max.toFixed(0)} ms`;
 
+const loadAtStart = loadavg()[0];
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-'));
 let files = 0;
 function cli(label, env, nodeArgs = [], from = root) {
@@ -98,7 +99,7 @@ for (let i = 0; i < runs + 1; i++) {
 }
 rmSync(work, { recursive: true, force: true });
 
-console.log(`generate the default backend (${files} files, no install), ${runs} runs each; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`generate the default backend (${files} files, no install), ${runs} runs each; load average ${loadAtStart.toFixed(2)} at the start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);
 console.log(`  CLI, no format cache (first run on a machine): ${fmt(stats(uncachedRuns))}`);
 console.log(`  CLI, format cache primed (later runs)         : ${fmt(stats(cachedRuns))}`);
 console.log(`  in-process, no cache (process already loaded) : ${fmt(stats(inProcess))}`);
