@@ -4,6 +4,7 @@
  *   create-backend-arch [dir] [flags]      = backend-arch new [dir] [flags]
  *   backend-arch verify|add|update ...
  */
+import './zod-config.js'; // first: before any module that builds a zod schema
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -14,6 +15,7 @@ import { createProgress } from './progress.js';
 import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 import type { Io } from './io.js';
+
 // The other commands (verify, add, update, advise, pack) load only for backend-arch, and verify's code
 // after `new` only when it runs: create-backend-arch --no-verify loads neither.
 
