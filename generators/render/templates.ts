@@ -181,6 +181,14 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
   return units;
 }
 
+/**
+ * One EJS template rendered with the options the pipeline renders every template with (strict, locals
+ * destructured): the `render-ejs` action of plopfiles (generators/plop/actions.ts) prints this way too.
+ */
+export function renderTemplateText(content: string, filename: string, locals: Record<string, unknown>): string {
+  return ejs.compile(content, { filename, strict: true, localsName: 'it', destructuredLocals: Object.keys(locals) })(locals);
+}
+
 function compile(template: TemplateFile, localNames: string[]): ejs.TemplateFunction {
   try {
     return ejs.compile(template.content, { filename: path.join(template.root, template.source), strict: true, localsName: 'it', destructuredLocals: localNames });
