@@ -172,3 +172,45 @@ describe('generate outside git', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 });
+
+describe('the exercise generator of `pack new` and of the workshop pack', () => {
+  it('pack new scaffolds a plopfile; in a project from it, `generate exercise` writes the sheet (plan printed) and a formatted test stub', async () => {
+    const made = await cli(['pack', 'new', 'hello-pack'], cwd);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain('plopfile.js');
+    expect(made.stdout).toContain('generators/exercise.md.ejs');
+    // Copied as is: the plopfile's EJS is rendered by `generate`, not by `pack new`.
+    expect(await readFile(path.join(cwd, 'hello-pack/generators/exercise.md.ejs'), 'utf8')).toContain('<%- esc.markdown(answers.exercise) %>');
+    const created = await cli(['student', '--yes', '--pack', './hello-pack', '--no-install', '--no-verify', '--no-git'], cwd, 'create-backend-arch');
+    expect(created.stderr).toBe('');
+    const dir = path.join(cwd, 'student');
+    const listed = await cli(['generate'], dir);
+    expect(listed.stdout).toMatch(/exercise\s+start an exercise.*\(pack hello-pack\)/);
+    const run = await cli(['generate', 'exercise', '--answer', 'exercise=1-alert-on-429'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const sheet = await readFile(path.join(dir, 'docs/exercises/1-alert-on-429.md'), 'utf8');
+    expect(sheet).toContain('# Exercise 1-alert-on-429: Alert when clients are being rate limited');
+    expect(sheet).toMatch(/- `\w+` \(table `\w+`\)/);
+    const stub = await readFile(path.join(dir, 'test/unit/exercise-1-alert-on-429.test.ts'), 'utf8');
+    expect(stub).toContain("it.todo('shows the exercise is solved');");
+    const prettier = await import('prettier');
+    const config = JSON.parse(await readFile(path.join(dir, '.prettierrc.json'), 'utf8'));
+    expect(await prettier.check(stub, { ...config, filepath: 'x.ts' })).toBe(true);
+    const wrong = await cli(['generate', 'exercise', '--answer', 'exercise=9-nope'], dir);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--answer exercise=9-nope: expected one of 1-alert-on-429.');
+  });
+
+  it('the rental workshop lists its exercise generator with its three exercises as choices', async () => {
+    const created = await cli(['rental', '--yes', '--pack', path.resolve('packs/rental-workshop'), '--no-install', '--no-verify', '--no-git'], cwd, 'create-backend-arch');
+    expect(created.stderr).toBe('');
+    const dir = path.join(cwd, 'rental');
+    const run = await cli(['generate', 'exercise', '--answer', 'exercise=4-nope', '--dry-run'], dir);
+    expect(run.stderr).toContain('expected one of 1-overdue-index, 2-invoice-job, 3-rental-rate-limit.');
+    const dry = await cli(['generate', 'exercise', '--answer', 'exercise=2-invoice-job', '--dry-run'], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/create\s+docs\/exercises\/2-invoice-job\.md/);
+    expect(dry.stdout).toMatch(/create\s+test\/unit\/exercise-2-invoice-job\.test\.ts/);
+  });
+});
