@@ -180,7 +180,8 @@ export async function runGenerator(request: GenerateRequest & { generator: strin
     const generator = found.plop.getGenerator(request.generator);
     const data = await answersFor(generator, request.generator, found.plop, request);
     const log: string[] = [];
-    const shown = (text: string) => text.split(staging).join('.').split(scratch).join('..');
+    // Paths in plop's messages point into the staging copy: shown relative to the project, on one line.
+    const shown = (text: string) => text.split(staging).join('.').split(scratch).join('..').replace(/\s*\n\s*->\s*/g, ': ');
     let outcome: Awaited<ReturnType<PlopGenerator['runActions']>>;
     try {
       outcome = await generator.runActions(data, { onComment: (c: string) => log.push(c) });
