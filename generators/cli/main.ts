@@ -87,7 +87,7 @@ function buildProgram(io: Io, asCreate: boolean): Command {
   // backend-arch has `new` beside verify, add and update.
   if (asCreate) {
     defineNewCommand(program, io);
-    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update` for generated projects: npx -p create-backend-arch backend-arch --help');
+    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update|generate` for generated projects: npx -p create-backend-arch backend-arch --help');
   } else {
     defineNewCommand(program.command('new'), io);
     registerLaterCommands(program, io);
