@@ -2,7 +2,8 @@
  * The command layer: parses flags, wires prompts and progress, runs a command, and maps every error to
  * an exit code in one place. User mistakes print a message (never a stack trace); bugs say they are bugs.
  *   create-backend-arch [dir] [flags]      = backend-arch new [dir] [flags]
- *   backend-arch verify|add|update ...
+ *   backend-arch verify|add|update|generate ...
+ *   create-backend-arch generate [name]     = backend-arch generate [name] (a pack's or blueprint's plop generator)
  */
 import './zod-config.js'; // first: before any module that builds a zod schema
 import path from 'node:path';
@@ -51,7 +52,9 @@ export async function main(argv: string[], options: MainOptions): Promise<number
   const program = buildProgram(io, asCreate, asCreate ? undefined : (await import('./commands.js')).registerLaterCommands);
   try {
     // `create-backend-arch new my-api` is accepted too (the form `backend-arch new my-api` users copy).
-    await program.parseAsync(asCreate && argv[0] === 'new' ? argv.slice(1) : argv, { from: 'user' });
+    // `create-backend-arch generate …` runs a pack's or blueprint's generator in a project (commands/generate.ts).
+    if (asCreate && argv[0] === 'generate') await buildProgram(io, false).parseAsync(argv, { from: 'user' });
+    else await program.parseAsync(asCreate && argv[0] === 'new' ? argv.slice(1) : argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err, io);
@@ -86,7 +89,7 @@ function buildProgram(io: Io, asCreate: boolean, registerLaterCommands?: (progra
   // backend-arch has `new` beside verify, add and update.
   if (asCreate) {
     defineNewCommand(program, io);
-    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update` for generated projects: npx -p create-backend-arch backend-arch --help');
+    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update|generate` for generated projects: npx -p create-backend-arch backend-arch --help');
   } else {
     defineNewCommand(program.command('new'), io);
     registerLaterCommands?.(program, io);

@@ -184,6 +184,14 @@ export function renderUnits(blueprint: LoadedBlueprint, plan: Plan): RenderUnit[
 }
 
 /**
+ * One EJS template rendered with the options the pipeline renders every template with (strict, locals
+ * destructured): the `render-ejs` action of plopfiles (generators/plop/actions.ts) prints this way too.
+ */
+export function renderTemplateText(content: string, filename: string, locals: Record<string, unknown>): string {
+  return ejs.compile(content, { filename, strict: true, localsName: 'it', destructuredLocals: Object.keys(locals) })(locals);
+}
+
+/**
  * Compiled without EJS's debug instrumentation (a line counter updated before every statement, a
  * try/catch around the template): about a third less to compile and to run. An error is then
  * reproduced with the instrumented compile, whose message names the template line.
