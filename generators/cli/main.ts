@@ -53,7 +53,7 @@ export async function main(argv: string[], options: MainOptions): Promise<number
   try {
     // `create-backend-arch new my-api` is accepted too (the form `backend-arch new my-api` users copy).
     // `create-backend-arch generate …` runs a pack's or blueprint's generator in a project (commands/generate.ts).
-    if (asCreate && argv[0] === 'generate') await buildProgram(io, false).parseAsync(argv, { from: 'user' });
+    if (asCreate && argv[0] === 'generate') await buildProgram(io, false, (await import('./commands.js')).registerLaterCommands).parseAsync(argv, { from: 'user' });
     else await program.parseAsync(asCreate && argv[0] === 'new' ? argv.slice(1) : argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
