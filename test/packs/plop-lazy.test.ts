@@ -1,5 +1,6 @@
 /**
- * The compiled CLI (builds dist/ first with tsc):
+ * The compiled CLI (dist/, built by `npm test` before the suites start — not rebuilt here, since other suites
+ * run the same files in parallel):
  *  - node-plop is loaded only by `generate`: `new` and `add` run with node-plop made unloadable (a module
  *    hook that throws when anything resolves it), from a pack that ships a plopfile; the same hook makes
  *    `generate` fail, which proves the hook bites;
@@ -19,13 +20,11 @@ let cwd: string;
 let hook: string;
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  expect(build.stdout + build.stderr).toBe('');
   cwd = await mkdtemp(path.join(tmpdir(), 'cba-plop-lazy-'));
   hook = path.join(cwd, 'no-node-plop.mjs');
   const resolver = `export async function resolve(specifier, context, next) { if (specifier === 'node-plop' || specifier.includes('/node-plop/')) throw new Error('node-plop was loaded'); return next(specifier, context); }`;
   await writeFile(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolver)}`)});\n`);
-}, 320_000);
+}, 30_000);
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
 function run(bin: 'create-backend-arch' | 'backend-arch', args: string[], dir = cwd) {
