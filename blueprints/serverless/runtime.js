@@ -67,6 +67,10 @@ export function serverlessRuntime(_rt) {
     },
     // The Worker's queue handler consumes the jobs: the same wrangler dev process as the fetch handler.
     jobProcess: 'api',
+    // Readiness checks PostgreSQL only (through Hyperdrive). dynamic.readiness cuts it as a partition: wrangler
+    // dev 4.86's local Hyperdrive proxy has no error handler on its upstream socket, so a refused or reset
+    // connection ends wrangler; an accepted, unanswered one is the Worker's own timeout to handle.
+    readinessDependency: 'postgresql',
     async tokens(rt, apiUrl, databaseUrl) {
       await postsReachWorker(apiUrl);
       return mintTokens(rt, apiUrl, databaseUrl, {

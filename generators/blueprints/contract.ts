@@ -74,8 +74,9 @@ export interface Checklist {
   /** The blueprint's own checks (ids must not collide with shared ones). */
   own?: Check[];
   /**
-   * Why a shared check it does not select cannot hold for its projects, by check id: the skip's reason
-   * (otherwise the skip says only that the check is not in its checklist).
+   * Why a shared check it does not select cannot hold for its projects, by check id: reported as not
+   * applicable (`n/a`, counted apart from skips) with this reason; a shared check it neither selects nor
+   * names here is a skip saying only that it is not in its checklist.
    */
   notApplicable?: Record<string, string>;
 }
@@ -125,6 +126,18 @@ export interface RuntimeAdapter {
    * same deployment as its fetch handler, so the serverless blueprint names `api`.
    */
   jobProcess?: string;
+  /**
+   * What dynamic.readiness makes unavailable to see readiness fail and recover (default `redis`: a relay
+   * that refuses connections). `postgresql`: the app database reached through a relay that, when cut,
+   * accepts connections and never answers (a partition) — for a runtime that cannot survive a refused
+   * database connection (wrangler dev's local Hyperdrive proxy) and whose readiness checks PostgreSQL only.
+   */
+  readinessDependency?: 'redis' | 'postgresql';
+  /**
+   * Where the processes run, when that is not what production runs (e.g. "wrangler dev (workerd and its
+   * local simulators) on this machine, not the edge"): said beside figures measured on it (dynamic.load-p95).
+   */
+  runsOn?: string;
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;

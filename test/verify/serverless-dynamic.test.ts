@@ -148,3 +148,57 @@ describe('dynamic.metrics-series on a Worker', () => {
     expect(r.summary).toMatch(/pushed to Workers Analytics Engine \(\.writeDataPoint\(…\)\), not scraped/);
   });
 });
+
+// PostgreSQL, the Worker's one dependency, cut on a relay between wrangler's local Hyperdrive proxy and the
+// database (the adapter's readinessDependency: 'postgresql'): accepted and never answered, as in a partition.
+describe('dynamic.readiness on a Worker', () => {
+  const HEALTH = 'src/http/health.ts';
+  const QUERY = "        const db = await ctx.db();\n        await db.query(sql`SELECT 1`);\n";
+
+  it('passes on the fresh project: 200 with a query on the wire, 503 problem+json while PostgreSQL is unreachable, 200 again', { timeout: 300_000 }, async () => {
+    const r = await check('dynamic.readiness');
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    expect(Number(r.figures?.queries)).toBeGreaterThan(0);
+  });
+
+  it('fails when readiness answers 200 without asking the database', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, QUERY, '        void sql;\n'), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness answers 200 without querying PostgreSQL/);
+    });
+  });
+
+  it('fails when readiness only opens a connection (no query reaches PostgreSQL)', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, QUERY, '        await ctx.db();\n        void sql;\n'), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/without querying PostgreSQL/);
+    });
+  });
+
+  it('fails when readiness swallows the database error and stays 200', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, /return problemResponse\(\s*503,[\s\S]*?\);\n/, "return json(200, { status: 'ok' });\n"), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness stays 200 with PostgreSQL unreachable/);
+    });
+  });
+
+  it('fails when the 503 is not problem+json', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, /return problemResponse\(\s*503,[\s\S]*?\);\n/, "return new Response('not ready', { status: 503 });\n"), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/the 503 is not problem\+json/);
+    });
+  });
+
+  it('fails when nothing bounds the connection attempt (readiness hangs while PostgreSQL does not answer)', { timeout: 300_000 }, async () => {
+    const POOL = 'src/db/pool.ts';
+    await broken([POOL], () => breakFile(project, POOL, '    connectionTimeoutMillis: 5000,\n', ''), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness does not answer while PostgreSQL is unreachable/);
+    });
+  });
+});
