@@ -13,7 +13,7 @@
  */
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
-import type { Runtime } from '../verify/dynamic/runtime.js';
+import type { AppProcess, Runtime } from '../verify/dynamic/runtime.js';
 import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, HandedOffJobsPlan, JobPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
@@ -81,6 +81,13 @@ export interface Checklist {
   notApplicable?: Record<string, string>;
 }
 
+/** One data point a process wrote to a pushed-metrics binding, as a recorder saw it. */
+export interface RecordedPoint {
+  binding: string;
+  dataset: string;
+  point: { indexes?: string[]; blobs?: unknown[]; doubles?: unknown[] };
+}
+
 /** One process of a generated project, as verify starts it. */
 export interface ProcessSpec {
   /** Arguments to `node` (run in the project directory), e.g. the compiled entry file. */
@@ -138,6 +145,13 @@ export interface RuntimeAdapter {
    * local simulators) on this machine, not the edge"): said beside figures measured on it (dynamic.load-p95).
    */
   runsOn?: string;
+  /**
+   * For a plan that pushes its metrics (plan.metricsPush) to a sink the local runtime does not keep: starts the
+   * API with the sink replaced by a recorder, so dynamic.metrics-series sees the data points requests write.
+   * `points()` is what was written so far, `how` says what was replaced (for the verdict), `stop()` ends it all.
+   * Without it, that check skips, saying the points cannot be observed locally.
+   */
+  recordMetrics?(rt: Runtime): Promise<{ api: AppProcess; points(): RecordedPoint[]; how: string; stop(): Promise<void> }>;
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;

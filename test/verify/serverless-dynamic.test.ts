@@ -115,7 +115,7 @@ describe('serverless.consumer-idempotent', () => {
 });
 
 // Shared dynamic checks parameterised for the Worker: the job round trip finds the queue consumer in the
-// same Worker (the adapter's jobProcess: 'api'); the metrics series skip, saying why.
+// same Worker (the adapter's jobProcess: 'api').
 describe('dynamic.job-roundtrip on a Worker', () => {
   it('passes on the fresh project: 202, then completed by the queue handler', { timeout: 300_000 }, async () => {
     const r = await check('dynamic.job-roundtrip');
@@ -141,11 +141,49 @@ describe('dynamic.job-roundtrip on a Worker', () => {
   });
 });
 
+// The Worker's data points, observed: its METRICS Analytics Engine binding replaced by a service binding to a
+// recorder Worker beside it (the adapter's recordMetrics; wrangler's local simulator discards points).
 describe('dynamic.metrics-series on a Worker', () => {
-  it('skips, saying the metrics are pushed to Analytics Engine and not queryable locally', { timeout: 300_000 }, async () => {
+  const METRICS = 'src/observability/metrics.ts';
+  const REQUEST_POINT = 'doubles: [durationMs, status],';
+
+  it('passes on the fresh project: each request writes the data point the alert rules read', { timeout: 300_000 }, async () => {
     const r = await check('dynamic.metrics-series');
-    expect(r.status).toBe('skip');
-    expect(r.summary).toMatch(/pushed to Workers Analytics Engine \(\.writeDataPoint\(…\)\), not scraped/);
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    expect(r.summary).toMatch(/replaced by a service binding to a recorder Worker/);
+    expect(evidenceText(r)).toMatch(/HighErrorRate: double2 held each answer's status \(200, 200, 404, 401\)/);
+  });
+
+  it('fails when requests write no data point', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, /env\.METRICS\.writeDataPoint\(\{\s*indexes: \['request'\][\s\S]*?\}\);\n/, 'void [env, method, route, status, durationMs];\n'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/alert HighErrorRate reads fn_api_events data points of kind 'request', and the requests wrote none/);
+    });
+  });
+
+  it('fails when the status and the duration trade places', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [status, durationMs],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/compares double2 with 500 \(5xx\), but the data points do not carry the statuses answered/);
+    });
+  });
+
+  it('fails when every request is recorded as a 200', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [durationMs, 200],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/sent 200, 200, 404, 401, double2 recorded 200, 200, 200, 200/);
+    });
+  });
+
+  it('fails when the latency column holds a timestamp instead of the duration', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [Date.now(), status],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/alert SlowResponses reads double1 as the latency, but recorded values .* are not durations/);
+    });
   });
 });
 
@@ -199,6 +237,29 @@ describe('dynamic.readiness on a Worker', () => {
       const r = await check('dynamic.readiness');
       expect(r.status).toBe('fail');
       expect(r.summary).toMatch(/readiness does not answer while PostgreSQL is unreachable/);
+    });
+  });
+});
+
+// The same bounded load as for the monolith, on wrangler dev on this machine (the adapter's runsOn names it in the verdict).
+// Its pass on the fresh project is in test/e2e/serverless.test.ts (verify of both specs); here, the ways it fails.
+describe('dynamic.load-p95 on a Worker', () => {
+  const TEAM = 'src/modules/team/handlers.ts';
+  const READ = 'async function read(ctx: RequestContext, { params: { id } }: RouteInput<typeof SCHEMAS.read>): Promise<Response> {\n';
+
+  it('fails when the cached read takes 150 ms (p95 over the target in every round), naming wrangler dev', { timeout: 300_000 }, async () => {
+    await broken([TEAM], () => breakFile(project, TEAM, READ, `${READ}  await scheduler.wait(150);\n`), async () => {
+      const r = await check('dynamic.load-p95');
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(r.summary).toMatch(/p95 ≥ 100 ms in all 3 rounds .* — measured on wrangler dev 4\.86 .*not the edge/);
+    });
+  });
+
+  it('fails when the read answers errors under load', { timeout: 300_000 }, async () => {
+    await broken([TEAM], () => breakFile(project, TEAM, READ, `${READ}  if (Math.random() < 0.2) return json(503, { busy: true });\n`), async () => {
+      const r = await check('dynamic.load-p95');
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(r.summary).toMatch(/the load run had [1-9]\d* non-2xx answers/);
     });
   });
 });
