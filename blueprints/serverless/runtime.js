@@ -147,6 +147,9 @@ export function serverlessRuntime(_rt) {
     // connection ends wrangler; an accepted, unanswered one is the Worker's own timeout to handle.
     readinessDependency: 'postgresql',
     runsOn: 'wrangler dev 4.86 (workerd with its local queue, cache and rate-limit simulators, behind its local proxy worker) on this machine, not the edge',
+    // Measured on this machine, p95 of the cached read under the check's load ranged 87–204 ms between runs
+    // (load average 20 on 2 shared cores): the simulator's latency is reported, not judged against the edge's target.
+    judgesLatency: false,
     async tokens(rt, apiUrl, databaseUrl) {
       await postsReachWorker(apiUrl);
       return mintTokens(rt, apiUrl, databaseUrl, {

@@ -146,6 +146,12 @@ export interface RuntimeAdapter {
    */
   runsOn?: string;
   /**
+   * false when latency measured where the processes run says nothing of production (a local simulator):
+   * dynamic.load-p95 runs the same load, still fails on errors, and reports its figures as a skip instead of
+   * judging the seed's p95. Default true.
+   */
+  judgesLatency?: boolean;
+  /**
    * For a plan that pushes its metrics (plan.metricsPush) to a sink the local runtime does not keep: starts the
    * API with the sink replaced by a recorder, so dynamic.metrics-series sees the data points requests write.
    * `points()` is what was written so far, `how` says what was replaced (for the verdict), `stop()` ends it all.

@@ -241,17 +241,19 @@ describe('dynamic.readiness on a Worker', () => {
   });
 });
 
-// The same bounded load as for the monolith, on wrangler dev on this machine (the adapter's runsOn names it in the verdict).
-// Its pass on the fresh project is in test/e2e/serverless.test.ts (verify of both specs); here, the ways it fails.
+// The same bounded load as for the monolith, on wrangler dev on this machine: its latency is measured and reported,
+// not judged against the edge's target (the adapter's judgesLatency: false, runsOn named in the verdict); errors fail.
 describe('dynamic.load-p95 on a Worker', () => {
   const TEAM = 'src/modules/team/handlers.ts';
   const READ = 'async function read(ctx: RequestContext, { params: { id } }: RouteInput<typeof SCHEMAS.read>): Promise<Response> {\n';
 
-  it('fails when the cached read takes 150 ms (p95 over the target in every round), naming wrangler dev', { timeout: 300_000 }, async () => {
+  it('measures for real: a read that takes 150 ms shows in the reported p95, not judged, naming wrangler dev', { timeout: 300_000 }, async () => {
     await broken([TEAM], () => breakFile(project, TEAM, READ, `${READ}  await scheduler.wait(150);\n`), async () => {
       const r = await check('dynamic.load-p95');
-      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
-      expect(r.summary).toMatch(/p95 ≥ 100 ms in all 3 rounds .* — measured on wrangler dev 4\.86 .*not the edge/);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('skip');
+      expect(r.summary).toMatch(/^measured, not judged: p95 \d+(\.\d)? ms, .* — measured on wrangler dev 4\.86 .*not the edge/);
+      expect(Number(r.figures?.p95ms)).toBeGreaterThanOrEqual(150);
+      expect(r.notRun).toBeUndefined();
     });
   });
 

@@ -54,9 +54,11 @@ function readJsonc(file) {
 const state = mkdtempSync(path.join(tmpdir(), 'wrangler-dev-'));
 const cleanup = () => rmSync(state, { recursive: true, force: true });
 
-const [primaryConfig, ...besideConfigs] = (process.env.WRANGLER_CONFIG || path.join(root, 'wrangler.jsonc'))
+const configs = (process.env.WRANGLER_CONFIG || path.join(root, 'wrangler.jsonc'))
   .split(path.delimiter)
   .map((file) => path.resolve(root, file));
+const primaryConfig = /** @type {string} */ (configs[0]);
+const besideConfigs = configs.slice(1);
 let configFile = primaryConfig;
 const limits = { RATE_LIMIT_ANONYMOUS_MAX: 'RATE_LIMIT_ANONYMOUS', RATE_LIMIT_USER_MAX: 'RATE_LIMIT_USER' };
 if (Object.keys(limits).some((k) => process.env[k])) {
