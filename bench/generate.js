@@ -13,7 +13,7 @@
 // BENCH_BASELINE=DIR (a checkout of another commit, built, with node_modules): its first runs join the
 // alternating rounds, and the per-round ratio this build / that one is printed.
 // Run: npm run bench (BENCH_RUNS, default 7). BENCH_CPU_PROF=DIR: one more first run, not timed, under
-// node --cpu-prof (a profile for the main thread and one for the formatter thread land in DIR; read them
+// node --cpu-prof (a profile for the main thread, and one for the formatter thread if a file needed prettier, land in DIR; read them
 // with `node bench/profile-summary.js DIR`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,6 +30,7 @@ const stats = (xs) => {
 };
 const fmt = (o) => `min ${o.min.toFixed(0)} ms, median ${o.median.toFixed(0)} ms, max ${o.max.toFixed(0)} ms`;
 
+const loadAtStart = loadavg()[0];
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-'));
 let files = 0;
 function cli(label, env, nodeArgs = [], from = root) {
@@ -98,11 +99,11 @@ for (let i = 0; i < runs + 1; i++) {
 }
 rmSync(work, { recursive: true, force: true });
 
-console.log(`generate the default backend (${files} files, no install), ${runs} runs each; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`generate the default backend (${files} files, no install), ${runs} runs each; load average ${loadAtStart.toFixed(2)} at the start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);
 console.log(`  CLI, no format cache (first run on a machine): ${fmt(stats(uncachedRuns))}`);
 console.log(`  CLI, format cache primed (later runs)         : ${fmt(stats(cachedRuns))}`);
 console.log(`  in-process, no cache (process already loaded) : ${fmt(stats(inProcess))}`);
-if (profileDir) console.log(`  CPU profiles of one more first run (main and formatter thread): node bench/profile-summary.js ${profileDir}`);
+if (profileDir) console.log(`  CPU profiles of one more first run (main thread; formatter thread if started): node bench/profile-summary.js ${profileDir}`);
 if (t3Runs.length) {
   const ratios = uncachedRuns.map((ms, i) => ms / t3Runs[i]);
   const r = stats(ratios);

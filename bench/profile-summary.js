@@ -3,7 +3,7 @@
 // bench/runtime.js writes them), without opening DevTools:
 //   self time by package (node_modules/<package>, prettier split by plugin file) or by our own file;
 //   inclusive time by package and by function (a sample counts once for every distinct frame on its stack).
-// One profile per thread: the formatter thread of `create-backend-arch` writes its own.
+// One profile per thread: the formatter thread of `create-backend-arch` (started only when a file needs prettier) writes its own.
 //   node bench/profile-summary.js DIR|FILE... [--top N] [--match REGEX]   (REGEX filters the inclusive list)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -12,7 +12,8 @@
 // one), Prometheus metrics, request ids, JSON logs at info (to a file), security headers, CORS.
 // Each scenario: 1 warm-up round, then BENCH_ROUNDS counted rounds; in each round both servers are
 // loaded one after the other, alternating which goes first; autocannon, 50 connections, 127.0.0.1.
-// Prints per-round figures, medians, p50/p97.5/p99 and the per-pair ratio (generated / hand-written).
+// Prints per-round figures, medians, p50/p97.5/p99, the per-pair ratio (generated / hand-written) and
+// the Redis commands per request each server made (counted by Redis).
 // Only the ratios count on a shared machine: absolute figures drift with the neighbours' load.
 //
 //   node bench/runtime.js                 5 rounds × 5 s per server and scenario
@@ -33,7 +34,9 @@ const rounds = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
 const seconds = quick ? 1 : Number(process.env.BENCH_SECONDS ?? 5);
 const scenarios = (process.env.BENCH_SCENARIOS ?? 'cached,uncached,create').split(',');
 const CONNECTIONS = 50;
-const SEED_ROWS = quick ? 2_000 : 60_000; // enough that an uncached round never reads an id twice
+// Enough that an uncached round never reads an id twice (a repeat would be a cache hit; the Redis
+// commands per request show it: one SET per uncached read).
+const SEED_ROWS = quick ? 40_000 : 150_000;
 const PREFIX = 'bench';
 
 const work = mkdtempSync(path.join(tmpdir(), 'cba-bench-runtime-'));
@@ -190,15 +193,33 @@ async function main() {
     },
   };
 
+  // Redis commands by name, counted by the server (INFO commandstats; a script's own commands included).
+  // One server serves both APIs (two databases) and only one is loaded at a time, so the difference
+  // over a round is that API's (the bench's INFO calls themselves left out).
+  const redisCalls = async () => {
+    const calls = new Map();
+    for (const [, name, n] of (await genRedis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+      if (name !== 'info') calls.set(name, Number(n));
+    return calls;
+  };
+  const redisPerRequest = (before, after, requests) =>
+    [...after]
+      .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / requests])
+      .filter(([, perRequest]) => perRequest >= 0.001)
+      .map(([name, perRequest]) => `${name} ${perRequest.toFixed(3)}`)
+      .join(', ') || 'none';
+
   const pids = { generated: generated.pid, baseline: baseline.pid };
   const load = async (scenario, which, duration) => {
     if (scenario.before) await scenario.before();
+    const redis0 = await redisCalls();
     const cpu0 = cpuMs(pids[which]);
     const r = await autocannon({ connections: CONNECTIONS, duration, ...scenario[which]() });
     const cpu = cpuMs(pids[which]) - cpu0;
     const bad = r.non2xx + r.errors + r.timeouts;
     if (bad > 0) throw new Error(`${which}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
     return {
+      redis: redisPerRequest(redis0, await redisCalls(), r.requests.total),
       rps: r.requests.total / duration,
       cpuUs: (cpu * 1000) / r.requests.total,
       p50: r.latency.p50,
@@ -248,6 +269,7 @@ async function main() {
     summary.push(line);
     console.log(`  median: generated ${fmtRun(line.generated)} | hand-written ${fmtRun(line.baseline)}`);
     console.log(`  ratio (median of pairs): ${line.ratio.toFixed(2)}× req/s (spread ${line.ratioMin.toFixed(2)}–${line.ratioMax.toFixed(2)})`);
+    console.log(`  Redis commands per request, last round: generated ${pairs.at(-1).generated.redis}; hand-written ${pairs.at(-1).baseline.redis}`);
     console.log(
       `  server CPU per request: generated ${line.generated.cpuUs.toFixed(0)} µs, hand-written ${line.baseline.cpuUs.toFixed(0)} µs → ${line.cpuRatio.toFixed(2)}× (spread ${line.cpuRatioMin.toFixed(2)}–${line.cpuRatioMax.toFixed(2)})\n`,
     );

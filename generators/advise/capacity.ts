@@ -121,6 +121,11 @@ export interface Estimate {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+/**
+ * An integer with comma thousands separators, as toLocaleString('en-US') prints it, without ICU: its
+ * first use initialises the number formatter (10–40 ms of every `new`, which prints these formulas).
+ */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
  * How each architecture advise compares is deployed, in the terms the formulas need: this is advice data
@@ -231,7 +236,7 @@ function formulas(blueprint: BlueprintId, perInstanceRps: number, services: numb
     if (shape.jobs === 'workers') out.push(`worker instances = max(1, ⌈API instances ÷ ${A.apiPerWorker}⌉)`);
     out.push(`compute = instances × (${A.instance.vcpu} vCPU × vCPU-hour + ${A.instance.gb} GB × GB-hour) × ${table.hoursPerMonth} h; one load balancer`);
   }
-  out.push(`requests/month = average req/s × ${A.secondsPerMonth.toLocaleString('en-US')} s; jobs/month = requests × ${A.jobsPerRequest}`);
+  out.push(`requests/month = average req/s × ${thousands(A.secondsPerMonth)} s; jobs/month = requests × ${A.jobsPerRequest}`);
   if (shape.api === 'functions') out.push(`functions = requests × (per-million price + ${A.functionSeconds} s × ${A.functionGb} GB × GB-second) + API gateway per million requests`);
   if (shape.jobs === 'functions') out.push(`job functions = jobs × (per-million price + ${A.jobFunctionSeconds} s × ${A.functionGb} GB × GB-second); managed queue = 3 requests per job`);
   else out.push('queue = a job queue in the same Redis as the cache: no separate line');
@@ -241,7 +246,7 @@ function formulas(blueprint: BlueprintId, perInstanceRps: number, services: numb
     !shape.cache
       ? `cache: none (${blueprint} keeps no Redis)`
       : `cache = ${A.hotShare * 100}% of the database size (the hot set), one node + one replica per ${table.capacity['cache.large'].gb} GB`,
-    `monitoring = ${A.seriesPerInstance} series per instance × ${A.scrapeSamplesPerSeriesMonth.toLocaleString('en-US')} samples/month + logs at ${A.logKbPerRequest} KB per request`,
+    `monitoring = ${A.seriesPerInstance} series per instance × ${thousands(A.scrapeSamplesPerSeriesMonth)} samples/month + logs at ${A.logKbPerRequest} KB per request`,
   );
   return out;
 }

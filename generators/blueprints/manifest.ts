@@ -55,6 +55,8 @@ export const blueprintManifestSchema = z.strictObject({
   extends: blueprintRefSchema.optional(),
   /** The blueprint's module (planner, checklist, runtime adapter), relative to this folder. */
   main: z.string().min(1).default('index.js'),
+  /** Its plopfile, relative to this folder: generators run in projects as `backend-arch generate NAME` (default: plopfile.js when present). */
+  plopfile: z.string().min(1).optional(),
   /** false: listed (the prompt shows it disabled) but not generated yet. */
   available: z.boolean().default(true),
   questions: z.array(questionSchema).default([]),

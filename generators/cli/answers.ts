@@ -17,7 +17,8 @@ import type { Spec } from '../domain/schema.js';
 import { defaultPackageManager, installedPackageManagers, type PackageManagerId } from './package-managers.js';
 import { NO_PROMPT_HINT, type Prompter } from './prompter.js';
 import { HELP_ME_CHOOSE, helpMeChoose } from '../advise/choose.js';
-import { findPreset, resolvePack, type ResolvedPack } from '../packs/registry.js';
+// Workshop packs load on use (--pack): their registry brings the check kit and the pack schema.
+import type { findPreset, ResolvedPack } from '../packs/registry.js';
 
 export interface NewFlags {
   name?: string;
@@ -94,7 +95,7 @@ export async function resolveAnswers(dir: string | undefined, flags: NewFlags, c
     throw new UserError(`Both a pack (${given.pack}) and a blueprint (${flags.blueprint}) were given: a pack names the blueprint it extends in its pack.json.`, { hint: 'Drop --blueprint.' });
   if (given.preset && !given.pack) throw new UserError('--preset names a preset of a workshop pack: pass --pack too.');
   let resolved: ResolvedBlueprint | undefined = given.pack
-    ? await resolvePack(given.pack, { from: ctx.cwd, what: flags.pack ? '--pack' : 'the answers file' })
+    ? await (await import('../packs/registry.js')).resolvePack(given.pack, { from: ctx.cwd, what: flags.pack ? '--pack' : 'the answers file' })
     : given.blueprint
       ? await resolveBlueprint(given.blueprint, { from: ctx.cwd, what: flags.blueprint ? '--blueprint' : 'the answers file' })
       : undefined;
@@ -222,7 +223,7 @@ async function choosePreset(pack: ResolvedPack, name: string | undefined, ask: P
   const presets = pack.manifest.presets;
   if (name === undefined && ask && presets.length > 1)
     name = await ask.select<string>({ message: `Preset of ${pack.title}`, choices: presets.map((p) => ({ name: p.title ? `${p.title} (${p.name})` : p.name, value: p.name })), default: presets[0]!.name });
-  return findPreset(pack, name);
+  return (await import('../packs/registry.js')).findPreset(pack, name);
 }
 
 export function describeSource(source: NameSource): string {

@@ -5,6 +5,7 @@ import { registerUpdateCommand } from '../commands/update.js';
 import { registerVerifyCommand } from '../commands/verify.js';
 import { registerAdviseCommand } from '../commands/advise.js';
 import { registerPackCommand } from '../commands/pack.js';
+import { registerGenerateCommand } from '../commands/generate.js';
 import type { Io } from './io.js';
 
 export function registerLaterCommands(program: Command, io: Io): void {
@@ -13,4 +14,5 @@ export function registerLaterCommands(program: Command, io: Io): void {
   registerUpdateCommand(program, io);
   registerAdviseCommand(program, io);
   registerPackCommand(program, io);
+  registerGenerateCommand(program, io);
 }

@@ -2,8 +2,10 @@
  * The command layer: parses flags, wires prompts and progress, runs a command, and maps every error to
  * an exit code in one place. User mistakes print a message (never a stack trace); bugs say they are bugs.
  *   create-backend-arch [dir] [flags]      = backend-arch new [dir] [flags]
- *   backend-arch verify|add|update ...
+ *   backend-arch verify|add|update|generate ...
+ *   create-backend-arch generate [name]     = backend-arch generate [name] (a pack's or blueprint's plop generator)
  */
+import './zod-config.js'; // first: before any module that builds a zod schema
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -14,8 +16,9 @@ import { createProgress } from './progress.js';
 import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 import type { Io } from './io.js';
-import { registerLaterCommands } from './commands.js';
-import { verifyAfterNew } from '../commands/verify.js';
+
+// The other commands (verify, add, update, advise, pack) load only for backend-arch, and verify's code
+// after `new` only when it runs: create-backend-arch --no-verify loads neither.
 
 export interface MainOptions {
   /** Which bin ran: create-backend-arch means `new` is implied. */
@@ -46,10 +49,12 @@ export async function main(argv: string[], options: MainOptions): Promise<number
     prompter: async () => options.prompter ?? (interactive ? inquirerPrompter() : undefined),
   };
   const asCreate = options.invokedAs === 'create-backend-arch';
-  const program = buildProgram(io, asCreate);
+  const program = buildProgram(io, asCreate, asCreate ? undefined : (await import('./commands.js')).registerLaterCommands);
   try {
     // `create-backend-arch new my-api` is accepted too (the form `backend-arch new my-api` users copy).
-    await program.parseAsync(asCreate && argv[0] === 'new' ? argv.slice(1) : argv, { from: 'user' });
+    // `create-backend-arch generate …` runs a pack's or blueprint's generator in a project (commands/generate.ts).
+    if (asCreate && argv[0] === 'generate') await buildProgram(io, false, (await import('./commands.js')).registerLaterCommands).parseAsync(argv, { from: 'user' });
+    else await program.parseAsync(asCreate && argv[0] === 'new' ? argv.slice(1) : argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err, io);
@@ -72,7 +77,7 @@ function reportError(err: unknown, io: Io): number {
   return 70;
 }
 
-function buildProgram(io: Io, asCreate: boolean): Command {
+function buildProgram(io: Io, asCreate: boolean, registerLaterCommands?: (program: Command, io: Io) => void): Command {
   const program = new Command(asCreate ? 'create-backend-arch' : 'backend-arch')
     .description('Generate and check production-shaped backends: indexes from access patterns, an async job pattern, rate limits, monitoring, tests.')
     .version(GENERATOR_VERSION)
@@ -84,10 +89,10 @@ function buildProgram(io: Io, asCreate: boolean): Command {
   // backend-arch has `new` beside verify, add and update.
   if (asCreate) {
     defineNewCommand(program, io);
-    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update` for generated projects: npx -p create-backend-arch backend-arch --help');
+    program.addHelpText('after', '\nThe same package has `backend-arch verify|add|update|generate` for generated projects: npx -p create-backend-arch backend-arch --help');
   } else {
     defineNewCommand(program.command('new'), io);
-    registerLaterCommands(program, io);
+    registerLaterCommands?.(program, io);
   }
   return program;
 }
@@ -118,7 +123,7 @@ function defineNewCommand(command: Command, io: Io): void {
       const prompter = await io.prompter();
       const talk = io.interactive && !json;
       if (talk) io.err(`create-backend-arch ${GENERATOR_VERSION}: a production-shaped backend from your domain, checked by an architect's checklist.\n`);
-      const verify = opts.verify ? await verifyAfterNew(io, json) : undefined;
+      const verify = opts.verify ? await (await import('../commands/verify.js')).verifyAfterNew(io, json) : undefined;
       const result = await runNew(dir, opts, {
         cwd: io.cwd,
         env: io.env,

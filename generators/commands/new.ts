@@ -12,7 +12,6 @@ import type { Prompter } from '../cli/prompter.js';
 import { generateProject } from '../pipeline/generate.js';
 import { postTasksFor } from '../pipeline/post-tasks.js';
 import { initGitRepository, type GitOutcome } from '../pipeline/git.js';
-import { warmUpFormatter } from '../pipeline/format.js';
 import type { FileChange } from '../core/tree.js';
 import type { Answers } from '../core/manifest.js';
 import { GENERATOR_VERSION } from '../core/version.js';
@@ -58,8 +57,6 @@ export interface CommandContext {
 }
 
 export async function runNew(dir: string | undefined, options: NewOptions, ctx: CommandContext): Promise<NewResult> {
-  // Prettier loads on its own thread while answers are resolved and templates render.
-  warmUpFormatter();
   const env = ctx.env ?? process.env;
   const resolved = await resolveAnswers(dir, options, { prompter: ctx.prompter, cwd: ctx.cwd, env, install: options.install && !options.dryRun });
   const { answers, spec, blueprint } = resolved;

@@ -66,8 +66,8 @@ export async function scaffoldPack(name: string, dir: string): Promise<string[]>
   for (const e of entries.filter((x) => x.isFile())) {
     const source = path.relative(SCAFFOLD_ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/');
     const text = await readFile(path.join(SCAFFOLD_ROOT, source), 'utf8');
-    // The pack's own templates/ hold the blueprint's EJS: copied, rendered later by `new`, not now.
-    const render = source.endsWith('.ejs') && !source.startsWith('templates/');
+    // The pack's own templates/ (and generators/, the plopfile's) hold EJS rendered later, by `new` (or `generate`), not now.
+    const render = source.endsWith('.ejs') && !source.startsWith('templates/') && !source.startsWith('generators/');
     tree.write(render ? source.slice(0, -4) : source, render ? ejs.render(text, { name }) : text);
   }
   await commitTree(tree);

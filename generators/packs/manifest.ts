@@ -48,6 +48,8 @@ export const packManifestSchema = z.strictObject({
   exercises: z.array(exerciseSchema).default([]),
   /** The module whose default export returns the pack's checks: `(kit) => Check[]` (default: checks.js). */
   checks: z.string().min(1).default('checks.js'),
+  /** The pack's plopfile: its generators run in projects as `backend-arch generate NAME` (default: plopfile.js when present; generators/plop/). */
+  plopfile: z.string().min(1).optional(),
   /** The module of the pack's own tests, run by `backend-arch pack test` (default: test/cases.js). */
   tests: z.string().min(1).default('test/cases.js'),
 });

@@ -1,7 +1,7 @@
-/** The formatter thread: loads prettier once, then formats the batches format.ts sends it. */
+/** The formatter thread: loads prettier on its first batch, then formats the batches format.ts sends it. */
 import { parentPort } from 'node:worker_threads';
 import type { Options } from 'prettier';
-import { formatBatch, WARM_UP, type FormatJob } from './prettier-format.js';
+import { formatBatch, type FormatJob } from './prettier-format.js';
 
 interface Request {
   id: number;
@@ -9,14 +9,11 @@ interface Request {
   config: Options;
 }
 
-// Warm up at once: the main thread is busy loading modules and rendering templates meanwhile.
-const warm = formatBatch(WARM_UP, {}).catch(() => undefined);
-
+// No warm-up: the thread is started when the first batch is ready (format.ts), so there is nothing to
+// overlap with; prettier loads the plugins that batch needs.
 parentPort!.on('message', (request: Request) => {
-  void warm
-    .then(() => formatBatch(request.jobs, request.config))
-    .then(
-      (results) => parentPort!.postMessage({ id: request.id, results }),
-      (err: unknown) => parentPort!.postMessage({ id: request.id, error: (err as Error).message }),
-    );
+  void formatBatch(request.jobs, request.config).then(
+    (results) => parentPort!.postMessage({ id: request.id, results }),
+    (err: unknown) => parentPort!.postMessage({ id: request.id, error: (err as Error).message }),
+  );
 });

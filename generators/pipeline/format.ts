@@ -9,10 +9,10 @@
  *    The cache is bounded (see FORMAT_CACHE_LIMITS): a hit refreshes an entry's time, and at most once
  *    an hour a generation prunes entries unused for 30 days, then the least recently used beyond 64 MB,
  *    and the folders of other prettier versions;
- *  - misses are formatted on a second thread: `warmUpFormatter()` starts loading prettier's plugins
- *    there as early as possible (while the main thread loads the generator's modules and renders). Running from
- *    sources (vitest), where no compiled worker exists, they are formatted on the main thread — same
- *    code, same output.
+ *  - misses are formatted on a second thread, started only when there is a miss: most templates print
+ *    formatted code (render/formatted-templates.ts), and for the built-in example no file needs prettier,
+ *    so a generation then neither starts the thread nor loads prettier. Running from sources (vitest),
+ *    where no compiled worker exists, they are formatted on the main thread — same code, same output.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ class FormatterThread {
 
 let thread: FormatterThread | undefined;
 
-/** Start loading prettier on the formatter thread now (no-op when running from sources). */
+/** Start loading prettier on the formatter thread now (no-op when running from sources or when started already). */
 export function warmUpFormatter(): void {
   if (!thread && existsSync(fileURLToPath(WORKER_URL))) thread = new FormatterThread();
 }
@@ -81,6 +81,7 @@ export async function formatTree(tree: Tree, files: string[] = tree.writtenPaths
     const source = tree.read(file);
     if (source !== undefined) jobs.push({ file, source });
   }
+  if (jobs.length === 0) return;
   const cache = formatCache(config);
   const misses: FormatJob[] = [];
   await Promise.all(
@@ -141,14 +142,16 @@ export async function pruneFormatCache(dir: string, limits = FORMAT_CACHE_LIMITS
   return { removed, keptBytes };
 }
 
-const PRETTIER_VERSION = (() => {
-  const require = createRequire(import.meta.url);
-  return (JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
-})();
+/** Read when the cache is first used (not at import: a generation with nothing to format never needs it). */
+let prettierVersion: string | undefined;
+function prettierVersionOf(): string {
+  prettierVersion ??= (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
+  return prettierVersion;
+}
 
 function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : tmpdir());
-  return path.join(base, 'create-backend-arch', `prettier-${PRETTIER_VERSION}`);
+  return path.join(base, 'create-backend-arch', `prettier-${prettierVersionOf()}`);
 }
 
 /** Content-addressed: one file per formatted output. Any cache failure just means "format it". */

@@ -30,14 +30,3 @@ export async function formatBatch(jobs: FormatJob[], config: Options): Promise<F
 function parserFor(file: string): { parser?: string } {
   return file.endsWith('.ts') ? { parser: 'babel-ts' } : {};
 }
-
-/**
- * Small inputs in the languages a generation still formats: running them loads and JIT-compiles prettier's
- * plugins. Not Markdown: the certified templates print it formatted (render/formatted-templates.ts), and
- * its plugin loads on demand for a file the guard sends to prettier.
- */
-export const WARM_UP: FormatJob[] = [
-  { file: 'a.ts', source: 'export const a: number = 1' },
-  { file: 'a.json', source: '{"a":1}' },
-  { file: 'a.yml', source: 'a: 1' },
-];

@@ -5,7 +5,7 @@
 import type { FieldSpec } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase } from '../domain/words.js';
-import { sqlLiteral } from '../render/escape.js';
+import { sqlLiteral, tsString } from '../render/escape.js';
 import type { ColumnConstraints, ColumnPlan, ValueSchema } from './types.js';
 
 const DEFAULT_STRING_MAX = 255;
@@ -127,7 +127,7 @@ export function fieldColumn(name: string, field: FieldSpec, ctx: FieldContext): 
       checks.push(`${col} IN (${values.map(sqlString).join(', ')})`);
       schema = { enum: values };
       tsType = values.map((v) => `'${v}'`).join(' | ');
-      exampleExpr = `(${JSON.stringify(values)} as const)[n % ${values.length}]!`;
+      exampleExpr = `([${values.map(tsString).join(', ')}] as const)[n % ${values.length}]!`;
       seedSql = `(ARRAY[${values.map(sqlString).join(', ')}])[1 + g % ${values.length}]`;
       break;
     }

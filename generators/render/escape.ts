@@ -9,6 +9,7 @@
  * and drop control characters; literal contexts quote by the target language's own rules.
  */
 import { quoteIdent } from '../domain/sql-names.js';
+import { PRINT_WIDTH } from './layout.js';
 
 /**
  * Control characters (C0 except tab, DEL, C1) and the Unicode line/paragraph separators (line
@@ -127,7 +128,7 @@ export function markdownCell(text: string): string {
 export function tsImport(names: readonly (string | false | null | undefined | 0)[], from: string): string {
   const list = names.filter((n): n is string => typeof n === 'string' && n.length > 0);
   const line = `import { ${list.join(', ')} } from ${tsString(from)};`;
-  return line.length <= 120 ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
+  return line.length <= PRINT_WIDTH ? line : `import {\n${list.map((n) => `  ${n},\n`).join('')}} from ${tsString(from)};`;
 }
 
 /** The set templates receive as the `esc` local. */

@@ -78,8 +78,11 @@ const CASES: [string, Project, string, (dir: string) => Promise<void>, RegExp][]
   [
     'microservices.events-through-outbox',
     'acme',
-    'mutations no longer write the outbox (the audit write without its event)',
-    (d) => breakFile(d, 'src/db/audit.ts', /INSERT INTO outbox \(subject, payload\) VALUES \([^)]*\)\)?/, 'SELECT 1'),
+    'mutations no longer write the outbox (the audit writes without their event: writeAudit and the one-statement create)',
+    async (d) => {
+      await breakFile(d, 'src/db/audit.ts', /INSERT INTO outbox \(subject, payload\) VALUES \([^)]*\)\)?/, 'SELECT 1');
+      await breakFile(d, 'src/db/audit.ts', /INSERT INTO outbox \(subject, payload\)\n\s*/, '');
+    },
     /no module loaded by the API process inserts into the outbox/,
   ],
   [
