@@ -402,3 +402,50 @@ describe('update turning multi-tenancy on for a hybrid project', () => {
     expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
   }, 240_000);
 });
+
+describe('update turning multi-tenancy on for a serverless project', () => {
+  it('writes one additive migration (auth_users and job_runs backfilled, RLS on job_runs); applied to rows, they are the named tenant\'s; verify passes', async () => {
+    expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
+    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
+    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
+    const dir = path.join(root, 'serverless');
+    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'serverless' }), spec: parseSpecText(single, 'single.yaml') });
+    await commitTree(tree);
+    const initial = read(dir, 'migrations/0001_initial.sql');
+    const tenant = randomUUID();
+    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
+    expect(result.conflicts).toEqual([]);
+    expect(result.migrations.map((m) => m.file)).toEqual([expect.stringMatching(/^migrations\/0002_enable_tenancy/)]);
+    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    expect(up).toContain(`ALTER TABLE auth_users ADD COLUMN tenant_id uuid NOT NULL DEFAULT '${tenant}';`);
+    expect(up).toContain('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;');
+    // The Worker now scopes its handlers and signs the tenant into its tokens.
+    expect(read(dir, 'src/modules/task/handlers.ts')).toContain('withTenant(');
+    expect(read(dir, 'src/auth/routes.ts')).toContain('tenant: user.tenant_id');
+
+    await withDatabase(async (db) => {
+      const ok = async (input: string) => {
+        const r = await db(input);
+        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+        return r.stdout.trim();
+      };
+      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      await ok(initial.split(/^-- Down Migration/m)[0]!);
+      const projectId = await ok("INSERT INTO project (name) VALUES ('launch') RETURNING id");
+      await ok(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('summarize-project', 'j1', '${projectId}', 'completed')`);
+      await ok("INSERT INTO auth_users (email, password_hash, role) VALUES ('old@example.com', 'x', 'admin')");
+      await ok(up);
+      expect(await ok(asTenant(tenant, 'SELECT count(*) FROM project; SELECT count(*) FROM job_runs'))).toBe('1\n1');
+      expect(await ok(asTenant(randomUUID(), 'SELECT count(*) FROM project; SELECT count(*) FROM job_runs'))).toBe('0\n0');
+      expect(await ok('SELECT tenant_id FROM auth_users')).toBe(tenant);
+      await ok(down);
+      expect(await ok("SELECT count(*) FROM information_schema.columns WHERE column_name = 'tenant_id' AND table_schema = 'public'")).toBe('0');
+      expect(await ok('SELECT count(*) FROM job_runs; SELECT count(*) FROM auth_users')).toBe('1\n1');
+    });
+
+    const report = await runVerify({ dir, staticOnly: true });
+    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
+    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
+  }, 240_000);
+});
