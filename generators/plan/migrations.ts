@@ -92,14 +92,14 @@ export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[], bu
 }
 
 /** The role tenant transactions run as, and what every tenant transaction needs (schema, audit rows). */
-function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
-  const { role } = tenancy;
-  return [
-    {
-      comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
-      // Another database on the cluster may be creating it at the same moment: losing that race is fine.
-      // The migrating user (the API's) becomes a member so it may SET ROLE (a superuser already may).
-      sql: `DO $$
+/**
+ * CREATE ROLE that may run on a cluster where the role exists (another database's migrations created it, or
+ * are creating it at the same moment: losing that race is fine), then makes the migrating user a member so
+ * it may SET ROLE to it or hand it objects (a superuser already may). The role cannot log in, is no
+ * superuser and cannot bypass row-level security. Blueprints get it as `kit.sql.createRole`.
+ */
+export function createRoleSql(role: string): string {
+  return `DO $$
 BEGIN
   BEGIN
     CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
@@ -110,7 +110,17 @@ BEGIN
     GRANT ${role} TO CURRENT_USER;
   END IF;
 END
-$$;`,
+$$;`;
+}
+
+function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
+  const { role } = tenancy;
+  return [
+    {
+      comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
+      // Another database on the cluster may be creating it at the same moment: losing that race is fine.
+      // The migrating user (the API's) becomes a member so it may SET ROLE (a superuser already may).
+      sql: createRoleSql(role),
     },
     { comment: '', sql: `GRANT USAGE ON SCHEMA public TO ${role};` },
     { comment: 'Every mutation writes its audit row inside the same transaction.', sql: `GRANT INSERT ON audit_log TO ${role};` },
