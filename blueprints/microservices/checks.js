@@ -521,13 +521,21 @@ const roleIsolation = ({ pass, fail, skip, seed }) => ({
     /** @type {Evidence[]} */
     const ok = [];
     const root = await rt.pgClient(admin);
+    // With tenancy, the tenant role is cluster-wide and a service's role may not create it: made here, as
+    // the project's own setup does (test/global-setup.ts, docker/postgres-init.sql), each service's role a member.
+    const tenantRole = /** @type {{ tenancy?: { role: string } | null }} */ (project.plan).tenancy?.role ?? null;
     try {
+      if (tenantRole)
+        await root.query(
+          `DO $$ BEGIN CREATE ROLE ${tenantRole} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+        );
       for (const s of services) {
         const role = `${tag}_${s.database}`;
         const password = randomUUID();
         await root.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
         await root.query(`CREATE DATABASE ${role} OWNER ${role}`);
         await root.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+        if (tenantRole) await root.query(`GRANT ${tenantRole} TO ${role}`);
         const url = new URL(admin);
         url.pathname = `/${role}`;
         url.username = role;

@@ -98,14 +98,18 @@ function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
     {
       comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
       // Another database on the cluster may be creating it at the same moment: losing that race is fine.
-      // The migrating user (the API's) becomes a member so it may SET ROLE (a superuser already may).
+      // A migrating user that may not create roles (a service's own role, one database per service) finds
+      // it made, and its membership granted, by whoever made the user. The migrating user (the API's)
+      // becomes a member so it may SET ROLE (a superuser already may).
       sql: `DO $$
 BEGIN
-  BEGIN
-    CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-  END;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+    BEGIN
+      CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+  END IF;
   IF NOT pg_has_role(current_user, '${role}', 'MEMBER') THEN
     GRANT ${role} TO CURRENT_USER;
   END IF;
