@@ -94,7 +94,7 @@ const blueprint = {
           // functions and the relay update them as the tenant the outbox message carries): row-level security.
           tenantTables: domain.tenancy ? TENANT_TABLES : [],
           tenantColumnTables: domain.tenancy ? TENANT_COLUMN_TABLES : [],
-          tenantGrants: outboxTenantGrants(domain.tenancy),
+          tenantGrants: outboxTenantGrants(domain.tenancy, kit),
         },
       ],
     };

@@ -60,15 +60,17 @@ const SHARED = [
   'dynamic.security-headers',
   'dynamic.cors-allowlist',
   'dynamic.rate-limit-429',
+  // PostgreSQL (its one dependency) cut as a partition on a relay between the local Hyperdrive proxy and the
+  // database (the adapter's readinessDependency): 503 problem+json, the probe's query seen on the wire, recovery.
+  'dynamic.readiness',
+  // The seed's p95 on a cached read, measured on wrangler dev on this machine (the adapter's runsOn says so).
+  'dynamic.load-p95',
 ];
 
 /** Why each shared check it does not select does not apply to a Worker (the verify report shows these reasons). */
 const NOT_APPLICABLE = {
   'delivery.dockerfile-non-root': 'there is no container image: wrangler uploads a script bundle that runs in workerd isolates, with no OS user to drop to',
   'dynamic.graceful-shutdown': 'sends SIGTERM to the server process; a Worker has no process of its own to stop: the platform drains in-flight requests on a deploy',
-  'dynamic.readiness':
-    "cuts Redis; the Worker's one dependency is PostgreSQL, and cutting it under wrangler dev 4.86 ends wrangler itself (its local Hyperdrive proxy leaves the upstream's ECONNREFUSED/ECONNRESET unhandled): the Worker answered 503 twice, then the dev server was gone. observability.health-endpoints confirms readiness queries PostgreSQL and has its 503 path",
-  'dynamic.load-p95': "needs the seed's p95 on the edge; wrangler dev is a local simulation (a proxy worker in front of the user worker, the cache and rate-limit simulators as services), measured by bench/serverless.js instead",
 };
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { Answers } from '../core/manifest.js';
 import type { Check } from '../verify/types.js';
-import type { Runtime } from '../verify/dynamic/runtime.js';
+import type { AppProcess, Runtime } from '../verify/dynamic/runtime.js';
 import type { DomainPlan, EnvVarPlan, MetricPlan, AlertPlan, MigrationStreamInput, Plan, PlanInput, AuditLogPlan, HttpProcessPlan, JobConsumerPlan, HandedOffJobsPlan, JobPlan, SqlStatement, EntityPlan } from '../plan/types.js';
 import type { BlueprintManifest } from './manifest.js';
 import type { PlannerKit } from './kit.js';
@@ -90,10 +90,18 @@ export interface Checklist {
   /** The blueprint's own checks (ids must not collide with shared ones). */
   own?: Check[];
   /**
-   * Why a shared check it does not select cannot hold for its projects, by check id: the skip's reason
-   * (otherwise the skip says only that the check is not in its checklist).
+   * Why a shared check it does not select cannot hold for its projects, by check id: reported as not
+   * applicable (`n/a`, counted apart from skips) with this reason; a shared check it neither selects nor
+   * names here is a skip saying only that it is not in its checklist.
    */
   notApplicable?: Record<string, string>;
+}
+
+/** One data point a process wrote to a pushed-metrics binding, as a recorder saw it. */
+export interface RecordedPoint {
+  binding: string;
+  dataset: string;
+  point: { indexes?: string[]; blobs?: unknown[]; doubles?: unknown[] };
 }
 
 /** One process of a generated project, as verify starts it. */
@@ -141,6 +149,31 @@ export interface RuntimeAdapter {
    * same deployment as its fetch handler, so the serverless blueprint names `api`.
    */
   jobProcess?: string;
+  /**
+   * What dynamic.readiness makes unavailable to see readiness fail and recover (default `redis`: a relay
+   * that refuses connections). `postgresql`: the app database reached through a relay that, when cut,
+   * accepts connections and never answers (a partition) — for a runtime that cannot survive a refused
+   * database connection (wrangler dev's local Hyperdrive proxy) and whose readiness checks PostgreSQL only.
+   */
+  readinessDependency?: 'redis' | 'postgresql';
+  /**
+   * Where the processes run, when that is not what production runs (e.g. "wrangler dev (workerd and its
+   * local simulators) on this machine, not the edge"): said beside figures measured on it (dynamic.load-p95).
+   */
+  runsOn?: string;
+  /**
+   * false when latency measured where the processes run says nothing of production (a local simulator):
+   * dynamic.load-p95 runs the same load, still fails on errors, and reports its figures as a skip instead of
+   * judging the seed's p95. Default true.
+   */
+  judgesLatency?: boolean;
+  /**
+   * For a plan that pushes its metrics (plan.metricsPush) to a sink the local runtime does not keep: starts the
+   * API with the sink replaced by a recorder, so dynamic.metrics-series sees the data points requests write.
+   * `points()` is what was written so far, `how` says what was replaced (for the verdict), `stop()` ends it all.
+   * Without it, that check skips, saying the points cannot be observed locally.
+   */
+  recordMetrics?(rt: Runtime): Promise<{ api: AppProcess; points(): RecordedPoint[]; how: string; stop(): Promise<void> }>;
   /** One bearer token per role (users created the blueprint's way). */
   tokens(rt: Runtime, apiUrl: string, databaseUrl: string): Promise<Record<string, string>>;
   readPage(body: unknown): Page;

@@ -6,12 +6,12 @@ import { ROLES } from '../domain/schema.js';
 import { quoteIdent } from '../domain/sql-names.js';
 import { camelCase, kebabCase, pascalCase, pluralize } from '../domain/words.js';
 import { sqlString } from '../plan/columns.js';
-import { migrationFileName } from '../plan/migrations.js';
+import { createRoleSql, migrationFileName } from '../plan/migrations.js';
 import { PACKAGE_MANAGER_COMMANDS } from '../plan/package-manager.js';
 
 export const plannerKit = {
   roles: ROLES,
-  sql: { quoteIdent, sqlString },
+  sql: { quoteIdent, sqlString, createRole: createRoleSql },
   words: { camelCase, kebabCase, pascalCase, pluralize },
   migrationFileName,
   packageManagerCommands: PACKAGE_MANAGER_COMMANDS,

@@ -92,16 +92,16 @@ export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[], bu
 }
 
 /** The role tenant transactions run as, and what every tenant transaction needs (schema, audit rows). */
-function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
-  const { role } = tenancy;
-  return [
-    {
-      comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
-      // Another database on the cluster may be creating it at the same moment: losing that race is fine.
-      // A migrating user that may not create roles (a service's own role, one database per service) finds
-      // it made, and its membership granted, by whoever made the user. The migrating user (the API's)
-      // becomes a member so it may SET ROLE (a superuser already may).
-      sql: `DO $$
+/**
+ * CREATE ROLE that may run on a cluster where the role exists (another database's migrations created it, or
+ * are creating it at the same moment: losing that race is fine), then makes the migrating user a member so
+ * it may SET ROLE to it or hand it objects (a superuser already may). The role cannot log in, is no
+ * superuser and cannot bypass row-level security. Blueprints get it as `kit.sql.createRole`. A migrating
+ * user that may not create roles (a service's own role, one database per service) finds the role made, and
+ * its membership granted, by whoever made the user: CREATE ROLE is only tried when the role is missing.
+ */
+export function createRoleSql(role: string): string {
+  return `DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
     BEGIN
@@ -114,7 +114,17 @@ BEGIN
     GRANT ${role} TO CURRENT_USER;
   END IF;
 END
-$$;`,
+$$;`;
+}
+
+function tenantRole(tenancy: TenancyPlan): SqlStatement[] {
+  const { role } = tenancy;
+  return [
+    {
+      comment: `The role tenant-scoped transactions run as (SET LOCAL ROLE ${role}): it cannot log in, is no superuser and cannot bypass row-level security.`,
+      // Another database on the cluster may be creating it at the same moment: losing that race is fine.
+      // The migrating user (the API's) becomes a member so it may SET ROLE (a superuser already may).
+      sql: createRoleSql(role),
     },
     { comment: '', sql: `GRANT USAGE ON SCHEMA public TO ${role};` },
     { comment: 'Every mutation writes its audit row inside the same transaction.', sql: `GRANT INSERT ON audit_log TO ${role};` },

@@ -6,7 +6,12 @@ import { exerciseLines } from './exercises.js';
 
 export const REPORT_PATH = 'docs/verification.md';
 
-const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
+const MARK = { pass: '✓', fail: '✗', skip: '-', 'n/a': 'n/a' } as const;
+
+/** "45 passed, 0 failed, 1 skipped" and, when some checks do not apply to the blueprint, ", 2 not applicable". */
+function counts(totals: VerifyReport['totals']): string {
+  return `${totals.pass} passed, ${totals.fail} failed, ${totals.skip} skipped${totals.notApplicable ? `, ${totals.notApplicable} not applicable` : ''}`;
+}
 
 function where(e: Evidence): string {
   return e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
@@ -21,7 +26,7 @@ export function formatText(report: VerifyReport, options: { color?: boolean; max
   const max = options.maxEvidence ?? 8;
   const lines: string[] = [];
   for (const r of report.results) {
-    const mark = r.status === 'pass' ? c('32', MARK.pass) : r.status === 'fail' ? c('31', MARK.fail) : c('33', 'skipped');
+    const mark = r.status === 'pass' ? c('32', MARK.pass) : r.status === 'fail' ? c('31', MARK.fail) : r.status === 'n/a' ? c('2', MARK['n/a']) : c('33', 'skipped');
     lines.push(`${mark} ${r.id} — ${r.summary}${figures(r)}`);
     if (r.status === 'fail') {
       for (const e of r.evidence.slice(0, max)) lines.push(`    ${where(e)}${e.text.split('\n').join('\n      ')}`);
@@ -30,10 +35,10 @@ export function formatText(report: VerifyReport, options: { color?: boolean; max
       lines.push(`    seed: ${r.seed.file} — ${r.seed.section}`);
     } else if (r.status === 'skip' && r.fix) lines.push(`    to run it: ${r.fix}`);
   }
-  const { pass, fail, skip } = report.totals;
+  const { fail } = report.totals;
   const notRun = report.results.filter((r) => r.notRun).length;
   lines.push('');
-  lines.push(`${pass} passed, ${fail} failed, ${skip} skipped${notRun ? ` (${notRun} could not run)` : ''} (${report.mode === 'static' ? 'static checks only' : 'static and dynamic'}; ${(report.durationMs / 1000).toFixed(1)} s)`);
+  lines.push(`${counts(report.totals)}${notRun ? ` (${notRun} could not run)` : ''} (${report.mode === 'static' ? 'static checks only' : 'static and dynamic'}; ${(report.durationMs / 1000).toFixed(1)} s)`);
   if (report.exercises?.length) lines.push('', `Workshop ${report.pack!.name} ${report.pack!.version}:`, ...exerciseLines(report.exercises, report.results).map((l) => `  ${l}`));
   if (notRun && report.mode === 'full' && fail === 0) lines.push(`Not everything was checked: exit status 3 (see "to run it" above, or use --static for the static part only).`);
   return lines.join('\n');
@@ -44,7 +49,7 @@ export function formatMarkdown(report: VerifyReport): string {
   const out: string[] = [];
   out.push('# Verification report', '');
   out.push(`Checked by \`backend-arch verify\` (create-backend-arch ${report.generatorVersion}, blueprint \`${report.blueprint}\`) on ${report.startedAt}:`);
-  out.push(`**${report.totals.pass} passed, ${report.totals.fail} failed, ${report.totals.skip} skipped** (${report.mode === 'static' ? 'static checks only' : 'static and dynamic checks'}, ${(report.durationMs / 1000).toFixed(1)} s).`, '');
+  out.push(`**${counts(report.totals)}** (${report.mode === 'static' ? 'static checks only' : 'static and dynamic checks'}, ${(report.durationMs / 1000).toFixed(1)} s).`, '');
   if (report.exercises?.length) out.push(`## Workshop ${report.pack!.name} ${report.pack!.version}`, '', ...exerciseLines(report.exercises, report.results).map((l) => `- ${esc(l)}`), '');
   out.push('| | check | kind | result | seed |', '| --- | --- | --- | --- | --- |');
   for (const r of report.results) out.push(`| ${MARK[r.status]} | \`${r.id}\` | ${r.kind} | ${esc(r.summary)}${esc(figures(r))} | ${r.seed.file} — ${esc(r.seed.section)} |`);

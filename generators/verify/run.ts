@@ -46,8 +46,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
       await runtime.dispose();
     }
   }
-  const totals = { pass: 0, fail: 0, skip: 0 };
-  for (const r of results) totals[r.status]++;
+  const totals = { pass: 0, fail: 0, skip: 0, notApplicable: 0 };
+  for (const r of results) totals[r.status === 'n/a' ? 'notApplicable' : r.status]++;
   const pack = project.blueprint.pack;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -8,7 +8,13 @@ import type { ProjectContext } from './context.js';
 import type { Runtime } from './dynamic/runtime.js';
 
 export type CheckKind = 'static' | 'dynamic';
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/**
+ * pass / fail; skip: the check applies to this kind of project but did not run to a verdict here (the spec
+ * declares nothing it looks at, or it could not run: `notRun`); n/a: the property does not exist for the
+ * blueprint (a Worker has no container and no process of its own), the reason from its checklist's
+ * `notApplicable` — counted apart, so a skip always means something was left unchecked.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'n/a';
 
 /** The seed document and section a check enforces, e.g. 003 — Before Claiming Completion. */
 export interface SeedRef {
@@ -91,7 +97,8 @@ export interface VerifyReport {
   mode: 'static' | 'full';
   startedAt: string;
   durationMs: number;
-  totals: { pass: number; fail: number; skip: number };
+  /** `notApplicable` counts the `n/a` results (absent from reports written before it existed). */
+  totals: { pass: number; fail: number; skip: number; notApplicable: number };
   results: CheckResult[];
   /** The workshop pack the project was generated from (absent otherwise). */
   pack?: { name: string; version: string; preset?: string };
@@ -118,6 +125,9 @@ export const fail = (summary: string, evidence: Evidence[], fix: string, figures
 
 /** The check does not apply to this project (e.g. the spec declares no jobs). */
 export const skip = (summary: string, fix?: string): CheckOutcome => ({ status: 'skip', summary, evidence: [], ...(fix ? { fix } : {}) });
+
+/** The property the check judges does not exist for the blueprint (its checklist's `notApplicable` reason). */
+export const notApplicable = (summary: string): CheckOutcome => ({ status: 'n/a', summary, evidence: [] });
 
 /** The check applies but could not run (no servers, dependencies missing, a prerequisite failed). */
 export const cannotRun = (summary: string, fix: string): CheckOutcome => ({ status: 'skip', summary, evidence: [], fix, notRun: true });

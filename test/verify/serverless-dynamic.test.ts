@@ -115,7 +115,7 @@ describe('serverless.consumer-idempotent', () => {
 });
 
 // Shared dynamic checks parameterised for the Worker: the job round trip finds the queue consumer in the
-// same Worker (the adapter's jobProcess: 'api'); the metrics series skip, saying why.
+// same Worker (the adapter's jobProcess: 'api').
 describe('dynamic.job-roundtrip on a Worker', () => {
   it('passes on the fresh project: 202, then completed by the queue handler', { timeout: 300_000 }, async () => {
     const r = await check('dynamic.job-roundtrip');
@@ -141,10 +141,127 @@ describe('dynamic.job-roundtrip on a Worker', () => {
   });
 });
 
+// The Worker's data points, observed: its METRICS Analytics Engine binding replaced by a service binding to a
+// recorder Worker beside it (the adapter's recordMetrics; wrangler's local simulator discards points).
 describe('dynamic.metrics-series on a Worker', () => {
-  it('skips, saying the metrics are pushed to Analytics Engine and not queryable locally', { timeout: 300_000 }, async () => {
+  const METRICS = 'src/observability/metrics.ts';
+  const REQUEST_POINT = 'doubles: [durationMs, status],';
+
+  it('passes on the fresh project: each request writes the data point the alert rules read', { timeout: 300_000 }, async () => {
     const r = await check('dynamic.metrics-series');
-    expect(r.status).toBe('skip');
-    expect(r.summary).toMatch(/pushed to Workers Analytics Engine \(\.writeDataPoint\(…\)\), not scraped/);
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    expect(r.summary).toMatch(/replaced by a service binding to a recorder Worker/);
+    expect(evidenceText(r)).toMatch(/HighErrorRate: double2 held each answer's status \(200, 200, 404, 401\)/);
+  });
+
+  it('fails when requests write no data point', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, /env\.METRICS\.writeDataPoint\(\{\s*indexes: \['request'\][\s\S]*?\}\);\n/, 'void [env, method, route, status, durationMs];\n'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/alert HighErrorRate reads fn_api_events data points of kind 'request', and the requests wrote none/);
+    });
+  });
+
+  it('fails when the status and the duration trade places', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [status, durationMs],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/compares double2 with 500 \(5xx\), but the data points do not carry the statuses answered/);
+    });
+  });
+
+  it('fails when every request is recorded as a 200', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [durationMs, 200],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/sent 200, 200, 404, 401, double2 recorded 200, 200, 200, 200/);
+    });
+  });
+
+  it('fails when the latency column holds a timestamp instead of the duration', { timeout: 300_000 }, async () => {
+    await broken([METRICS], () => breakFile(project, METRICS, REQUEST_POINT, 'doubles: [Date.now(), status],'), async () => {
+      const r = await check('dynamic.metrics-series');
+      expect(r.status).toBe('fail');
+      expect(evidenceText(r)).toMatch(/alert SlowResponses reads double1 as the latency, but recorded values .* are not durations/);
+    });
+  });
+});
+
+// PostgreSQL, the Worker's one dependency, cut on a relay between wrangler's local Hyperdrive proxy and the
+// database (the adapter's readinessDependency: 'postgresql'): accepted and never answered, as in a partition.
+describe('dynamic.readiness on a Worker', () => {
+  const HEALTH = 'src/http/health.ts';
+  const QUERY = "        const db = await ctx.db();\n        await db.query(sql`SELECT 1`);\n";
+
+  it('passes on the fresh project: 200 with a query on the wire, 503 problem+json while PostgreSQL is unreachable, 200 again', { timeout: 300_000 }, async () => {
+    const r = await check('dynamic.readiness');
+    expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    expect(Number(r.figures?.queries)).toBeGreaterThan(0);
+  });
+
+  it('fails when readiness answers 200 without asking the database', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, QUERY, '        void sql;\n'), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness answers 200 without querying PostgreSQL/);
+    });
+  });
+
+  it('fails when readiness only opens a connection (no query reaches PostgreSQL)', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, QUERY, '        await ctx.db();\n        void sql;\n'), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/without querying PostgreSQL/);
+    });
+  });
+
+  it('fails when readiness swallows the database error and stays 200', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, /return problemResponse\(\s*503,[\s\S]*?\);\n/, "return json(200, { status: 'ok' });\n"), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness stays 200 with PostgreSQL unreachable/);
+    });
+  });
+
+  it('fails when the 503 is not problem+json', { timeout: 300_000 }, async () => {
+    await broken([HEALTH], () => breakFile(project, HEALTH, /return problemResponse\(\s*503,[\s\S]*?\);\n/, "return new Response('not ready', { status: 503 });\n"), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/the 503 is not problem\+json/);
+    });
+  });
+
+  it('fails when nothing bounds the connection attempt (readiness hangs while PostgreSQL does not answer)', { timeout: 300_000 }, async () => {
+    const POOL = 'src/db/pool.ts';
+    await broken([POOL], () => breakFile(project, POOL, '    connectionTimeoutMillis: 5000,\n', ''), async () => {
+      const r = await check('dynamic.readiness');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/readiness does not answer while PostgreSQL is unreachable/);
+    });
+  });
+});
+
+// The same bounded load as for the monolith, on wrangler dev on this machine: its latency is measured and reported,
+// not judged against the edge's target (the adapter's judgesLatency: false, runsOn named in the verdict); errors fail.
+describe('dynamic.load-p95 on a Worker', () => {
+  const TEAM = 'src/modules/team/handlers.ts';
+  const READ = 'async function read(ctx: RequestContext, { params: { id } }: RouteInput<typeof SCHEMAS.read>): Promise<Response> {\n';
+
+  it('measures for real: a read that takes 150 ms shows in the reported p95, not judged, naming wrangler dev', { timeout: 300_000 }, async () => {
+    await broken([TEAM], () => breakFile(project, TEAM, READ, `${READ}  await scheduler.wait(150);\n`), async () => {
+      const r = await check('dynamic.load-p95');
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('skip');
+      expect(r.summary).toMatch(/^measured, not judged: p95 \d+(\.\d)? ms, .* — measured on wrangler dev 4\.86 .*not the edge/);
+      expect(Number(r.figures?.p95ms)).toBeGreaterThanOrEqual(150);
+      expect(r.notRun).toBeUndefined();
+    });
+  });
+
+  it('fails when the read answers errors under load', { timeout: 300_000 }, async () => {
+    await broken([TEAM], () => breakFile(project, TEAM, READ, `${READ}  if (Math.random() < 0.2) return json(503, { busy: true });\n`), async () => {
+      const r = await check('dynamic.load-p95');
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(r.summary).toMatch(/the load run had [1-9]\d* non-2xx answers/);
+    });
   });
 });

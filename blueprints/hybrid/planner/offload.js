@@ -144,8 +144,9 @@ export function monitorRole(tenancy) {
  * tenant's transaction, with its job_runs row), and the cross-tenant job counts the relay's gauges read
  * (see monitorRole). Placed after the tenant role and job_runs' row-level security exist.
  * @param {import('../../../generators/plan/types.js').TenancyPlan | null} tenancy
+ * @param {import('../../../generators/blueprints/contract.js').PlannerKit} kit
  */
-export function outboxTenantGrants(tenancy) {
+export function outboxTenantGrants(tenancy, kit) {
   if (!tenancy) return { up: [], down: [] };
   const { role } = tenancy;
   const monitor = monitorRole(tenancy);
@@ -155,18 +156,7 @@ export function outboxTenantGrants(tenancy) {
       { comment: '', sql: `GRANT USAGE ON SEQUENCE outbox_id_seq TO ${role};` },
       {
         comment: `The relay's gauges count every tenant's offloaded jobs: ${monitor} (cannot log in, no superuser, no BYPASSRLS) owns the counting function; the migrating user becomes a member so it may hand it the function.`,
-        sql: `DO $$
-BEGIN
-  BEGIN
-    CREATE ROLE ${monitor} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-  END;
-  IF NOT pg_has_role(current_user, '${monitor}', 'MEMBER') THEN
-    GRANT ${monitor} TO CURRENT_USER;
-  END IF;
-END
-$$;`,
+        sql: kit.sql.createRole(monitor),
       },
       { comment: '', sql: `GRANT USAGE ON SCHEMA public TO ${monitor};` },
       { comment: 'Only the queue and the state of each job: never its entity, tenant, result or error.', sql: `GRANT SELECT (queue, status) ON job_runs TO ${monitor};` },

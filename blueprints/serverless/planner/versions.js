@@ -21,6 +21,8 @@ export const DEV_DEPENDENCIES = {
   '@stoplight/spectral-rulesets': '1.23.1',
   '@types/node': '20.19.25',
   '@types/pg': '8.15.5',
+  // verify's dynamic.load-p95 drives the bounded load with it, from the project's own node_modules.
+  autocannon: '8.0.0',
   eslint: '9.38.0',
   'node-pg-migrate': '8.0.3',
   prettier: '3.6.2',

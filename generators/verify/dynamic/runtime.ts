@@ -19,7 +19,7 @@ import type { Page, RuntimeAdapter } from '../../blueprints/contract.js';
 import type { ProjectContext } from '../context.js';
 import { freePort, serversFromEnvOrThrowaway, ServersUnavailableError, startNats, type Servers } from '../../servers/throwaway.js';
 import type { Role } from '../../domain/schema.js';
-import { RedisProxy } from './proxy.js';
+import type { PostgresRelay, RedisProxy } from './proxy.js';
 
 export interface PgClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
@@ -42,6 +42,8 @@ export interface AppProcess {
 export interface StartOptions {
   /** Route Redis through a proxy the check can cut (readiness). */
   redisProxy?: RedisProxy;
+  /** Reach the app database through a relay the check can cut (readiness of a process whose one dependency is PostgreSQL). */
+  databaseProxy?: PostgresRelay;
   env?: Record<string, string>;
 }
 
@@ -227,7 +229,7 @@ export class Runtime {
   async appEnv(options: StartOptions = {}): Promise<Record<string, string>> {
     const servers = await this.servers();
     return {
-      DATABASE_URL: await this.migrated('app'),
+      DATABASE_URL: options.databaseProxy ? options.databaseProxy.url : await this.migrated('app'),
       REDIS_URL: options.redisProxy ? options.redisProxy.url : servers.redisUrl,
       ...options.env,
     };

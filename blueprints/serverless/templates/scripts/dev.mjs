@@ -11,6 +11,10 @@
  *
  * Like every script of the project it reads .env first (variables already in the environment win).
  *   RATE_LIMIT_*_MAX           replace a rate-limit binding's limit for this run (a copy of the config)
+ *   WRANGLER_CONFIG            the configuration(s) to run instead of wrangler.jsonc, separated by the path
+ *                              delimiter: this Worker's first, then Workers to run beside it (their service
+ *                              bindings resolve locally) — `backend-arch verify` runs the Worker so, its
+ *                              Analytics Engine binding replaced by a recorder, to see the data points
  *
  * Each run keeps its local state (queues, cache) in a fresh temporary folder, removed on exit, so two
  * runs never share a queue. SIGINT/SIGTERM stop wrangler and workerd with it.
@@ -50,7 +54,12 @@ function readJsonc(file) {
 const state = mkdtempSync(path.join(tmpdir(), 'wrangler-dev-'));
 const cleanup = () => rmSync(state, { recursive: true, force: true });
 
-let configFile = path.join(root, 'wrangler.jsonc');
+const configs = (process.env.WRANGLER_CONFIG || path.join(root, 'wrangler.jsonc'))
+  .split(path.delimiter)
+  .map((file) => path.resolve(root, file));
+const primaryConfig = /** @type {string} */ (configs[0]);
+const besideConfigs = configs.slice(1);
+let configFile = primaryConfig;
 const limits = { RATE_LIMIT_ANONYMOUS_MAX: 'RATE_LIMIT_ANONYMOUS', RATE_LIMIT_USER_MAX: 'RATE_LIMIT_USER' };
 if (Object.keys(limits).some((k) => process.env[k])) {
   const config = readJsonc(configFile);
@@ -59,7 +68,7 @@ if (Object.keys(limits).some((k) => process.env[k])) {
     const limit = (config.ratelimits ?? []).find((/** @type {{ name: string }} */ r) => r.name === binding);
     if (value && limit) limit.simple.limit = Number(value);
   }
-  config.main = path.join(root, config.main);
+  config.main = path.resolve(path.dirname(primaryConfig), config.main);
   delete config.$schema;
   configFile = path.join(state, 'wrangler.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
@@ -98,6 +107,7 @@ const args = [
   'dev',
   '--config',
   configFile,
+  ...besideConfigs.flatMap((file) => ['--config', file]),
   '--ip',
   '127.0.0.1',
   '--port',

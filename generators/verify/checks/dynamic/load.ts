@@ -33,14 +33,19 @@ export const loadP95: Check = {
       // A load run on a shared machine measures the machine's other work too: a round over the target is
       // measured again (at most ROUNDS in all) and the check passes when one clean round meets it. A real
       // regression misses the target in every round; failed requests fail at once.
+      // Where the figures come from, when that is not production (a local simulator): said in every verdict.
+      const on = rt.adapter?.runsOn ? ` — measured on ${rt.adapter.runsOn}` : '';
       const rounds: Figures[] = [];
       for (let round = 1; round <= LOAD.rounds; round++) {
         const figures = await measure(autocannon, `${api.url}${path}`, tokens.admin);
         rounds.push(figures);
         const evidence = rounds.map((f, i) => ({ text: `round ${i + 1}: GET ${path} (bearer, cached): ${f.requests} requests, ${f.rps} req/s, p50 ${f.p50ms} ms, p95 ${f.p95ms} ms, p99 ${f.p99ms} ms, non-2xx ${f.non2xx}` }));
-        if (figures.requests === 0 || figures.non2xx > 0 || figures.errors > 0) return fail(`the load run had ${figures.non2xx} non-2xx answers and ${figures.errors} errors`, evidence, 'The cached read must answer 200 under load; check the rate limit and the cache.', figures);
-        if (figures.p95ms < LOAD.p95TargetMs) return pass(`p95 ${figures.p95ms} ms < ${LOAD.p95TargetMs} ms at ${figures.rps} req/s${round > 1 ? ` (round ${round} of ${LOAD.rounds})` : ''}`, evidence, figures);
-        if (round === LOAD.rounds) return fail(`p95 ≥ ${LOAD.p95TargetMs} ms in all ${LOAD.rounds} rounds (${rounds.map((f) => f.p95ms).join(', ')} ms)`, evidence, 'Profile the read path: it should be one Redis GET (cache-aside) on a hit.', figures);
+        if (figures.requests === 0 || figures.non2xx > 0 || figures.errors > 0) return fail(`the load run had ${figures.non2xx} non-2xx answers and ${figures.errors} errors${on}`, evidence, 'The cached read must answer 200 under load; check the rate limit and the cache.', figures);
+        // Where latency says nothing of production, the figures are reported, not judged (errors above still fail).
+        if (rt.adapter?.judgesLatency === false)
+          return { status: 'skip', summary: `measured, not judged: p95 ${figures.p95ms} ms, p99 ${figures.p99ms} ms at ${figures.rps} req/s${on} — the seed's p95 < ${LOAD.p95TargetMs} ms is for production, and a local simulation's latency does not predict it either way`, evidence, figures };
+        if (figures.p95ms < LOAD.p95TargetMs) return pass(`p95 ${figures.p95ms} ms < ${LOAD.p95TargetMs} ms at ${figures.rps} req/s${round > 1 ? ` (round ${round} of ${LOAD.rounds})` : ''}${on}`, evidence, figures);
+        if (round === LOAD.rounds) return fail(`p95 ≥ ${LOAD.p95TargetMs} ms in all ${LOAD.rounds} rounds (${rounds.map((f) => f.p95ms).join(', ')} ms)${on}`, evidence, on ? 'Profile the read path: a cache hit should answer without the database.' : 'Profile the read path: it should be one Redis GET (cache-aside) on a hit.', figures);
       }
       throw new Error('unreachable');
     }),
