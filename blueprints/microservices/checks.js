@@ -485,7 +485,20 @@ async function credentialProblems(project, names) {
     shared([...owners].map(([db, owner]) => ({ file: 'docker/postgres-init.sql', service: db, key: owner, what: 'owner role' })));
     for (const db of owners.keys())
       if (!new RegExp(`revoke\\s+all\\s+on\\s+database\\s+"?${db}"?\\s+from\\s+public`, 'i').test(sql)) problems.push({ file: 'docker/postgres-init.sql', text: `the ${db} database is not closed to PUBLIC (REVOKE ALL ON DATABASE ${db} FROM PUBLIC): every role may connect` });
-    for (const m of sql.matchAll(/\bgrant\b[^;]*/gi)) problems.push({ file: 'docker/postgres-init.sql', line: lineOf(sql, m.index ?? 0), text: `grants access to another role: ${m[0].replace(/\s+/g, ' ').slice(0, 100)}` });
+    // With tenancy, one grant is the design: every service's own role a member of the tenant role its
+    // transactions switch to. That role is cluster-wide, but a NOLOGIN role without BYPASSRLS holds
+    // privileges only inside the databases whose owners granted them (each its own), and CONNECT on none:
+    // membership opens no other service's database. Any other grant (CONNECT, a table, another role) counts.
+    const tenantRole = /** @type {{ tenancy?: { role: string } | null }} */ (project.plan).tenancy?.role ?? null;
+    const createsTenantRole =
+      tenantRole !== null &&
+      [...sql.matchAll(new RegExp(`create\\s+role\\s+"?${tenantRole}"?\\b([^;]*)`, 'gi'))].some((m) => /\bnologin\b/i.test(m[1] ?? '') && /\bnobypassrls\b/i.test(m[1] ?? '') && !/\b(superuser|createrole|login|bypassrls)\b/i.test((m[1] ?? '').replace(/\bno(login|superuser|createrole|bypassrls)\b/gi, '')));
+    const ownerRoles = new Set(owners.values());
+    for (const m of sql.matchAll(/\bgrant\b[^;]*/gi)) {
+      const member = /^grant\s+"?(\w+)"?\s+to\s+"?(\w+)"?\s*$/i.exec(m[0]);
+      if (createsTenantRole && member && member[1] === tenantRole && ownerRoles.has(/** @type {string} */ (member[2]))) continue;
+      problems.push({ file: 'docker/postgres-init.sql', line: lineOf(sql, m.index ?? 0), text: `grants access to another role: ${m[0].replace(/\s+/g, ' ').slice(0, 100)}` });
+    }
   }
   return { problems, seen };
 }
@@ -521,13 +534,21 @@ const roleIsolation = ({ pass, fail, skip, seed }) => ({
     /** @type {Evidence[]} */
     const ok = [];
     const root = await rt.pgClient(admin);
+    // With tenancy, the tenant role is cluster-wide and a service's role may not create it: made here, as
+    // the project's own setup does (test/global-setup.ts, docker/postgres-init.sql), each service's role a member.
+    const tenantRole = /** @type {{ tenancy?: { role: string } | null }} */ (project.plan).tenancy?.role ?? null;
     try {
+      if (tenantRole)
+        await root.query(
+          `DO $$ BEGIN CREATE ROLE ${tenantRole} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+        );
       for (const s of services) {
         const role = `${tag}_${s.database}`;
         const password = randomUUID();
         await root.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
         await root.query(`CREATE DATABASE ${role} OWNER ${role}`);
         await root.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+        if (tenantRole) await root.query(`GRANT ${tenantRole} TO ${role}`);
         const url = new URL(admin);
         url.pathname = `/${role}`;
         url.username = role;

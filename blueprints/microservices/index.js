@@ -6,8 +6,8 @@
  * (migrations/<service>/), behind a gateway; events leave through a transactional outbox and reach
  * other services' read models through NATS JetStream, applied once (inbox).
  */
-import { builtInTables } from '../_shared/planner/built-in-tables.js';
-import { eventTables, readModelTables } from './planner/events.js';
+import { TENANT_COLUMN_TABLES, TENANT_TABLES, builtInTables } from '../_shared/planner/built-in-tables.js';
+import { eventTables, eventTenantGrants, readModelTables } from './planner/events.js';
 import { EVENT_ALERTS, EVENT_METRICS, MICRO_ENV, MICRO_DEPENDENCIES, MICRO_DEV_DEPENDENCIES } from './planner/settings.js';
 import { kubernetesPlan } from './planner/kubernetes.js';
 import { serviceDashboard } from './planner/dashboards.js';
@@ -56,6 +56,8 @@ const blueprint = {
           table: `rm_${name}`,
           subject: `events.${owner}.${name}.*`,
           durable: `${group.name}--${kit.words.kebabCase(name)}`,
+          // With tenancy, a tenant-owned entity's events carry their tenant: its rows here are that tenant's.
+          tenantScoped: Boolean(domain.tenancy && entity(name).tenantScoped),
         };
       });
       return {
@@ -73,7 +75,15 @@ const blueprint = {
         routePrefixes: entities.map((e) => e.routePrefix),
         // The checks a create/update makes against this service's read models (422 on an unknown id).
         externalChecks: entities.flatMap((e) =>
-          (e.externalReferences ?? []).map((r) => ({ entity: e.name, routePrefix: e.routePrefix, column: r.column, table: `rm_${r.entity}`, owner: r.service, target: r.entity })),
+          (e.externalReferences ?? []).map((r) => ({
+            entity: e.name,
+            routePrefix: e.routePrefix,
+            column: r.column,
+            table: `rm_${r.entity}`,
+            owner: r.service,
+            target: r.entity,
+            tenantScoped: Boolean(domain.tenancy && entity(r.entity).tenantScoped),
+          })),
         ),
         readModels,
         jobs: domain.jobs.filter((j) => group.entities.includes(j.entity)).map((j) => j.name),
@@ -152,15 +162,28 @@ const blueprint = {
       // Which service runs each job (the monolith's worker runtime starts only its own service's).
       jobServiceOf: Object.fromEntries(services.flatMap((s) => s.jobs.map((job) => [job, s.name]))),
       migrationStreams: services.map((s) => {
-        const core = ownBuiltInTables(builtInTables(kit), { auth: s.name === identity.name, jobs: s.jobs.length > 0 });
+        const keeps = { auth: s.name === identity.name, jobs: s.jobs.length > 0 };
+        const core = ownBuiltInTables(builtInTables(kit, { tenancy: domain.tenancy }), keeps);
         const events = eventTables(s);
+        const kept = (/** @type {string} */ t) => (t === 'auth_users' ? keeps.auth : t === 'job_runs' ? keeps.jobs : true);
+        // With tenancy: its job runs and its tenant-owned read models hold tenant rows (row-level security
+        // through the shared plan, the monolith's statements); the outbox and inbox are the relay's and the
+        // consumer's bookkeeping, written inside tenant transactions (tenantGrants).
+        const tenantReadModels = s.readModels.filter((rm) => rm.tenantScoped).map((rm) => rm.table);
         return {
           id: s.name,
           dir: `migrations/${s.name}`,
           entities: s.entities,
           initialTitle: `Initial schema of the ${s.name} service: built-in tables, outbox, inbox, read models, its entity tables, derived indexes`,
           builtIn: { up: [...core.up, ...events.up], down: [...events.down, ...core.down] },
-          derivedTables: readModelTables(s),
+          derivedTables: readModelTables(s, domain.tenancy),
+          ...(domain.tenancy
+            ? {
+                tenantTables: [...TENANT_TABLES.filter(kept), ...tenantReadModels],
+                tenantColumnTables: TENANT_COLUMN_TABLES.filter(kept),
+                tenantGrants: eventTenantGrants(domain.tenancy, s, s.entities.some((name) => entity(name).tenantScoped)),
+              }
+            : {}),
         };
       }),
     };

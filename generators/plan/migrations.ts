@@ -96,16 +96,20 @@ export function tenantIsolation(tenancy: TenancyPlan, entities: EntityPlan[], bu
  * CREATE ROLE that may run on a cluster where the role exists (another database's migrations created it, or
  * are creating it at the same moment: losing that race is fine), then makes the migrating user a member so
  * it may SET ROLE to it or hand it objects (a superuser already may). The role cannot log in, is no
- * superuser and cannot bypass row-level security. Blueprints get it as `kit.sql.createRole`.
+ * superuser and cannot bypass row-level security. Blueprints get it as `kit.sql.createRole`. A migrating
+ * user that may not create roles (a service's own role, one database per service) finds the role made, and
+ * its membership granted, by whoever made the user: CREATE ROLE is only tried when the role is missing.
  */
 export function createRoleSql(role: string): string {
   return `DO $$
 BEGIN
-  BEGIN
-    CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-  END;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+    BEGIN
+      CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+  END IF;
   IF NOT pg_has_role(current_user, '${role}', 'MEMBER') THEN
     GRANT ${role} TO CURRENT_USER;
   END IF;

@@ -182,9 +182,10 @@ function planEntity(name: string, declared: EntitySpec, spec: Spec, grouping?: S
       const onDelete = onDeleteSql(f) === 'SET NULL' ? `SET NULL (${quoteIdent(col)})` : onDeleteSql(f);
       return `FOREIGN KEY (${t}, ${quoteIdent(col)}) REFERENCES ${quoteIdent(f.references!)} (${t}, id) ON DELETE ${onDelete}`;
     });
+  // Children in the same database only: a reference from another service is no foreign key (localView).
   const scopedChildren = tenantScoped
     ? Object.entries(spec.entities)
-        .filter(([, child]) => isTenantScoped(spec, child) && Object.values(child.fields).some((f) => f.references === name))
+        .filter(([childName, child]) => grouping?.get(childName) === service && isTenantScoped(spec, child) && Object.values(child.fields).some((f) => f.references === name))
         .map(([childName]) => childName)
     : [];
   const scopedParents = new Set(Object.values(entity.fields).flatMap((f) => (f.references && composite(f.references) ? [f.references] : [])));

@@ -13,6 +13,12 @@
  * job-run update, the job's count of child rows), the relay's gauges reading job_runs directly instead of
  * through offloaded_job_states(), the monitoring policy opened to every role, and (hybrid.offload-outbox)
  * the outbox row written outside the tenant's transaction or a withTenant that runs no transaction.
+ *
+ * The microservices (one database and migration stream per service): passes on tasks-saas and orgs
+ * generated with --blueprint microservices (each stream's entities, job runs and read models of other
+ * services' tenant-owned entities), and fails on a read model's RLS not forced or disabled by a later
+ * migration of its service, a read model without the tenant column, a service's job_runs policy dropped,
+ * the tenant role given BYPASSRLS by one service's migration, and a service's list query without the tenant.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -313,6 +319,63 @@ describe('serverless: the Worker scopes every handler, job route and consumer to
   for (const [what, breakIt, evidence] of SERVERLESS_CASES)
     it(`schema.tenant-isolation fails on: ${what}`, async () => {
       const r = await checkOnCopy(saasServerless, breakIt, ID);
+      expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
+      expect(evidenceText(r)).toMatch(evidence);
+    });
+});
+
+describe('the microservices: every service database holds its tenant rows under row-level security', () => {
+  let saasMicro: string;
+  let orgsMicro: string;
+
+  beforeAll(async () => {
+    const orgsSpec = path.join(await import('node:os').then((os) => os.tmpdir()), `orgs-micro-${process.pid}.yaml`);
+    await writeFile(orgsSpec, ORGS);
+    [saasMicro, orgsMicro] = await Promise.all([
+      generate('saas-micro', ['--blueprint', 'microservices', '--spec', 'test/fixtures/specs/tasks-saas.yaml']),
+      generate('orgs-micro', ['--blueprint', 'microservices', '--spec', orgsSpec]),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([saasMicro, orgsMicro].filter(Boolean).map(removeProject));
+  });
+
+  it('passes on tasks-saas and orgs generated as microservices: each stream\'s entities, job runs and read models', async () => {
+    for (const dir of [saasMicro, orgsMicro]) {
+      const r = await runCheck(dir, ID);
+      expect(r.status, `${dir}: ${r.summary}\n${evidenceText(r)}`).toBe('pass');
+    }
+    const text = evidenceText(await runCheck(saasMicro, ID));
+    expect(text).toContain('migrations/task/0001_initial.sql:86 rm_project: RLS enabled and forced; policy rm_project_tenant_isolation');
+    expect(text).toContain('migrations/activity/0001_initial.sql:86 rm_task: RLS enabled and forced; policy rm_task_tenant_isolation');
+    expect(text).toContain('job_runs: RLS enabled and forced; policy job_runs_tenant_isolation');
+  });
+
+  const MICRO_CASES: [string, Break, RegExp][] = [
+    ["a read model's RLS not forced (the task service's rm_project)", (d) => breakFile(d, 'migrations/task/0001_initial.sql', 'ALTER TABLE rm_project FORCE ROW LEVEL SECURITY;', ''), /rm_project: row-level security is not FORCEd/],
+    [
+      "a read model's RLS disabled by a later migration of its service",
+      (d) => addFile(d, 'migrations/activity/0002_off.sql', UP2('ALTER TABLE rm_task DISABLE ROW LEVEL SECURITY;')),
+      /migrations\/activity\/0002_off\.sql:2 rm_task is tenant-owned \(tenant_id\) but row-level security is not enabled/,
+    ],
+    [
+      'a read model created without the tenant column',
+      (d) => breakFile(d, 'migrations/task/0001_initial.sql', 'CREATE TABLE rm_project (\n  id uuid PRIMARY KEY,\n  tenant_id uuid NOT NULL,\n', 'CREATE TABLE rm_project (\n  id uuid PRIMARY KEY,\n'),
+      /rm_project is tenant-owned by the blueprint \(it holds tenant rows\), but no migration gives it a tenant_id column/,
+    ],
+    ["the project service's job_runs policy dropped", (d) => addFile(d, 'migrations/project/0002_jobs.sql', UP2('DROP POLICY job_runs_tenant_isolation ON job_runs;')), /job_runs: no policy's USING compares tenant_id .*the table has no policy/],
+    ['the tenant role given BYPASSRLS by one service\'s migration', (d) => addFile(d, 'migrations/activity/0002_bypass.sql', UP2(`ALTER ROLE ${ROLE} BYPASSRLS;`)), new RegExp(`migrations/activity/0002_bypass\\.sql:2 role ${ROLE} \\(the API's\\) has BYPASSRLS`)],
+    [
+      "a service's list query without the tenant predicate",
+      (d) => breakFile(d, 'src/modules/task/repository.ts', 'const where: SqlFragment[] = [sql`tenant_id = ${tenantId}`];', 'const where: SqlFragment[] = [];'),
+      /src\/modules\/task\/repository\.ts:\d+ FROM task … is not scoped to the tenant/,
+    ],
+  ];
+
+  for (const [what, breakIt, evidence] of MICRO_CASES)
+    it(`schema.tenant-isolation fails on: ${what}`, async () => {
+      const r = await checkOnCopy(saasMicro, breakIt, ID);
       expect(r.status, `${r.summary}\n${evidenceText(r)}`).toBe('fail');
       expect(evidenceText(r)).toMatch(evidence);
     });

@@ -61,17 +61,23 @@ export function eventTables(service) {
  * One read model per entity of another service this service references: derived tables of its
  * migration stream, so that `add resource`/`update` introducing a new cross-service reference creates
  * the table in that stream's additive migration (the consumer's inbox is already there).
- * @param {{ readModels: { table: string, entity: string, service: string }[] }} service
+ * With tenancy, the read model of a tenant-owned entity has the tenant column: a row is the tenant of
+ * the event that wrote it (the consumer applies each event as its tenant; the stream's `tenantTables`
+ * hold these tables to row-level security).
+ * @param {{ readModels: { table: string, entity: string, service: string, tenantScoped?: boolean }[] }} service
+ * @param {import('../../../generators/plan/types.js').TenancyPlan | null} [tenancy]
  * @returns {import('../../../generators/plan/types.js').DerivedTable[]}
  */
-export function readModelTables(service) {
+export function readModelTables(service, tenancy = null) {
   return service.readModels.map((rm) => ({
     name: rm.table,
     up: [
       {
-        comment: `Read model of the ${rm.entity} rows the ${rm.service} service owns, fed by its created/updated/deleted events (version = events applied).`,
+        comment: `Read model of the ${rm.entity} rows the ${rm.service} service owns, fed by its created/updated/deleted events (version = events applied).${
+          tenancy && rm.tenantScoped ? " Each row is its event's tenant's." : ''
+        }`,
         sql: `CREATE TABLE ${rm.table} (
-  id uuid PRIMARY KEY,
+  id uuid PRIMARY KEY,${tenancy && rm.tenantScoped ? `\n  ${tenancy.columnSql} uuid NOT NULL,` : ''}
   data jsonb NOT NULL DEFAULT '{}'::jsonb,
   deleted boolean NOT NULL DEFAULT false,
   version integer NOT NULL DEFAULT 1 CHECK (version >= 1),
@@ -82,4 +88,37 @@ export function readModelTables(service) {
     ],
     down: [{ comment: '', sql: `DROP TABLE ${rm.table};` }],
   }));
+}
+
+/**
+ * With tenancy: what the tenant role needs on the event tables. A mutation writes its event into the
+ * outbox inside the tenant's transaction; the consumer applies an event as its tenant, writing the inbox
+ * row in the same transaction. Neither table holds tenant data the API serves (ids and the event): the
+ * relay reads the outbox across tenants, so no row-level security on them, and the tenant role gets
+ * INSERT (and the inbox's event id, which its ON CONFLICT reads), nothing else.
+ * A service with neither tenant-owned entities nor tenant-owned read models has no tenant transaction
+ * (and its database no tenant role): nothing.
+ * @param {import('../../../generators/plan/types.js').TenancyPlan | null} tenancy
+ * @param {{ readModels: { tenantScoped?: boolean }[] }} service
+ * @param {boolean} ownsTenantRows whether the service owns a tenant-owned entity
+ * @returns {{ up: Statement[], down: Statement[] }}
+ */
+export function eventTenantGrants(tenancy, service, ownsTenantRows) {
+  if (!tenancy) return { up: [], down: [] };
+  const { role } = tenancy;
+  const consumes = service.readModels.some((rm) => rm.tenantScoped);
+  /** @type {{ up: Statement[], down: Statement[] }} */
+  const grants = { up: [], down: [] };
+  if (ownsTenantRows) {
+    grants.up.push({ comment: "A mutation's event is written to the outbox in the tenant's transaction, with the row and its audit entry.", sql: `GRANT INSERT ON outbox TO ${role};` });
+    grants.down.push({ comment: '', sql: `REVOKE ALL ON outbox FROM ${role};` });
+  }
+  if (consumes) {
+    grants.up.push({
+      comment: "The consumer applies a tenant's event as that tenant: its inbox row is written in the same transaction (ON CONFLICT (event_id) reads the event id column, nothing else).",
+      sql: `GRANT INSERT, SELECT (event_id) ON inbox TO ${role};`,
+    });
+    grants.down.unshift({ comment: '', sql: `REVOKE ALL ON inbox FROM ${role};` });
+  }
+  return grants;
 }
