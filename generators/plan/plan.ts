@@ -25,7 +25,7 @@ export type { PlanInput } from './types.js';
 export function planProject(input: PlanInput, blueprint: ResolvedBlueprint): Plan {
   if (input.spec.tenancy && !blueprint.manifest.supports.includes('tenancy'))
     throw new UserError(
-      `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use monolith-cache, hybrid or serverless, or remove tenancy from the spec`,
+      `spec tenancy: the ${blueprint.id} blueprint does not generate multi-tenant projects (row-level security, tenant-scoped queries); use a blueprint whose manifest lists "tenancy" in "supports" (all four built-in ones do), or remove tenancy from the spec`,
     );
   const taken = blueprintSpecIssues(input.spec, blueprint);
   if (taken.length > 0) throw new InvalidInputError('spec', taken);
