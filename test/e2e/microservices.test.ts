@@ -1,7 +1,7 @@
 /**
  * The microservices blueprint end to end, as a user runs it: the real CLI (no terminal, CI=true)
- * generates `shop` from the built-in example and a second spec (explicit services, references inside
- * and across services, reserved-word entity names), installs it; the project type-checks, lints, is
+ * generates `shop` from the built-in example, a second spec (explicit services, references inside
+ * and across services, reserved-word entity names) and the multi-tenant tasks-saas, installs it; the project type-checks, lints, is
  * formatted, builds, passes its own tests against real PostgreSQL, Redis and NATS JetStream (its
  * gateway walk, cross-service events, relay failure, redelivery, dead letters, one service down, role
  * isolation), and `verify` reports no failure. The gateway's merged OpenAPI document, as served by the
@@ -35,6 +35,8 @@ async function replaceIn(dir: string, file: string, from: string, to: string): P
 const cases = [
   { name: 'shop', args: ['--yes', '--blueprint', 'microservices', '--no-verify'], tests: 14 },
   { name: 'rentals', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/rentals.yaml')], tests: 16 },
+  // Multi-tenant: each service database holds its tenant rows under RLS, events carry the tenant, read models are scoped.
+  { name: 'saas', args: ['--yes', '--blueprint', 'microservices', '--no-verify', '--spec', path.resolve('test/fixtures/specs/tasks-saas.yaml')], tests: 22 },
 ];
 
 describe.each(cases)('generated microservices: $name', ({ name, args, tests }) => {
@@ -111,6 +113,7 @@ describe.each(cases)('generated microservices: $name', ({ name, args, tests }) =
     const result = await execa('node', [path.resolve('bin/backend-arch.js'), 'verify', dir, '--json', '--no-report', '--only', only], { reject: false, env: { CI: 'true', ...env } });
     const report = JSON.parse(result.stdout) as { totals: { fail: number; pass: number }; results: { id: string; status: string; summary: string }[] };
     expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
+    if (name === 'saas') expect(report.results.find((r) => r.id === 'schema.tenant-isolation')?.status).toBe('pass');
     const own = report.results.filter((r) => r.id.startsWith('microservices.'));
     expect(own.map((r) => `${r.id}: ${r.status}`).sort()).toEqual(
       ['consumer-idempotent', 'database-per-service', 'dead-letter', 'events-through-outbox', 'manifests', 'one-hop', 'role-isolation'].map((id) => `microservices.${id}: pass`),

@@ -29,6 +29,8 @@ const NOT_APPLICABLE = ['delivery.dockerfile-non-root', 'dynamic.graceful-shutdo
 const cases = [
   { name: 'fn-api', args: ['--blueprint', 'serverless', '--yes'], verifyInNew: true },
   { name: 'shop-fn', args: ['--blueprint', 'serverless', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/shop.yaml')], verifyInNew: false },
+  // Multi-tenant: the Worker's own tests prove cross-tenant 404s under wrangler dev; verify's tenant isolation must pass.
+  { name: 'saas-fn', args: ['--blueprint', 'serverless', '--yes', '--no-verify', '--spec', path.resolve('test/fixtures/specs/tasks-saas.yaml')], verifyInNew: false },
 ];
 
 describe.each(cases)('serverless backend: $name', ({ name, args, verifyInNew }) => {
@@ -76,6 +78,7 @@ describe.each(cases)('serverless backend: $name', ({ name, args, verifyInNew }) 
     // The shared checks parameterised for a Worker pass too (they were reported as not applying before).
     for (const id of ['dynamic.test-suite', 'dynamic.api-walk', 'dynamic.explain-access-patterns', 'dynamic.rate-limit-429', 'dynamic.readiness', 'dynamic.metrics-series', 'serverless.wrangler-config', 'serverless.queues-dead-letter', 'serverless.no-await-job', 'serverless.db-through-proxy', 'serverless.alerts', 'serverless.consumer-idempotent', 'api.error-format', 'observability.structured-logs', 'observability.alert-metrics', 'observability.alert-thresholds', 'architecture.scaling-monitoring'])
       expect(passed, id).toContain(id);
+    if (name === 'saas-fn') expect(passed, 'schema.tenant-isolation').toContain('schema.tenant-isolation');
   }, TEN_MINUTES);
 
   it('lints and is formatted', async () => {
