@@ -57,6 +57,25 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/**
+ * tasks-saas generated with `blueprint` as it was before tenancy (no tenancy, no `tenant: false`), committed,
+ * then `update` to the multi-tenant spec with the tenant of today's rows named: the project, its first
+ * migration, the tenant, the result and the new migration's up and down.
+ */
+async function saasTurnedMultiTenant(blueprint: string, folder: string) {
+  const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
+  const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
+  const dir = path.join(root, folder);
+  const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint }), spec: parseSpecText(single, 'single.yaml') });
+  await commitTree(tree);
+  const initial = read(dir, 'migrations/0001_initial.sql');
+  const tenant = randomUUID();
+  const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
+  expect(result.conflicts).toEqual([]);
+  const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+  return { dir, initial, tenant, result, up, down };
+}
+
 async function withTenancy(dir: string) {
   const manifest = await readManifest(dir);
   const spec = structuredClone(manifest.spec);
@@ -195,16 +214,7 @@ describe('update turning multi-tenancy on', () => {
 
   it('on the tasks-saas shapes (a shared catalogue, a self-reference with set-null, a composite unique, an append-only log): applies to a database with rows', async () => {
     expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
-    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
-    // The same domain before tenancy: no tenancy, no tenant: false.
-    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
-    const dir = path.join(root, 'saas');
-    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'monolith-cache' }), spec: parseSpecText(single, 'single.yaml') });
-    await commitTree(tree);
-    const tenant = randomUUID();
-    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
-    expect(result.conflicts).toEqual([]);
-    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
+    const { dir, tenant, up, down } = await saasTurnedMultiTenant('monolith-cache', 'saas');
     expect(up).toContain('ALTER TABLE task ADD CONSTRAINT task_tenant_id_parent_id_fkey FOREIGN KEY (tenant_id, parent_id) REFERENCES task (tenant_id, id) ON DELETE SET NULL (parent_id);');
     expect(up).toContain('GRANT SELECT ON plan TO tasks_saas_tenant_app;');
     expect(up).toContain('CREATE UNIQUE INDEX task_tenant_id_project_id_title_key ON task (tenant_id, project_id, title);');
@@ -339,18 +349,9 @@ describe('update on a project made multi-tenant before job_runs held tenant rows
 describe('update turning multi-tenancy on for a hybrid project', () => {
   it("adds the stream's tenant grants (outbox privileges, the job monitor role, offloaded_job_states()) after row-level security; applied to rows as a non-superuser; down undoes them", async () => {
     expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
-    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
-    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
-    const dir = path.join(root, 'hybrid');
-    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'hybrid' }), spec: parseSpecText(single, 'single.yaml') });
-    await commitTree(tree);
-    const initial = read(dir, 'migrations/0001_initial.sql');
+    const { dir, initial, tenant, result, up, down } = await saasTurnedMultiTenant('hybrid', 'hybrid');
     expect(initial).not.toContain('offloaded_job_states');
-    const tenant = randomUUID();
-    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
-    expect(result.conflicts).toEqual([]);
     expect(result.migrations.map((m) => m.file)).toEqual([expect.stringMatching(/^migrations\/0002_enable_tenancy/)]);
-    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
     // The grants come after the row-level security they rely on (the monitor's policy is on job_runs).
     expect(up.indexOf('GRANT INSERT ON outbox TO tasks_saas_tenant_app;')).toBeGreaterThan(up.indexOf('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;'));
     expect(up.indexOf('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;')).toBeGreaterThan(0);
@@ -406,17 +407,8 @@ describe('update turning multi-tenancy on for a hybrid project', () => {
 describe('update turning multi-tenancy on for a serverless project', () => {
   it('writes one additive migration (auth_users and job_runs backfilled, RLS on job_runs); applied to rows, they are the named tenant\'s; verify passes', async () => {
     expect(process.env.DATABASE_URL, 'DATABASE_URL must be set (run through test/support/with-servers.js)').toBeTruthy();
-    const saas = readFileSync('test/fixtures/specs/tasks-saas.yaml', 'utf8');
-    const single = saas.replace('tenancy: { column: tenant_id }\n', '').replace('    tenant: false\n', '');
-    const dir = path.join(root, 'serverless');
-    const { tree } = await generateProject({ targetDir: dir, answers: answersSchema.parse({ name: 'tasks-saas', blueprint: 'serverless' }), spec: parseSpecText(single, 'single.yaml') });
-    await commitTree(tree);
-    const initial = read(dir, 'migrations/0001_initial.sql');
-    const tenant = randomUUID();
-    const result = await runRegen({ dir, generator: 'update', change: replaceSpecChange(parseSpecText(saas, 'tasks-saas.yaml'), 'tasks-saas.yaml'), existingTenant: tenant });
-    expect(result.conflicts).toEqual([]);
+    const { dir, initial, tenant, result, up, down } = await saasTurnedMultiTenant('serverless', 'serverless');
     expect(result.migrations.map((m) => m.file)).toEqual([expect.stringMatching(/^migrations\/0002_enable_tenancy/)]);
-    const [up, down] = read(dir, result.migration!.file).split(/^-- Down Migration/m) as [string, string];
     expect(up).toContain(`ALTER TABLE auth_users ADD COLUMN tenant_id uuid NOT NULL DEFAULT '${tenant}';`);
     expect(up).toContain('ALTER TABLE job_runs FORCE ROW LEVEL SECURITY;');
     // The Worker now scopes its handlers and signs the tenant into its tokens.
