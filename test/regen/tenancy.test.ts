@@ -57,6 +57,24 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** Runs SQL through `db`, requires exit 0 and returns its trimmed output. */
+const succeeds = (db: (input: string) => Promise<{ exitCode?: number; stdout: string; stderr: string }>) => async (input: string) => {
+  const r = await db(input);
+  expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
+  return r.stdout.trim();
+};
+
+/** `statement` in one transaction as a tenant role (default: tasks-saas's), for tenant `t` (what withTenant does). */
+const asTenant = (t: string, statement: string, role = 'tasks_saas_tenant_app') => `BEGIN;\nSELECT set_config('role', '${role}', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+
+/** Static verify on the updated project: tenant isolation passes and no check fails. */
+async function expectStaticVerifyPasses(dir: string): Promise<void> {
+  const report = await runVerify({ dir, staticOnly: true });
+  const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
+  expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
+  expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
+}
+
 /**
  * tasks-saas generated with `blueprint` as it was before tenancy (no tenancy, no `tenant: false`), committed,
  * then `update` to the multi-tenant spec with the tenant of today's rows named: the project, its first
@@ -126,13 +144,8 @@ describe('update turning multi-tenancy on', () => {
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = `/${name}`;
     const db = (input: string) => psql(url.toString(), input);
-    const ok = async (input: string) => {
-      const r = await db(input);
-      expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
-      return r.stdout.trim();
-    };
-    /** A transaction as the API's tenant role with a tenant's setting (what withTenant does). */
-    const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', '${ROLE}', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+    const ok = succeeds(db);
+    const asAcmeTenant = (t: string, statement: string) => asTenant(t, statement, ROLE);
     try {
       await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
       const teamId = await ok("INSERT INTO team (name) VALUES ('acme') RETURNING id");
@@ -144,22 +157,22 @@ describe('update turning multi-tenancy on', () => {
 
       await ok(up);
       // Every existing row is the named tenant's (and its updated_at untouched: no row was rewritten).
-      expect(await ok(asTenant(tenant, 'SELECT count(*) FROM team; SELECT count(*) FROM project; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('1\n1\n1\n1');
-      expect(await ok(asTenant(tenant, 'SELECT updated_at FROM task'))).toBe(updatedAt);
+      expect(await ok(asAcmeTenant(tenant, 'SELECT count(*) FROM team; SELECT count(*) FROM project; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('1\n1\n1\n1');
+      expect(await ok(asAcmeTenant(tenant, 'SELECT updated_at FROM task'))).toBe(updatedAt);
       expect(await ok('SELECT tenant_id FROM auth_users')).toBe(tenant);
       // Another tenant sees none of it (as the role; this throwaway server's user is a superuser, which RLS never binds).
       const other = randomUUID();
-      expect(await ok(asTenant(other, 'SELECT count(*) FROM team; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('0\n0\n0');
+      expect(await ok(asAcmeTenant(other, 'SELECT count(*) FROM team; SELECT count(*) FROM task; SELECT count(*) FROM job_runs'))).toBe('0\n0\n0');
       expect(await ok("SELECT bool_and(relrowsecurity AND relforcerowsecurity) FROM pg_class WHERE relname IN ('team', 'project', 'task', 'job_runs')")).toBe('t');
       // Uniques are per tenant now; references stay within a tenant.
-      await ok(asTenant(other, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"));
-      expect((await db(asTenant(tenant, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"))).stderr).toMatch(/duplicate key value violates unique constraint "team_tenant_id_name_key"/);
-      expect((await db(asTenant(other, `INSERT INTO project (tenant_id, team_id, name) VALUES (current_setting('app.tenant_id')::uuid, '${teamId}', 'theirs')`))).stderr).toMatch(/violates foreign key constraint "project_tenant_id_team_id_fkey"/);
-      expect((await db(asTenant(tenant, `INSERT INTO team (tenant_id, name) VALUES ('${other}', 'smuggled')`))).stderr).toMatch(/new row violates row-level security policy/);
+      await ok(asAcmeTenant(other, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"));
+      expect((await db(asAcmeTenant(tenant, "INSERT INTO team (tenant_id, name) VALUES (current_setting('app.tenant_id')::uuid, 'acme')"))).stderr).toMatch(/duplicate key value violates unique constraint "team_tenant_id_name_key"/);
+      expect((await db(asAcmeTenant(other, `INSERT INTO project (tenant_id, team_id, name) VALUES (current_setting('app.tenant_id')::uuid, '${teamId}', 'theirs')`))).stderr).toMatch(/violates foreign key constraint "project_tenant_id_team_id_fkey"/);
+      expect((await db(asAcmeTenant(tenant, `INSERT INTO team (tenant_id, name) VALUES ('${other}', 'smuggled')`))).stderr).toMatch(/new row violates row-level security policy/);
       expect(await ok(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = '${ROLE}'`)).toBe('f|f');
 
       // Down restores the global unique on team.name: the other tenant's 'acme' must go first.
-      await ok(asTenant(other, 'DELETE FROM team'));
+      await ok(asAcmeTenant(other, 'DELETE FROM team'));
       await ok(down!);
       expect(await ok("SELECT count(*) FROM information_schema.columns WHERE column_name = 'tenant_id' AND table_schema = 'public'")).toBe('0');
       expect(await ok("SELECT count(*) FROM pg_class WHERE relname IN ('team', 'project', 'task', 'job_runs') AND (relrowsecurity OR relforcerowsecurity)")).toBe('0');
@@ -222,12 +235,7 @@ describe('update turning multi-tenancy on', () => {
     expect(up).not.toContain('ALTER TABLE plan ADD COLUMN tenant_id');
 
     await withDatabase(async (db) => {
-      const ok = async (input: string) => {
-        const r = await db(input);
-        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
-        return r.stdout.trim();
-      };
-      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      const ok = succeeds(db);
       await ok(read(dir, 'migrations/0001_initial.sql').split(/^-- Down Migration/m)[0]!);
       const planId = await ok("INSERT INTO plan (code, seats) VALUES ('pro', 5) RETURNING id");
       const projectId = await ok(`INSERT INTO project (name, plan_id) VALUES ('launch', '${planId}') RETURNING id`);
@@ -296,12 +304,8 @@ describe('update on a project made multi-tenant before job_runs held tenant rows
     expect(again.migrations).toEqual([]);
 
     await withDatabase(async (db) => {
-      const ok = async (input: string) => {
-        const r = await db(input);
-        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
-        return r.stdout.trim();
-      };
-      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', '${ROLE}', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      const ok = succeeds(db);
+      const asAcmeTenant = (t: string, statement: string) => asTenant(t, statement, ROLE);
       // Migrated as a user that owns the tables and is no superuser (as in production): FORCEd row-level
       // security holds it too, so the backfill must lift it to read the entities' tenants.
       await ok(`DO $$ BEGIN CREATE ROLE ${MIGRATOR} LOGIN NOSUPERUSER CREATEROLE; EXCEPTION WHEN duplicate_object THEN NULL; END $$; GRANT CREATE ON SCHEMA public TO ${MIGRATOR};`);
@@ -309,22 +313,22 @@ describe('update on a project made multi-tenant before job_runs held tenant rows
       await ok(asMigrator(oldInitial.split(/^-- Down Migration/m)[0]!));
       expect(await ok("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'job_runs'")).toBe(MIGRATOR);
       const [a, b] = [randomUUID(), randomUUID()];
-      const teamA = await ok(asTenant(a, `INSERT INTO team (tenant_id, name) VALUES ('${a}', 'a') RETURNING id`));
-      const teamB = await ok(asTenant(b, `INSERT INTO team (tenant_id, name) VALUES ('${b}', 'b') RETURNING id`));
-      const projectA = await ok(asTenant(a, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${a}', '${teamA.split('\n')[0]}', 'pa') RETURNING id`));
-      const projectB = await ok(asTenant(b, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${b}', '${teamB.split('\n')[0]}', 'pb') RETURNING id`));
+      const teamA = await ok(asAcmeTenant(a, `INSERT INTO team (tenant_id, name) VALUES ('${a}', 'a') RETURNING id`));
+      const teamB = await ok(asAcmeTenant(b, `INSERT INTO team (tenant_id, name) VALUES ('${b}', 'b') RETURNING id`));
+      const projectA = await ok(asAcmeTenant(a, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${a}', '${teamA.split('\n')[0]}', 'pa') RETURNING id`));
+      const projectB = await ok(asAcmeTenant(b, `INSERT INTO project (tenant_id, team_id, name) VALUES ('${b}', '${teamB.split('\n')[0]}', 'pb') RETURNING id`));
       // Job runs as the old code wrote them (no tenant): one per project, and one whose project is gone.
       await ok(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('export-project', 'ja', '${projectA.split('\n')[0]}', 'completed'), ('export-project', 'jb', '${projectB.split('\n')[0]}', 'completed'), ('export-project', 'gone', '${randomUUID()}', 'failed')`);
 
       await ok(asMigrator(up));
-      expect(await ok(asTenant(a, 'SELECT job_id FROM job_runs'))).toBe('ja');
-      expect(await ok(asTenant(b, 'SELECT job_id FROM job_runs'))).toBe('jb');
-      expect(await ok(asTenant(randomUUID(), 'SELECT count(*) FROM job_runs'))).toBe('0');
+      expect(await ok(asAcmeTenant(a, 'SELECT job_id FROM job_runs'))).toBe('ja');
+      expect(await ok(asAcmeTenant(b, 'SELECT job_id FROM job_runs'))).toBe('jb');
+      expect(await ok(asAcmeTenant(randomUUID(), 'SELECT count(*) FROM job_runs'))).toBe('0');
       // The run whose project is gone is kept, readable by no tenant; a new row must name its tenant.
       expect(await ok('SELECT job_id FROM job_runs WHERE tenant_id IS NULL')).toBe('gone');
       expect(await ok("SELECT convalidated FROM pg_constraint WHERE conname = 'job_runs_tenant_id_not_null'")).toBe('f');
       expect((await db("INSERT INTO job_runs (queue, job_id, status) VALUES ('export-project', 'x', 'active')")).stderr).toMatch(/job_runs_tenant_id_not_null/);
-      expect((await db(asTenant(a, `INSERT INTO job_runs (tenant_id, queue, job_id, status) VALUES ('${b}', 'export-project', 'smuggled', 'active')`))).stderr).toMatch(/new row violates row-level security policy/);
+      expect((await db(asAcmeTenant(a, `INSERT INTO job_runs (tenant_id, queue, job_id, status) VALUES ('${b}', 'export-project', 'smuggled', 'active')`))).stderr).toMatch(/new row violates row-level security policy/);
       expect(await ok("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname IN ('job_runs', 'project') ORDER BY relname")).toBe('t\nt');
       await ok(asMigrator(down));
       expect(await ok("SELECT count(*) FROM information_schema.columns WHERE table_name = 'job_runs' AND column_name = 'tenant_id'")).toBe('0');
@@ -359,12 +363,7 @@ describe('update turning multi-tenancy on for a hybrid project', () => {
     expect(readdirSync(path.join(dir, 'src'), { recursive: true }).some((f) => String(f).endsWith('.ts') && read(dir, path.join('src', String(f))).includes('offloaded_job_states()'))).toBe(true);
 
     await withDatabase(async (db) => {
-      const ok = async (input: string) => {
-        const r = await db(input);
-        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
-        return r.stdout.trim();
-      };
-      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      const ok = succeeds(db);
       // Migrated as the database's owner, no superuser (as on a managed PostgreSQL): it must become a
       // member of the monitor role and let that role own a function in the schema to hand it the function.
       const migrator = `${MIGRATOR}_hybrid`;
@@ -397,10 +396,7 @@ describe('update turning multi-tenancy on for a hybrid project', () => {
       expect(await ok('SELECT count(*) FROM job_runs; SELECT count(*) FROM outbox')).toBe('1\n1');
     });
 
-    const report = await runVerify({ dir, staticOnly: true });
-    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
-    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
-    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
+    await expectStaticVerifyPasses(dir);
   }, 240_000);
 });
 
@@ -416,12 +412,7 @@ describe('update turning multi-tenancy on for a serverless project', () => {
     expect(read(dir, 'src/auth/routes.ts')).toContain('tenant: user.tenant_id');
 
     await withDatabase(async (db) => {
-      const ok = async (input: string) => {
-        const r = await db(input);
-        expect(r.exitCode, `${input}\n${r.stderr}`).toBe(0);
-        return r.stdout.trim();
-      };
-      const asTenant = (t: string, statement: string) => `BEGIN;\nSELECT set_config('role', 'tasks_saas_tenant_app', true), set_config('app.tenant_id', '${t}', true) \\g /dev/null\n${statement};\nCOMMIT;`;
+      const ok = succeeds(db);
       await ok(initial.split(/^-- Down Migration/m)[0]!);
       const projectId = await ok("INSERT INTO project (name) VALUES ('launch') RETURNING id");
       await ok(`INSERT INTO job_runs (queue, job_id, entity_id, status) VALUES ('summarize-project', 'j1', '${projectId}', 'completed')`);
@@ -435,9 +426,6 @@ describe('update turning multi-tenancy on for a serverless project', () => {
       expect(await ok('SELECT count(*) FROM job_runs; SELECT count(*) FROM auth_users')).toBe('1\n1');
     });
 
-    const report = await runVerify({ dir, staticOnly: true });
-    const isolation = report.results.find((r) => r.id === 'schema.tenant-isolation')!;
-    expect(isolation.status, `${isolation.summary}\n${(isolation.evidence ?? []).map((e) => e.text).join('\n')}`).toBe('pass');
-    expect(report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.summary}\n${(r.evidence ?? []).map((e) => e.text).join('\n')}`)).toEqual([]);
+    await expectStaticVerifyPasses(dir);
   }, 240_000);
 });
