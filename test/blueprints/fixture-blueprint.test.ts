@@ -5,13 +5,13 @@
  * updated and verified through the same CLI as the built-in one. Also: extends + override by path, and
  * the errors for a blueprint that cannot be found or loaded.
  */
-import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../support/cli.js';
+import { git, gitInitCommit } from '../support/git.js';
 import { runVerify } from '../../generators/verify/run.js';
 
 const FIXTURE = path.resolve('test/fixtures/blueprints/gateway-services');
@@ -24,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).toString();
 const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, '.backend-arch/manifest.json'), 'utf8'));
 const backendArch = (args: string[], dir: string) => runCli(args, { cwd: dir, as: 'backend-arch' });
 
@@ -33,9 +32,7 @@ async function generate(name: string, extra: string[] = []): Promise<string> {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const dir = path.join(cwd, name);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'generated');
+  gitInitCommit(dir);
   return dir;
 }
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, scriptedPrompter } from '../support/cli.js';
+import { git, gitInitCommit } from '../support/git.js';
 
 const EXAMPLE = path.resolve('packs/rental-workshop');
 const noPost = ['--no-install', '--no-verify', '--no-git'];
@@ -23,8 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
-const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: gitEnv }).toString();
 const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, '.backend-arch/manifest.json'), 'utf8'));
 /** The CLI in-process; a command that fails sets process.exitCode, which must not leak into the next one. */
 async function cli(argv: string[], options: Parameters<typeof runCli>[1]) {
@@ -138,9 +137,7 @@ describe('a pack from a path', () => {
 
   it('update pulls a new version of the pack into an edited project (3-way merge), and verify finds it again', async () => {
     const dir = await generate('upgraded', ['--pack', pack]);
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'generated');
+    gitInitCommit(dir);
     // The student edits a file the pack generated …
     const invoice = path.join(dir, 'src/workshop/invoice.ts');
     await writeFile(invoice, (await readFile(invoice, 'utf8')).replace('const RENDER_MS = 400;', 'const RENDER_MS = 450; // measured on my laptop'));

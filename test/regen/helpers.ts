@@ -1,5 +1,4 @@
 /** Shared helpers for the add/update story tests: generate a project on disk, git, hashing a folder. */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -27,15 +26,7 @@ export function copyProject(from: string, to: string): string {
   return to;
 }
 
-export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
-}
-
-export function gitInitCommit(dir: string): void {
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'generated');
-}
+export { git, gitInitCommit } from '../support/git.js';
 
 /** path → sha256 of every file under dir (except .git and node_modules). */
 export function folderHashes(dir: string): Record<string, string> {

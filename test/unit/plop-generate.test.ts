@@ -6,17 +6,15 @@
  * byte-identical; no terminal + a missing answer is exit 2 naming the prompt; a file with uncommitted
  * edits is not changed without --force. The import graph of `new` is checked in test/packs/plop-lazy.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { git, gitInitCommit } from '../support/git.js';
 
 const PACK = path.resolve('test/fixtures/packs/plop-notes');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
-const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: gitEnv }).toString();
 
 let cwd: string;
 beforeAll(async () => {
@@ -38,9 +36,7 @@ async function project(name: string): Promise<string> {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const dir = path.join(cwd, name);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'generated');
+  gitInitCommit(dir);
   return dir;
 }
 
